@@ -1,0 +1,138 @@
+"""Pure typed model of a question bank (format 1). No Flask, DB or YAML imports.
+
+The loader turns YAML into these frozen dataclasses; everything downstream (import, quizzes, flashcards)
+works from them, never from raw YAML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+FORMAT_VERSION = 1
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+MAX_ID_LENGTH = 80
+
+
+class Difficulty(StrEnum):
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+
+class Layout(StrEnum):
+    ONE_PER_PAGE = "one_per_page"
+    ALL_ON_ONE_PAGE = "all_on_one_page"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    key: str
+    title: str
+    url: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    file: str  #: path relative to the bank file
+    alt: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardFace:
+    front: str  #: Markdown
+    back: str  #: Markdown
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    type: str  #: key of quiz.grading.QUESTION_TYPES
+    prompt: str  #: Markdown
+    explanation: str  #: Markdown
+    sources: tuple[str, ...]
+    topic: str
+    tags: tuple[str, ...] = ()
+    difficulty: Difficulty = Difficulty.MEDIUM
+    #: None: not a flashcard for everyone; a CardFace: the card's wording (derived from the question when
+    #: the bank says only `flashcard: true`).
+    flashcard: CardFace | None = None
+    image: Image | None = None
+    #: Type-specific fields, already converted and checked (e.g. {"choices": (...), "answer": "..."}).
+    data: Mapping[str, Any] = field(default_factory=dict)
+    line: int = 0  #: 1-based line of the question in its file, for error messages
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    id: str
+    front: str  #: Markdown
+    back: str  #: Markdown
+    sources: tuple[str, ...]
+    topic: str
+    tags: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    topics: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+    #: () = this bank; ("all",) = every bank; otherwise bank ids
+    banks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class QuizDef:
+    id: str
+    title: str
+    description: str = ""
+    select: Selection = field(default_factory=Selection)
+    count: int | None = None  #: None = every selected question
+    shuffle: bool = True
+    layout: Layout = Layout.ONE_PER_PAGE
+    time_limit_minutes: int | None = None
+    max_attempts: int | None = None
+    pass_mark: int = 60  #: percent
+    is_default: bool = False  #: generated because the bank defines no quiz
+
+
+@dataclass(frozen=True, slots=True)
+class Bank:
+    id: str
+    title: str
+    source_path: str  #: the file it was read from, as given to the loader
+    description: str = ""
+    authors: tuple[str, ...] = ()
+    licence: str | None = None
+    topics: Mapping[str, str] = field(default_factory=dict)  #: key -> title, in file order
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    questions: tuple[Question, ...] = ()
+    cards: tuple[Card, ...] = ()
+    quizzes: tuple[QuizDef, ...] = ()
+    content_hash: str = ""  #: sha256 of the file's bytes, to skip unchanged imports
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One thing wrong with a bank file, printed as ``file:line:column: message``."""
+
+    source: str
+    line: int  #: 1-based; 0 when the problem is about the whole file
+    column: int  #: 1-based; 0 when unknown
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}:{self.column}: {self.message}"
+
+
+class BankError(Exception):
+    """Raised with every problem found in one or more bank files."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
