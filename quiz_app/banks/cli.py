@@ -1,0 +1,62 @@
+"""`quiz-app banks ...`: validate, import and describe question banks."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from quiz_app.extensions import db
+
+group = AppGroup("banks", help="Question bank tools.")
+
+
+def _paths_or_default(paths: tuple[str, ...]) -> list[str]:
+    return list(paths) or [current_app.config["BANKS_DIR"]]
+
+
+@group.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+def validate_command(paths: tuple[str, ...]) -> None:
+    """Check bank files (default: the configured banks) and print every problem as file:line:column."""
+    from quiz_app.banks.loader import validate_command as run_validation
+
+    raise SystemExit(run_validation(_paths_or_default(paths), click.echo))
+
+
+@group.command("import")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option(
+    "--force", is_flag=True, help="Re-import files whose content has not changed."
+)
+def import_command(paths: tuple[str, ...], force: bool) -> None:
+    """Validate and import banks; nothing is imported from a file with problems."""
+    from quiz_app.banks.loader import load_bank_files
+    from quiz_app.banks.services import import_banks
+    from quiz_app.clock import utcnow
+    from quiz_app.extensions import write_transaction
+
+    banks, problems = load_bank_files(
+        _paths_or_default(paths), max_bytes=current_app.config["MAX_BANK_BYTES"]
+    )
+    for problem in problems:
+        click.echo(str(problem))
+    broken = {p.source for p in problems}
+    with write_transaction():
+        summary = import_banks(
+            [b for b in banks if b.source_path not in broken], now=utcnow(), force=force
+        )
+        db.session.commit()
+    click.echo(str(summary))
+    if problems:
+        raise SystemExit(1)
+
+
+@group.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the bank format (for editors such as VS Code)."""
+    from quiz_app.banks.jsonschema import bank_json_schema
+
+    click.echo(json.dumps(bank_json_schema(), indent=2, sort_keys=True))

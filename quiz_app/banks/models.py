@@ -1,0 +1,121 @@
+"""Bank content in the database: banks, questions, cards and quiz definitions, keyed by their stable YAML ids.
+
+Rows are never deleted by an import: a question that leaves its YAML file is retired, because attempts and
+review logs still refer to it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quiz_app.extensions import UtcDateTime, db
+
+ID_LENGTH = 80
+
+
+class Bank(db.Model):
+    __tablename__ = "banks"
+
+    id: Mapped[str] = mapped_column(sa.String(ID_LENGTH), primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    authors: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    licence: Mapped[str | None] = mapped_column(sa.String(100))
+    #: topic key -> title, in file order
+    topics: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    #: source key -> {"title", "url", "note"}
+    sources: Mapped[dict[str, dict[str, Any]]] = mapped_column(sa.JSON, default=dict)
+    #: the file it was last imported from (relative to the banks folder when it lies inside it)
+    source_path: Mapped[str] = mapped_column(sa.String(500), default="")
+    #: sha256 of the file's bytes at the last import; an unchanged file is skipped
+    content_hash: Mapped[str] = mapped_column(sa.String(64), default="")
+    is_retired: Mapped[bool] = mapped_column(default=False)
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="bank", order_by="Question.position"
+    )
+    quizzes: Mapped[list[Quiz]] = relationship(
+        back_populates="bank", order_by="Quiz.position"
+    )
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+
+    id: Mapped[str] = mapped_column(sa.String(ID_LENGTH), primary_key=True)
+    bank_id: Mapped[str] = mapped_column(sa.ForeignKey("banks.id"), index=True)
+    #: key of quiz.grading.QUESTION_TYPES
+    type: Mapped[str] = mapped_column(sa.String(30))
+    topic: Mapped[str] = mapped_column(sa.String(ID_LENGTH))
+    tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    difficulty: Mapped[str] = mapped_column(sa.String(10), default="medium")
+    prompt: Mapped[str] = mapped_column(sa.Text)
+    explanation: Mapped[str] = mapped_column(sa.Text)
+    #: source keys of the bank
+    sources: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    #: type-specific fields (choices, answer, items, pairs, ...), as the loader converted them
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    #: {"file", "alt"} relative to the bank file, or None
+    image: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
+    #: order within the bank file
+    position: Mapped[int] = mapped_column(default=0)
+    #: bumped whenever an import changes the question, so an attempt can tell what version it answered
+    version: Mapped[int] = mapped_column(default=1)
+    is_retired: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    bank: Mapped[Bank] = relationship(back_populates="questions")
+
+
+class Card(db.Model):
+    """A flashcard: a bank's plain card, or the card face of a question (id equal to the question's id)."""
+
+    __tablename__ = "cards"
+
+    id: Mapped[str] = mapped_column(sa.String(ID_LENGTH), primary_key=True)
+    bank_id: Mapped[str] = mapped_column(sa.ForeignKey("banks.id"), index=True)
+    #: set when the card is a question's face; missed questions reach a student's queue through it
+    question_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("questions.id"), index=True
+    )
+    topic: Mapped[str] = mapped_column(sa.String(ID_LENGTH))
+    tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    front: Mapped[str] = mapped_column(sa.Text)
+    back: Mapped[str] = mapped_column(sa.Text)
+    sources: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    #: in every student's deck (plain cards, questions marked `flashcard:`); otherwise only once missed
+    is_in_deck: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+    is_retired: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    bank: Mapped[Bank] = relationship()
+    question: Mapped[Question | None] = relationship()
+
+
+class Quiz(db.Model):
+    __tablename__ = "quizzes"
+
+    id: Mapped[str] = mapped_column(sa.String(ID_LENGTH), primary_key=True)
+    bank_id: Mapped[str] = mapped_column(sa.ForeignKey("banks.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    #: {"topics", "tags", "ids", "banks"} as in the YAML
+    selection: Mapped[dict[str, list[str]]] = mapped_column(sa.JSON, default=dict)
+    count: Mapped[int | None] = mapped_column()
+    shuffle: Mapped[bool] = mapped_column(default=True)
+    layout: Mapped[str] = mapped_column(sa.String(20), default="one_per_page")
+    time_limit_minutes: Mapped[int | None] = mapped_column()
+    max_attempts: Mapped[int | None] = mapped_column()
+    pass_mark: Mapped[int] = mapped_column(default=60)
+    is_default: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    is_retired: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    bank: Mapped[Bank] = relationship(back_populates="quizzes")

@@ -1,0 +1,304 @@
+"""Bank services: import validated banks into the database. Flushes, never commits (the caller owns the transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from quiz_app.banks import schema
+from quiz_app.banks.models import Bank, Card, Question, Quiz
+from quiz_app.extensions import db
+from quiz_app.quiz.grading import QUESTION_TYPES
+
+
+@dataclass
+class ImportSummary:
+    """What one import changed, for the CLI's one-line report and the teacher's page."""
+
+    banks_imported: int = 0
+    banks_unchanged: int = 0
+    created: int = 0  #: questions, cards and quizzes added
+    updated: int = 0  #: rows whose content changed
+    retired: int = 0  #: rows that left their file (kept for history)
+    bank_ids: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.banks_imported} banks imported, {self.banks_unchanged} unchanged; "
+            f"{self.created} created, {self.updated} updated, {self.retired} retired"
+        )
+
+
+def card_face(question: schema.Question) -> schema.CardFace:
+    """The flashcard face of a question: its own `flashcard:` wording, or prompt / answer + explanation."""
+    if question.flashcard is not None:
+        return question.flashcard
+    answer = QUESTION_TYPES[question.type].describe_answer(question.data)
+    return schema.CardFace(
+        front=question.prompt, back=f"**{answer}**\n\n{question.explanation}"
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    """Tuples and mappings from the frozen bank model as plain JSON lists and dicts."""
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _assign(row: Any, values: dict[str, Any]) -> bool:
+    """Set changed attributes only; return whether anything changed."""
+    changed = False
+    for key, value in values.items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+            changed = True
+    return changed
+
+
+def _upsert(
+    model: type[Any],
+    existing: dict[str, Any],
+    key: str,
+    values: dict[str, Any],
+    *,
+    now: datetime,
+    summary: ImportSummary,
+) -> Any:
+    row = existing.pop(key, None)
+    values = {**values, "is_retired": False}
+    if row is None:
+        row = model(id=key, updated_at=now, **values)
+        db.session.add(row)
+        summary.created += 1
+    elif _assign(row, values):
+        row.updated_at = now
+        if isinstance(row, Question):
+            row.version += 1
+        summary.updated += 1
+    return row
+
+
+def _retire(rows: Iterable[Any], *, now: datetime, summary: ImportSummary) -> None:
+    for row in rows:
+        if not row.is_retired:
+            row.is_retired = True
+            row.updated_at = now
+            summary.retired += 1
+
+
+def import_bank(
+    bank: schema.Bank,
+    *,
+    now: datetime,
+    summary: ImportSummary | None = None,
+    force: bool = False,
+) -> ImportSummary:
+    """Create or update a bank and its questions, cards and quizzes by id; retire what left the file.
+
+    Idempotent: importing the same file twice changes nothing the second time, and an unchanged file
+    (same content hash) is skipped unless ``force``.
+    """
+    summary = summary or ImportSummary()
+    summary.bank_ids.append(bank.id)
+    row = db.session.get(Bank, bank.id)
+    if (
+        row is not None
+        and not force
+        and row.content_hash == bank.content_hash
+        and not row.is_retired
+    ):
+        summary.banks_unchanged += 1
+        return summary
+    bank_values = {
+        "title": bank.title,
+        "description": bank.description,
+        "authors": list(bank.authors),
+        "licence": bank.licence,
+        "topics": dict(bank.topics),
+        "sources": {
+            k: {"title": s.title, "url": s.url, "note": s.note}
+            for k, s in bank.sources.items()
+        },
+        "source_path": bank.source_path,
+        "content_hash": bank.content_hash,
+        "is_retired": False,
+    }
+    if row is None:
+        row = Bank(id=bank.id, imported_at=now, **bank_values)
+        db.session.add(row)
+    else:
+        _assign(row, bank_values)
+        row.imported_at = now
+    summary.banks_imported += 1
+
+    # Ids are unique across banks, so a question may arrive here from another bank: look rows up by id.
+    question_ids = [q.id for q in bank.questions]
+    card_ids = [c.id for c in bank.cards] + question_ids
+    quiz_ids = [z.id for z in bank.quizzes]
+    questions = _rows_for(Question, bank.id, question_ids)
+    cards = _rows_for(Card, bank.id, card_ids)
+    quizzes = _rows_for(Quiz, bank.id, quiz_ids)
+
+    for position, q in enumerate(bank.questions):
+        _upsert(
+            Question,
+            questions,
+            q.id,
+            {
+                "bank_id": bank.id,
+                "type": q.type,
+                "topic": q.topic,
+                "tags": list(q.tags),
+                "difficulty": str(q.difficulty),
+                "prompt": q.prompt,
+                "explanation": q.explanation,
+                "sources": list(q.sources),
+                "data": _jsonable(dict(q.data)),
+                "image": asdict(q.image) if q.image else None,
+                "position": position,
+            },
+            now=now,
+            summary=summary,
+        )
+    db.session.flush()  # cards refer to the questions just added
+    position = 0
+    for position, c in enumerate(bank.cards):
+        _upsert(
+            Card,
+            cards,
+            c.id,
+            {
+                "bank_id": bank.id,
+                "question_id": None,
+                "topic": c.topic,
+                "tags": list(c.tags),
+                "front": c.front,
+                "back": c.back,
+                "sources": list(c.sources),
+                "is_in_deck": True,
+                "position": position,
+            },
+            now=now,
+            summary=summary,
+        )
+    for offset, q in enumerate(bank.questions, start=position + 1):
+        face = card_face(q)
+        _upsert(
+            Card,
+            cards,
+            q.id,
+            {
+                "bank_id": bank.id,
+                "question_id": q.id,
+                "topic": q.topic,
+                "tags": list(q.tags),
+                "front": face.front,
+                "back": face.back,
+                "sources": list(q.sources),
+                "is_in_deck": q.flashcard is not None,
+                "position": offset,
+            },
+            now=now,
+            summary=summary,
+        )
+    for position, z in enumerate(bank.quizzes):
+        _upsert(
+            Quiz,
+            quizzes,
+            z.id,
+            {
+                "bank_id": bank.id,
+                "title": z.title,
+                "description": z.description,
+                "selection": {
+                    "topics": list(z.select.topics),
+                    "tags": list(z.select.tags),
+                    "ids": list(z.select.ids),
+                    "banks": list(z.select.banks),
+                },
+                "count": z.count,
+                "shuffle": z.shuffle,
+                "layout": str(z.layout),
+                "time_limit_minutes": z.time_limit_minutes,
+                "max_attempts": z.max_attempts,
+                "pass_mark": z.pass_mark,
+                "is_default": z.is_default,
+                "position": position,
+            },
+            now=now,
+            summary=summary,
+        )
+    for leftover in (questions, cards, quizzes):
+        _retire(leftover.values(), now=now, summary=summary)
+    db.session.flush()
+    return summary
+
+
+def _rows_for(model: type[Any], bank_id: str, ids: Sequence[str]) -> dict[str, Any]:
+    """Existing rows of this bank plus rows with the given ids (moved from another bank), by id."""
+    rows: dict[str, Any] = {
+        r.id: r
+        for r in db.session.scalars(sa.select(model).where(model.bank_id == bank_id))
+    }
+    missing = [i for i in ids if i not in rows]
+    for start in range(
+        0, len(missing), 500
+    ):  # stay under SQLite's bound-parameter limit
+        chunk = missing[start : start + 500]
+        rows.update(
+            {
+                r.id: r
+                for r in db.session.scalars(sa.select(model).where(model.id.in_(chunk)))
+            }
+        )
+    return rows
+
+
+def import_banks(
+    banks: Sequence[schema.Bank], *, now: datetime, force: bool = False
+) -> ImportSummary:
+    """Import several banks in file order and report the total."""
+    summary = ImportSummary()
+    for bank in banks:
+        import_bank(bank, now=now, summary=summary, force=force)
+    return summary
+
+
+def list_banks(*, include_retired: bool = False) -> list[Bank]:
+    """Every bank, by title."""
+    query = sa.select(Bank).order_by(Bank.title)
+    if not include_retired:
+        query = query.where(Bank.is_retired.is_(False))
+    return list(db.session.scalars(query))
+
+
+def list_quizzes(*, bank_id: str | None = None) -> list[Quiz]:
+    """Active quizzes, grouped by bank title then file order."""
+    query = (
+        sa.select(Quiz)
+        .join(Bank)
+        .where(Quiz.is_retired.is_(False), Bank.is_retired.is_(False))
+        .order_by(Bank.title, Quiz.position)
+    )
+    if bank_id is not None:
+        query = query.where(Quiz.bank_id == bank_id)
+    return list(db.session.scalars(query))
+
+
+def count_active_questions() -> int:
+    """How many questions are live (not retired)."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Question)
+            .where(Question.is_retired.is_(False))
+        )
+        or 0
+    )
