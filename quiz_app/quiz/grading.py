@@ -132,7 +132,9 @@ def normalise_answer(text: str) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&!])")
-_MD_LINE_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+=])")
+# Block markers only count at the start of a line and before a space ("1. x", "- x")
+# or as a run ("---", "==="), so "0.5" and "-3" stay as they are.
+_MD_LINE_START = re.compile(r"^(\s*)(\d+)([.)])(?=\s|$)|^(\s*)([-+=])(?=\s|$|[-+=])")
 
 
 def escape_markdown(text: str) -> str:
