@@ -109,6 +109,9 @@ NO_ANSWER_FEEDBACK = "No answer given."
 # Text helpers
 
 
+_ROMANISATION = re.compile(r"e+(?=[ou])")
+
+
 def normalise_answer(text: str) -> str:
     """Reduce a short answer to the form used for matching.
 
@@ -125,10 +128,11 @@ def normalise_answer(text: str) -> str:
         for c in decomposed
         if not unicodedata.combining(c) and not "\u02b0" <= c <= "\u02ff"
     )
-    # Fold before punctuation goes, so a hyphen between syllables ("Se-ong") is not
-    # merged into "eo".
-    folded = stripped.casefold().replace("eo", "o").replace("eu", "u")
-    return "".join(c for c in folded if c.isalnum())
+    letters = "".join(c for c in stripped.casefold() if c.isalnum())
+    # Folded after punctuation and spaces are gone, so "Se-oul" still equals "Seoul";
+    # dropping every "e" before o/u (not only one) keeps the result stable when
+    # normalised again.
+    return _ROMANISATION.sub("", letters)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&!])")

@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quiz_app.quiz.grading import (
     NO_ANSWER,
@@ -629,6 +631,8 @@ def test_grading_does_not_change_the_response() -> None:
         ("Kaeseong", "kaesong"),
         ("Kaesong", "kaesong"),
         ("Ŭiju", "uiju"),
+        ("Se-oul", "soul"),
+        ("Seoul", "soul"),
         ("Euiju", "uiju"),
         ("“Little Switch”", "littleswitch"),
         ("Syngman Rhee", "syngmanrhee"),
@@ -821,3 +825,48 @@ def test_describe_response(
 )
 def test_escape_markdown(text: str, escaped: str) -> None:
     assert escape_markdown(text) == escaped
+
+
+# ------------------------------------------------------------------------------------
+# Properties
+
+EXAMPLES: dict[str, dict[str, Any]] = {
+    "single_choice": SINGLE,
+    "multi_choice": MULTI,
+    "true_false": TRUE_FALSE,
+    "short_text": ART_118,
+    "numeric": DISTANCE,
+    "ordering": ORDER,
+    "matching": MATCH,
+}
+RESPONSES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=5)
+        | st.dictionaries(
+            st.text(max_size=10) | st.sampled_from([NAM, JOY]), inner, max_size=4
+        )
+    ),
+    max_leaves=10,
+)
+
+
+@given(key=st.sampled_from(sorted(EXAMPLES)), response=RESPONSES)
+def test_grading_any_response_never_raises(key: str, response: Any) -> None:
+    qtype = QUESTION_TYPES[key]
+    result = qtype.grade(EXAMPLES[key], response)
+    assert 0.0 <= result.score <= 1.0
+    assert result.is_correct is (result.score == 1.0)
+    assert isinstance(qtype.describe_response(EXAMPLES[key], response), str)
+
+
+@given(st.text())
+def test_normalise_answer_is_idempotent(text: str) -> None:
+    once = normalise_answer(text)
+    assert normalise_answer(once) == once
+
+
+@given(st.text(max_size=40))
+def test_parse_number_never_raises(text: str) -> None:
+    value = parse_number(text, unit="km")
+    assert value is None or value.is_finite()
