@@ -91,6 +91,8 @@ def ensure_secret_key(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Register every domain's blueprint, one line each."""
     import quiz_app.accounts.services  # noqa: F401 - registers Flask-Login's user loader
+    from quiz_app.accounts.views import bp as accounts_bp
     from quiz_app.home.views import bp as home_bp
 
     app.register_blueprint(home_bp)
+    app.register_blueprint(accounts_bp)

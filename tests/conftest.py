@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from quiz_app import create_app
+from quiz_app.accounts.models import User
 from quiz_app.extensions import db
 
 pytest_plugins = ["tests.factories"]
@@ -32,6 +35,8 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
             "BANKS_DIR": str(DATA_DIR / "banks" / "valid"),
         }
     )
+    # Most tests exercise an installed app; tests of the first-run setup pop this flag.
+    app.extensions["quiz_setup_done"] = True
     with app.app_context():
         db.create_all()
         yield app
@@ -53,3 +58,36 @@ def runner(app: Flask) -> FlaskCliRunner:
 def now() -> datetime:
     """A fixed UTC instant for tests that must not depend on the clock."""
     return datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+PASSWORD = "correct horse battery"
+
+
+class AuthActions:
+    """Log users in and out through the real forms."""
+
+    def __init__(self, client: FlaskClient, make_user: Any) -> None:
+        self._client = client
+        self._make_user = make_user
+
+    def login(self, role: str = "student", username: str | None = None) -> User:
+        username = username or ("teacher" if role == "teacher" else "student")
+        user = db.session.scalar(
+            sa.select(User).where(User.username_key == username.casefold())
+        )
+        if user is None:
+            user = self._make_user(username=username, role=role)
+            db.session.commit()
+        response = self._client.post(
+            "/account/login", data={"username": username, "password": PASSWORD}
+        )
+        assert response.status_code == 302, "login failed"
+        return user
+
+    def logout(self) -> None:
+        self._client.post("/account/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient, make_user: Any) -> AuthActions:
+    return AuthActions(client, make_user)

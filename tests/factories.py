@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from quiz_app.accounts.models import Role, User
+from quiz_app.accounts.services import create_user
 from quiz_app.banks import schema
 from quiz_app.banks.services import import_bank
 from quiz_app.extensions import db
@@ -71,3 +73,13 @@ def make_bank(app: Any, now: datetime) -> Callable[..., schema.Bank]:
         return bank
 
     return _make_bank
+
+
+@pytest.fixture
+def make_user(app: Any, now: datetime) -> Callable[..., User]:
+    """Create a user whose password is ``tests.conftest.PASSWORD``."""
+
+    def _make_user(username: str = "student", *, role: str = "student") -> User:
+        return create_user(username, "correct horse battery", role=Role(role), now=now)
+
+    return _make_user

@@ -1,0 +1,44 @@
+"""Pure account rules: what makes a username or a password acceptable. No Flask or DB."""
+
+from __future__ import annotations
+
+import re
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,39}$")
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 200  # bounds hashing work per request
+_COMMON_PASSWORDS = frozenset(
+    {
+        "password",
+        "password1",
+        "12345678",
+        "123456789",
+        "qwertyuiop",
+        "iloveyou",
+        "armistice",
+        "panmunjom",
+    }
+)
+
+
+def username_problem(username: str) -> str | None:
+    """Why a username is not acceptable, or None."""
+    if not USERNAME_RE.match(username.strip()):
+        return (
+            "Use 3 to 40 letters, digits, dots, dashes or underscores, "
+            "starting with a letter or digit."
+        )
+    return None
+
+
+def password_problem(password: str, *, username: str = "") -> str | None:
+    """Why a password is not acceptable, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+    if password.casefold() in _COMMON_PASSWORDS:
+        return "That password is too common; choose another."
+    if username and password.casefold() == username.strip().casefold():
+        return "The password must differ from the username."
+    return None

@@ -1,0 +1,126 @@
+"""Sign up, log in, log out and the first-run setup, through the real forms."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from quiz_app import create_app
+from quiz_app.accounts.models import User
+from quiz_app.extensions import db
+from tests.conftest import PASSWORD
+
+
+def _signup(client, username="kim", password=PASSWORD, confirm=None):
+    return client.post(
+        "/account/signup",
+        data={"username": username, "password": password, "confirm": confirm or password},
+    )
+
+
+def test_first_visit_on_a_fresh_install_leads_to_setup(app, client):
+    app.extensions.pop("quiz_setup_done")
+    assert client.get("/").headers["Location"] == "/account/setup"
+    assert client.get("/account/login").headers["Location"] == "/account/setup"
+    assert client.get("/healthz").status_code == 200
+
+
+def test_setup_creates_the_first_teacher_and_then_closes(app, client):
+    app.extensions.pop("quiz_setup_done")
+    page = client.get("/account/setup")
+    assert b"Create the teacher account" in page.data
+    response = client.post(
+        "/account/setup",
+        data={"username": "MsLee", "password": PASSWORD, "confirm": PASSWORD},
+    )
+    assert response.status_code == 302
+    teacher = db.session.scalar(sa.select(User))
+    assert teacher.is_teacher and teacher.password_hash != PASSWORD
+    assert teacher.password_hash.startswith(("scrypt:", "pbkdf2:"))
+    assert client.get("/").status_code == 200
+    assert client.get("/account/setup").status_code == 302  # no second "first" teacher
+
+
+def test_signup_creates_a_logged_in_student(client):
+    assert _signup(client).status_code == 302
+    user = db.session.scalar(sa.select(User))
+    assert user.username == "kim" and not user.is_teacher
+    assert b"Log out" in client.get("/").data
+
+
+def test_usernames_are_unique_regardless_of_case(client, make_user):
+    make_user("Kim")
+    db.session.commit()
+    response = _signup(client, username="kIM")
+    assert response.status_code == 200
+    assert b"already taken" in response.data
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_bad_fields_are_reshown_with_messages_tied_to_them(client):
+    response = _signup(client, username="ok-name", password="short", confirm="other")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'value="ok-name"' in html  # what the student typed is kept
+    assert "at least 8" in html
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="password-hint password-error"' in html
+
+
+def test_login_with_wrong_password_is_refused(client, make_user):
+    make_user("kim")
+    db.session.commit()
+    response = client.post("/account/login", data={"username": "kim", "password": "nope-nope"})
+    assert response.status_code == 200
+    assert b"not right" in response.data
+
+
+def test_login_is_case_insensitive_and_follows_a_local_next(client, make_user):
+    make_user("kim")
+    db.session.commit()
+    response = client.post(
+        "/account/login?next=/healthz", data={"username": "KIM", "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/healthz"
+
+
+def test_login_ignores_an_offsite_next(client, make_user):
+    make_user("kim")
+    db.session.commit()
+    response = client.post(
+        "/account/login?next=//evil.example/", data={"username": "kim", "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_logout_revokes_a_copied_session_cookie(app, client, auth):
+    auth.login()
+    stolen = app.test_client()
+    cookie = client.get_cookie("session")
+    stolen.set_cookie("session", cookie.value)
+    assert b"Log out" in stolen.get("/").data  # the copy works while logged in
+    auth.logout()
+    assert b"Log out" not in stolen.get("/").data  # and stops working after logout
+
+
+def test_logout_needs_a_csrf_token(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path))
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "SECRET_KEY": "x" * 32})
+    app.extensions["quiz_setup_done"] = True
+    with app.app_context():
+        db.create_all()
+        response = app.test_client().post("/account/logout")
+        assert response.status_code == 400
+
+
+def test_create_teacher_command(runner):
+    result = runner.invoke(args=["create-teacher", "mrpark", "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(sa.select(User).where(User.username == "mrpark")).is_teacher
+    again = runner.invoke(args=["create-teacher", "MRPARK", "--password", PASSWORD])
+    assert again.exit_code == 1 and "already taken" in again.output
+
+
+def test_create_teacher_rejects_a_weak_password(runner):
+    result = runner.invoke(args=["create-teacher", "mrpark", "--password", "short"])
+    assert result.exit_code == 1 and "at least 8" in result.output
