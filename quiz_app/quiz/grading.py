@@ -237,7 +237,9 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def _check_single(data: Mapping[str, Any]) -> list[tuple[str, str]]:
-    choices: tuple[str, ...] = data.get("choices", ())
+    if "choices" not in data:  # reported as a missing key already
+        return []
+    choices: tuple[str, ...] = data["choices"]
     problems = _count_problem("choices", choices, 2, 8, "a single_choice question")
     problems += _distinct_problems("choices", choices)
     answer = data.get("answer")
@@ -274,7 +276,9 @@ def _describe_single_response(data: Mapping[str, Any], response: Any) -> str:
 
 
 def _check_multi(data: Mapping[str, Any]) -> list[tuple[str, str]]:
-    choices: tuple[str, ...] = data.get("choices", ())
+    if "choices" not in data:  # reported as a missing key already
+        return []
+    choices: tuple[str, ...] = data["choices"]
     problems = _count_problem("choices", choices, 3, 10, "a multi_choice question")
     problems += _distinct_problems("choices", choices)
     answers: tuple[str, ...] | None = data.get("answers")
@@ -370,30 +374,16 @@ def _check_short(data: Mapping[str, Any]) -> list[tuple[str, str]]:
         return []
     if not answers:
         return [("answers", "'answers' is empty; list at least one accepted answer")]
-    problems: list[tuple[str, str]] = []
-    seen: dict[str, str] = {}
-    for answer in answers:
-        key = normalise_answer(answer)
-        if not key:
-            problems.append(
-                (
-                    "answers",
-                    f"'answers': {answer!r} has no letters or digits, "
-                    "so nothing can match it",
-                )
-            )
-        elif key in seen:
-            problems.append(
-                (
-                    "answers",
-                    f"'answers': {answer!r} matches the same responses as "
-                    f"{seen[key]!r} (case, accents, punctuation and spacing are "
-                    "ignored); keep one",
-                )
-            )
-        else:
-            seen[key] = answer
-    return problems
+    # Spelling variants that normalise alike (Panmunjom, P'anmunjŏm) are allowed:
+    # authors list them to show what is accepted, and they do no harm.
+    return [
+        (
+            "answers",
+            f"'answers': {answer!r} has no letters or digits, so nothing can match it",
+        )
+        for answer in answers
+        if not normalise_answer(answer)
+    ]
 
 
 def _grade_short(data: Mapping[str, Any], response: Any) -> Grade:
@@ -518,7 +508,9 @@ def _describe_numeric_answer(data: Mapping[str, Any]) -> str:
 
 
 def _check_ordering(data: Mapping[str, Any]) -> list[tuple[str, str]]:
-    items: tuple[str, ...] = data.get("items", ())
+    if "items" not in data:  # reported as a missing key already
+        return []
+    items: tuple[str, ...] = data["items"]
     return _count_problem(
         "items", items, 3, 8, "an ordering question"
     ) + _distinct_problems("items", items)
@@ -581,7 +573,9 @@ def _describe_ordering_response(data: Mapping[str, Any], response: Any) -> str:
 
 
 def _check_matching(data: Mapping[str, Any]) -> list[tuple[str, str]]:
-    pairs: tuple[tuple[str, str], ...] = data.get("pairs", ())
+    if "pairs" not in data:  # reported as a missing key already
+        return []
+    pairs: tuple[tuple[str, str], ...] = data["pairs"]
     lefts = [left for left, _ in pairs]
     rights = [right for _, right in pairs]
     problems = _count_problem("pairs", lefts, 3, 8, "a matching question")

@@ -310,18 +310,6 @@ def test_the_bank_format_example_questions_pass_their_checks() -> None:
             ],
         ),
         (
-            "short_text",
-            {"answers": ("Panmunjom", "P'anmunjŏm")},
-            [
-                (
-                    "answers",
-                    "'answers': \"P'anmunjŏm\" matches the same responses as "
-                    "'Panmunjom' (case, accents, punctuation and spacing are ignored); "
-                    "keep one",
-                )
-            ],
-        ),
-        (
             "numeric",
             {"answer": 4, "tolerance": -0.5},
             [("tolerance", "'tolerance' is -0.5; use a number of 0 or more")],
@@ -397,6 +385,28 @@ def test_check_reports_each_broken_rule(
     key: str, data: dict[str, Any], expected: list[tuple[str, str]]
 ) -> None:
     assert check(key, **data) == expected
+
+
+@pytest.mark.parametrize("key", sorted(QUESTION_TYPES))
+def test_check_leaves_missing_required_keys_to_the_loader(key: str) -> None:
+    assert QUESTION_TYPES[key].check(dict(QUESTION_TYPES[key].defaults)) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "data"),
+    [
+        ("single_choice", {"answer": "Nobody"}),
+        ("multi_choice", {"answers": ("Nobody",)}),
+    ],
+)
+def test_check_needs_the_choices_to_check_the_answer(
+    key: str, data: dict[str, Any]
+) -> None:
+    assert check(key, **data) == []
+
+
+def test_check_allows_spelling_variants_that_normalise_alike() -> None:
+    assert check("short_text", answers=("Panmunjom", "P'anmunjŏm", "Panmunjeom")) == []
 
 
 def test_check_collects_every_problem_at_once() -> None:
