@@ -10,10 +10,10 @@ How YAML is read (see ``docs/bank-format.md``):
 * The node tree comes from :mod:`quiz_app.banks.yamlnodes`, which bounds depth, aliases
   and node count.
 * No YAML 1.1 implicit typing: the schema says what each key holds. Text keeps the
-  scalar exactly as written (``No``, ``on``, ``12:30`` and ``010`` stay text). Booleans accept
-  only ``true``/``false`` (any case). Numbers are decimal: ``0x1F``, ``0o17``, ``1:30``,
-  ``1_000`` and ``.inf`` are refused, as is an integer with a leading zero (``010``),
-  which YAML 1.1 tools read as octal 8.
+  scalar exactly as written (``No``, ``on``, ``12:30`` and ``010`` stay text). Booleans
+  accept only ``true``/``false`` (any case). Numbers are decimal: ``0x1F``, ``0o17``,
+  ``1:30``, ``1_000`` and ``.inf`` are refused, as is an integer with a leading zero
+  (``010``), which YAML 1.1 tools read as octal 8.
 * Quotes mean text: ``"1953"`` or ``"true"`` where a number or boolean is wanted is an
   error.
 * Messages name items by 0-based index and id: ``questions[3] (origins-malik): ...``.
@@ -373,10 +373,12 @@ class _QuizPlaces:
 @dataclass(slots=True)
 class _Places:
     bank_id: Pos = (1, 1)
-    quizzes: dict[str, _QuizPlaces] = field(default_factory=dict)
-    images: dict[str, Pos] = field(
-        default_factory=dict
-    )  #: question id -> image.file node
+    quizzes: dict[str, _QuizPlaces] = field(default_factory=dict)  #: by quiz id
+    by_index: dict[int, _QuizPlaces] = field(default_factory=dict)  #: by position
+    #: question id -> its image.file node
+    images: dict[str, Pos] = field(default_factory=dict)
+    #: question or card id -> its id node
+    item_ids: dict[str, Pos] = field(default_factory=dict)
 
 
 _INVALID: Final = object()  #: a value that was reported as a problem
@@ -960,9 +962,13 @@ def _bank(
     if "id" in pairs:
         c.places.bank_id = (pairs["id"][1].line, pairs["id"][1].column)
 
-    topics = _topics(c, pairs["topics"][1]) if "topics" in pairs else {}
-    sources = _sources(c, pairs["sources"][1]) if "sources" in pairs else {}
-    refs = _Refs(topics, sources, "topics" in pairs, "sources" in pairs)
+    topics, topic_keys = (
+        _topics(c, pairs["topics"][1]) if "topics" in pairs else ({}, None)
+    )
+    sources, source_keys = (
+        _sources(c, pairs["sources"][1]) if "sources" in pairs else ({}, None)
+    )
+    refs = _Refs(topic_keys, source_keys)
 
     questions = _items(
         c, pairs, "questions", lambda node, i: _question(c, node, i, refs)
@@ -974,11 +980,13 @@ def _bank(
     good_questions = tuple(q for q, _ in questions if isinstance(q, Question))
     good_cards = tuple(card for card, _ in cards if isinstance(card, Card))
     good_quizzes = tuple(quiz for quiz, _ in quizzes if isinstance(quiz, QuizDef))
-    _check_quizzes_in_bank(c, quizzes, good_questions, good_cards, topics)
+    _check_quizzes_in_bank(c, quizzes, questions, cards, topic_keys)
 
+    listed = [pairs[k][1] for k in ("questions", "cards") if k in pairs]
     if (
         not questions
         and not cards
+        and all(isinstance(n, Seq) for n in listed)
         and not any(isinstance(q, QuizDef) and q.select.banks for q, _ in quizzes)
     ):
         c.add(
@@ -989,14 +997,13 @@ def _bank(
         )
 
     bank_id, title = values.get("id"), values.get("title")
-    if c.problems or not isinstance(bank_id, str) or not isinstance(title, str):
-        return None
     if bank_id == ALL_BANKS:
         c.add(
             pairs["id"][1],
             "",
             f"'id' {ALL_BANKS!r} is reserved (select.banks: all means every bank)",
         )
+    if c.problems or not isinstance(bank_id, str) or not isinstance(title, str):
         return None
     if not good_quizzes and good_questions:
         good_quizzes = (
@@ -1039,47 +1046,57 @@ def _format(c: _Checker, node: Node) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class _Refs:
-    topics: Mapping[str, str]
-    sources: Mapping[str, Source]
-    have_topics: (
-        bool  #: False when the key is missing (already reported): skip reference checks
-    )
-    have_sources: bool
+    """Keys declared in ``topics`` and ``sources``, including ones with problems (so a
+    typo in a source's title is not reported again at every question citing it); None
+    when the key itself is missing or broken, which is reported once."""
+
+    topics: frozenset[str] | None
+    sources: frozenset[str] | None
 
 
-def _topics(c: _Checker, node: Node) -> dict[str, str]:
+def _key_slug(c: _Checker, node: Scalar, what: str) -> bool:
+    text = node.value
+    if _ID_RE.match(text) and len(text) <= MAX_ID_LENGTH and not text.endswith("\n"):
+        return True
+    c.add(node, "", f"{what} key {_short(text)!r} must be {_SLUG_HELP}")
+    return False
+
+
+def _topics(c: _Checker, node: Node) -> tuple[dict[str, str], frozenset[str] | None]:
     pairs = c.pairs(node, "", "'topics'")
     if pairs is None:
-        return {}
+        return {}, None
     if not pairs:
         c.add(node, "", "'topics' is empty; define at least one topic")
     topics = {}
     for key, (knode, vnode) in pairs.items():
-        slug = c.slug(knode, "topics", "key")
+        slug_ok = _key_slug(c, knode, "topic")
         title = c.text(vnode, "", f"topics.{key}")
-        if slug is not _INVALID and title is not _INVALID:
+        if slug_ok and title is not _INVALID:
             topics[key] = title
-    return topics
+    return topics, frozenset(pairs)
 
 
-def _sources(c: _Checker, node: Node) -> dict[str, Source]:
+def _sources(
+    c: _Checker, node: Node
+) -> tuple[dict[str, Source], frozenset[str] | None]:
     pairs = c.pairs(node, "", "'sources'")
     if pairs is None:
-        return {}
+        return {}, None
     if not pairs:
         c.add(node, "", "'sources' is empty; define at least one source")
     sources = {}
     for key, (knode, vnode) in pairs.items():
-        slug = c.slug(knode, "sources", "key")
+        slug_ok = _key_slug(c, knode, "source")
         values = c.table(SOURCE_KEYS, vnode, "", f"sources.{key}")
-        if slug is not _INVALID and values is not None:
+        if slug_ok and values is not None:
             sources[key] = Source(
                 key=key,
                 title=values["title"],
                 url=values.get("url"),
                 note=values.get("note"),
             )
-    return sources
+    return sources, frozenset(pairs)
 
 
 T = Any
@@ -1127,14 +1144,14 @@ def _common(
         values[name] = value = c.value(spec, node, where, name)
         if value is _INVALID:
             continue
-        if name == "topic" and refs.have_topics and value not in refs.topics:
+        if name == "topic" and refs.topics is not None and value not in refs.topics:
             c.add(
                 node,
                 where,
                 f"topic {value!r} is not a key of "
                 f"'topics'{_did_you_mean(value, refs.topics)}",
             )
-        elif name == "sources" and refs.have_sources:
+        elif name == "sources" and refs.sources is not None:
             seq = node.items if isinstance(node, Seq) else []
             for item_node, key in zip(seq, value, strict=False):
                 if key not in refs.sources:
@@ -1355,8 +1372,8 @@ def _quiz(c: _Checker, node: Node, index: int) -> QuizDef | None:
     )
     if len(c.problems) != before or selection is None:
         return None
-    if values["id"] not in c.places.quizzes:
-        c.places.quizzes[values["id"]] = places
+    c.places.by_index[index] = places
+    c.places.quizzes.setdefault(values["id"], places)
     return QuizDef(
         id=values["id"],
         title=values["title"],
@@ -1464,6 +1481,7 @@ def _check_unique_ids(
             first = seen.get(text)
             if first is None:
                 seen[text] = (node, where)
+                c.places.item_ids.setdefault(text, (node.line, node.column))
                 continue
             c.add(
                 node,
@@ -1473,30 +1491,39 @@ def _check_unique_ids(
             )
 
 
+def _node_id(node: Node) -> str | None:
+    """The ``id`` text of an item node, even if the item failed to convert."""
+    if isinstance(node, Map):
+        for key, value in node.pairs:
+            if isinstance(key, Scalar) and key.value == "id":
+                return value.value if isinstance(value, Scalar) else None
+    return None
+
+
 def _check_quizzes_in_bank(
     c: _Checker,
     quizzes: list[tuple[QuizDef | None, Node]],
-    questions: tuple[Question, ...],
-    cards: tuple[Card, ...],
-    topics: Mapping[str, str],
+    questions: list[tuple[Question | None, Node]],
+    cards: list[tuple[Card | None, Node]],
+    topic_keys: frozenset[str] | None,
 ) -> None:
     """Check selections drawn from this bank: known topics/ids, count fits."""
-    question_ids = {q.id for q in questions}
-    card_ids = {card.id for card in cards}
+    question_ids = {_node_id(node) for _, node in questions} - {None}
+    card_ids = {_node_id(node) for _, node in cards} - {None}
+    good = tuple(q for q, _ in questions if q is not None)
     for index, (quiz, node) in enumerate(quizzes):
-        if quiz is None or quiz.select.banks:
+        places = c.places.by_index.get(index)
+        if quiz is None or quiz.select.banks or places is None:
             continue
         where = _item_where("quizzes", index, node)
-        places = c.places.quizzes.get(quiz.id)
-        if places is None:  # a duplicate quiz id, already reported
-            continue
+        before = len(c.problems)
         for topic in quiz.select.topics:
-            if topic not in topics:
+            if topic_keys is not None and topic not in topic_keys:
                 c.add(
                     places.topics[topic],
                     where,
                     f"topic {topic!r} is not a key of "
-                    f"'topics'{_did_you_mean(topic, topics)}",
+                    f"'topics'{_did_you_mean(topic, topic_keys)}",
                 )
         for qid in quiz.select.ids:
             if qid in card_ids:
@@ -1509,13 +1536,13 @@ def _check_quizzes_in_bank(
                 c.add(
                     places.ids[qid],
                     where,
-                    f"no question has id {qid!r}{_did_you_mean(qid, question_ids)}",
+                    f"no question has id {qid!r}"
+                    f"{_did_you_mean(qid, sorted(map(str, question_ids)))}",
                 )
-        if c.problems:
-            continue  # questions that failed would skew the count
-        _check_selection_size(
-            c, quiz, places, where, resolve_quiz_questions(quiz, _Pool(questions), {})
-        )
+        # A question that failed to convert would make the count wrong.
+        if len(c.problems) == before and len(good) == len(questions):
+            chosen = resolve_quiz_questions(quiz, _Pool(good), {})
+            _check_selection_size(c, quiz, places, where, chosen)
 
 
 def _check_selection_size(
@@ -1551,8 +1578,8 @@ def resolve_quiz_questions(
 
     ``select.banks`` empty means ``bank`` itself, ``("all",)`` every bank of
     ``banks_by_id`` (in its order), otherwise those banks in the order listed; ids
-    missing from ``banks_by_id`` are skipped (validation reports them). Topics, tags and ids
-    combine as "any of"; none of them means every question.
+    missing from ``banks_by_id`` are skipped (validation reports them). Topics, tags and
+    ids combine as "any of"; none of them means every question.
     """
     banks = quiz.select.banks
     if not banks:
@@ -1660,11 +1687,10 @@ def _cross_bank_problems(parsed: list[tuple[Bank, _Places]]) -> list[Problem]:
     item_owner: dict[str, tuple[str, str, int]] = {}  # id -> (kind, file, line)
     quiz_owner: dict[str, tuple[str, int]] = {}
     for bank, places in parsed:
-        items: list[tuple[str, str, int]] = [
-            ("question", q.id, q.line) for q in bank.questions
-        ]
+        items = [("question", q.id, q.line) for q in bank.questions]
         items += [("card", card.id, card.line) for card in bank.cards]
-        for kind, item_id, line in items:
+        for kind, item_id, item_line in items:
+            line, column = places.item_ids.get(item_id, (item_line, 0))
             first_item = item_owner.get(item_id)
             if first_item is None:
                 item_owner[item_id] = (kind, bank.source_path, line)
@@ -1673,7 +1699,7 @@ def _cross_bank_problems(parsed: list[tuple[Bank, _Places]]) -> list[Problem]:
                     Problem(
                         bank.source_path,
                         line,
-                        0,
+                        column,
                         f"{kind} id {item_id!r} is also used by a {first_item[0]} at "
                         f"{first_item[1]}:{first_item[2]}",
                     )
