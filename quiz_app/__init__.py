@@ -53,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from quiz_app.extensions import init_extensions
 
     init_extensions(app)
+    import quiz_app.models  # noqa: F401 - every table known before the first query
     register_blueprints(app)
 
     from quiz_app.errors import register_error_handlers

@@ -105,6 +105,13 @@ def _configure_sqlite(app: Flask) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
 
 
+def _render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Write UtcDateTime columns as plain sa.DateTime() so migrations don't import app code."""
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime()"
+    return False
+
+
 def init_extensions(app: Flask) -> None:
     """Bind every extension to the app and install the per-request transaction hooks."""
     db.init_app(app)
@@ -113,7 +120,13 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=MIGRATIONS_DIR,
+        render_as_batch=True,
+        render_item=_render_migration_item,
+    )
     with app.app_context():
         _configure_sqlite(app)
 
