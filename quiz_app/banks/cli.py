@@ -60,3 +60,20 @@ def schema_command() -> None:
     from quiz_app.banks.jsonschema import bank_json_schema
 
     click.echo(json.dumps(bank_json_schema(), indent=2, sort_keys=True))
+
+
+@group.command("stats")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+def stats_command(paths: tuple[str, ...]) -> None:
+    """Print how many questions, cards and quizzes each bank has, by question type."""
+    from quiz_app.banks.inventory import find_duplicate_questions, format_inventory
+    from quiz_app.banks.loader import load_bank_files
+
+    banks, problems = load_bank_files(_paths_or_default(paths))
+    for line in format_inventory(banks):
+        click.echo(line)
+    for first, second in find_duplicate_questions(banks):
+        click.echo(f"duplicate: {second} asks the same as {first}")
+    if problems:
+        click.echo(f"{len(problems)} problems: run 'quiz-app banks validate'")
+        raise SystemExit(1)
