@@ -364,7 +364,8 @@ Pos = tuple[int, int]
 @dataclass(slots=True)
 class _QuizPlaces:
     quiz: Pos
-    banks: Pos | None = None
+    id: Pos
+    banks: dict[str, Pos] = field(default_factory=dict)
     count: Pos | None = None
     topics: dict[str, Pos] = field(default_factory=dict)
     ids: dict[str, Pos] = field(default_factory=dict)
@@ -455,7 +456,8 @@ class _Checker:
                 self.add(
                     key,
                     where,
-                    f"duplicate key {text!r} (lines {first[0].line} and {key.line})",
+                    f"duplicate key {text!r} in {name} "
+                    f"(lines {first[0].line} and {key.line})",
                 )
                 continue
             result[text] = (key, value)
@@ -1247,7 +1249,7 @@ def _question(c: _Checker, node: Node, index: int, refs: _Refs) -> Question | No
                 )
             elif key in qtype.defaults:
                 data[key] = qtype.defaults[key]
-        if len(c.problems) == type_before:
+        if len(c.problems) == type_before and qtype.required <= pairs.keys():
             for key, message in qtype.check(data):
                 at: Node = pairs[key][0] if key in pairs else node
                 c.add(at, where, message)
@@ -1362,7 +1364,10 @@ def _quiz(c: _Checker, node: Node, index: int) -> QuizDef | None:
         spec = QUIZ_KEYS.get(name)
         if spec is not None and name != "select":
             values[name] = c.value(spec, value_node, where, name)
-    places = _QuizPlaces(quiz=(node.line, node.column))
+    id_node = pairs["id"][1] if "id" in pairs else node
+    places = _QuizPlaces(
+        quiz=(node.line, node.column), id=(id_node.line, id_node.column)
+    )
     if "count" in pairs:
         places.count = (pairs["count"][0].line, pairs["count"][0].column)
     selection = (
@@ -1403,7 +1408,10 @@ def _selection(
             continue
         if spec.kind is Kind.BANKS:
             values[name] = _banks(c, value_node, where)
-            places.banks = (value_node.line, value_node.column)
+            items = value_node.items if isinstance(value_node, Seq) else [value_node]
+            for item in items:
+                if isinstance(item, Scalar):
+                    places.banks.setdefault(item.value, (item.line, item.column))
             continue
         values[name] = c.value(spec, value_node, where, f"select.{name}")
         if (
@@ -1685,7 +1693,7 @@ def _cross_bank_problems(parsed: list[tuple[Bank, _Places]]) -> list[Problem]:
             )
 
     item_owner: dict[str, tuple[str, str, int]] = {}  # id -> (kind, file, line)
-    quiz_owner: dict[str, tuple[str, int]] = {}
+    quiz_owner: dict[str, str] = {}  # id -> where it was first seen
     for bank, places in parsed:
         items = [("question", q.id, q.line) for q in bank.questions]
         items += [("card", card.id, card.line) for card in bank.cards]
@@ -1705,27 +1713,23 @@ def _cross_bank_problems(parsed: list[tuple[Bank, _Places]]) -> list[Problem]:
                     )
                 )
         for quiz in bank.quizzes:
-            quiz_line = (
-                places.quizzes[quiz.id].quiz[0] if quiz.id in places.quizzes else 0
-            )
+            quiz_places = places.quizzes.get(quiz.id)
+            # A default quiz has no line of its own: point at the bank's id.
+            line, column = quiz_places.id if quiz_places else places.bank_id
+            where = f"{bank.source_path}:{line}"
+            if quiz.is_default:
+                where = f"the default quiz of {bank.source_path}"
             first_quiz = quiz_owner.get(quiz.id)
             if first_quiz is None:
-                quiz_owner[quiz.id] = (bank.source_path, quiz_line)
-            elif first_quiz[0] != bank.source_path:
-                problems.append(
-                    Problem(
-                        bank.source_path,
-                        quiz_line,
-                        0,
-                        f"quiz id {quiz.id!r} is also used at "
-                        f"{first_quiz[0]}:{first_quiz[1]}"
-                        + (
-                            " (this bank's default quiz; define a quiz of your own)"
-                            if quiz.is_default
-                            else ""
-                        ),
-                    )
+                quiz_owner[quiz.id] = where
+                continue
+            message = f"quiz id {quiz.id!r} is also used by {first_quiz}"
+            if quiz.is_default:
+                message = (
+                    f"this bank's default quiz id {quiz.id!r} is also used by "
+                    f"{first_quiz}; define a quiz of your own"
                 )
+            problems.append(Problem(bank.source_path, line, column, message))
 
     for bank, places in parsed:
         for quiz in bank.quizzes:
@@ -1762,7 +1766,7 @@ def _check_cross_selection(
         for name in names:
             if name not in banks_by_id:
                 c.add(
-                    places.banks or places.quiz,
+                    places.banks.get(name, places.quiz),
                     where,
                     f"no bank has id {name!r}{_did_you_mean(name, banks_by_id)}",
                 )
