@@ -1,0 +1,38 @@
+"""First-run setup and sign-up in a real browser, on a desktop and a phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import assert_accessible, screenshot
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery"
+
+
+def test_first_run_setup_then_student_signup(live_server, page, phone_page):
+    page.goto(live_server + "/")
+    assert page.url.endswith("/account/setup")
+    assert_accessible(page)
+    page.get_by_label("Username").fill("msong")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    page.get_by_role("button", name="Create the teacher account").click()
+    assert page.get_by_text("Your teacher account is ready").is_visible()
+
+    phone_page.goto(live_server + "/account/signup")
+    assert_accessible(phone_page)
+    phone_page.get_by_label("Username").fill("x")
+    phone_page.get_by_label("Password", exact=True).fill("short")
+    phone_page.get_by_label("Repeat the password").fill("short")
+    phone_page.get_by_role("button", name="Create account").click()
+    assert phone_page.locator("#username-error").is_visible()
+    assert_accessible(phone_page)
+    screenshot(phone_page, "signup-errors-phone")
+    phone_page.get_by_label("Username").fill("jiwoo")
+    phone_page.get_by_label("Password", exact=True).fill(PASSWORD)
+    phone_page.get_by_label("Repeat the password").fill(PASSWORD)
+    phone_page.get_by_role("button", name="Create account").click()
+    assert phone_page.get_by_text("Your account is ready").is_visible()
+    assert_accessible(phone_page)
