@@ -1,0 +1,518 @@
+"""Quiz services: start attempts, save answers, grade and close them. Flushes only.
+
+Time always arrives as ``now=`` (taken by the view when the request arrived) and the
+grace period as ``grace=``; a late answer is refused here, on the server, whatever the
+browser's countdown said. Never commits: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from random import Random
+from typing import Any
+
+import sqlalchemy as sa
+
+from quiz_app.banks.models import Bank, Question, Quiz
+from quiz_app.extensions import db
+from quiz_app.flashcards import services as flashcard_services
+from quiz_app.quiz import selection
+from quiz_app.quiz.grading import QUESTION_TYPES
+from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
+
+ALL_BANKS = "all"
+
+
+class QuizError(Exception):
+    """A user-facing reason why a quiz action cannot happen."""
+
+
+class QuizUnavailable(QuizError):
+    """The quiz does not exist or was retired."""
+
+
+class NoQuestions(QuizError):
+    """The quiz's selection matches no live question."""
+
+
+class AttemptsExhausted(QuizError):
+    """Every allowed attempt of this quiz has been used."""
+
+
+class AttemptClosed(QuizError):
+    """The attempt was already submitted or expired."""
+
+
+class TimeUp(AttemptClosed):
+    """The answer came after the deadline plus grace; the attempt got closed."""
+
+
+class NotInAttempt(QuizError):
+    """The answered question is not one of the attempt's questions."""
+
+
+@dataclass(frozen=True, slots=True)
+class PresentedQuestion:
+    """One question as this attempt shows it: place, option order and saved answer."""
+
+    position: int  #: 0-based place in the attempt
+    question: Question
+    options: dict[str, list[str]]
+    answer: AttemptAnswer | None
+
+    @property
+    def number(self) -> int:
+        return self.position + 1
+
+    @property
+    def template(self) -> str:
+        return QUESTION_TYPES[self.question.type].template
+
+    @property
+    def response(self) -> Any:
+        return None if self.answer is None else self.answer.response
+
+    @property
+    def is_answered(self) -> bool:
+        return not is_blank(self.response)
+
+
+@dataclass(frozen=True, slots=True)
+class ResultItem:
+    """One question on a results page: both answers (Markdown), feedback, sources."""
+
+    number: int
+    question: Question
+    answer: AttemptAnswer | None
+    your_answer: str  #: Markdown
+    right_answer: str  #: Markdown
+    feedback: str
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return (
+            0.0
+            if self.answer is None or self.answer.score is None
+            else self.answer.score
+        )
+
+    @property
+    def outcome(self) -> str:
+        """correct, partial or wrong (names of the CSS result classes)."""
+        if self.score >= 1:
+            return "correct"
+        return "partial" if self.score > 0 else "wrong"
+
+
+# --------------------------------------------------------------------------------------
+# Reading
+
+
+def get_quiz(quiz_id: str) -> Quiz | None:
+    """The live quiz with this id, or None if unknown or retired."""
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None or quiz.is_retired or quiz.bank.is_retired:
+        return None
+    return quiz
+
+
+def get_attempt(attempt_id: int, *, user_id: int) -> QuizAttempt | None:
+    """The attempt if it belongs to this user; another user's attempt is None."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != user_id:
+        return None
+    return attempt
+
+
+def get_open_attempt(user_id: int, quiz_id: str) -> QuizAttempt | None:
+    """The user's in-progress attempt at this quiz, if any."""
+    return db.session.scalar(
+        sa.select(QuizAttempt)
+        .where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.quiz_id == quiz_id,
+            QuizAttempt.status == AttemptStatus.IN_PROGRESS,
+        )
+        .order_by(QuizAttempt.id.desc())
+        .limit(1)
+    )
+
+
+def count_attempts(user_id: int, quiz_id: str) -> int:
+    """How many attempts (any status) the user has started at this quiz."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(QuizAttempt)
+            .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id)
+        )
+        or 0
+    )
+
+
+def count_attempts_by_quiz(user_id: int) -> dict[str, int]:
+    """Attempts started per quiz id, for showing "2 of 3 attempts used"."""
+    rows = db.session.execute(
+        sa.select(QuizAttempt.quiz_id, sa.func.count())
+        .where(QuizAttempt.user_id == user_id)
+        .group_by(QuizAttempt.quiz_id)
+    )
+    return {quiz_id: n for quiz_id, n in rows}
+
+
+def list_open_attempts(user_id: int) -> list[QuizAttempt]:
+    """The user's attempts in progress, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(QuizAttempt)
+            .where(
+                QuizAttempt.user_id == user_id,
+                QuizAttempt.status == AttemptStatus.IN_PROGRESS,
+            )
+            .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
+        )
+    )
+
+
+def list_closed_attempts(
+    user_id: int, *, limit: int | None = None
+) -> list[QuizAttempt]:
+    """The user's graded attempts, newest first."""
+    query = (
+        sa.select(QuizAttempt)
+        .where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.status != AttemptStatus.IN_PROGRESS,
+        )
+        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def select_question_ids(quiz: Quiz) -> list[str]:
+    """The live questions a quiz's selection matches, in bank then file order.
+
+    Banks: none named = the quiz's own bank, ``all`` = every live bank. Topics, tags
+    and ids combine as "any of"; with none of them, every question of those banks
+    is selected.
+    """
+    chosen: Mapping[str, Sequence[str]] = quiz.selection or {}
+    bank_ids = list(chosen.get("banks") or [quiz.bank_id])
+    query = (
+        sa.select(Question)
+        .join(Bank)
+        .where(Question.is_retired.is_(False), Bank.is_retired.is_(False))
+        .order_by(Bank.title, Bank.id, Question.position)
+    )
+    if ALL_BANKS not in bank_ids:
+        query = query.where(Question.bank_id.in_(bank_ids))
+    questions = list(db.session.scalars(query))
+    if ALL_BANKS not in bank_ids:
+        rank = {bank_id: i for i, bank_id in enumerate(bank_ids)}
+        questions.sort(key=lambda q: (rank[q.bank_id], q.position))
+    topics = set(chosen.get("topics") or ())
+    tags = set(chosen.get("tags") or ())
+    ids = set(chosen.get("ids") or ())
+    if topics or tags or ids:
+        questions = [
+            q
+            for q in questions
+            if q.topic in topics or q.id in ids or tags.intersection(q.tags)
+        ]
+    return [q.id for q in questions]
+
+
+def deadline_with_grace(attempt: QuizAttempt, *, grace: timedelta) -> datetime | None:
+    """The last moment an answer to this attempt is accepted, or None when untimed."""
+    return None if attempt.deadline_at is None else attempt.deadline_at + grace
+
+
+def seconds_left(attempt: QuizAttempt, *, now: datetime) -> int | None:
+    """Whole seconds until the deadline (never negative), or None when untimed."""
+    if attempt.deadline_at is None:
+        return None
+    return max(0, int((attempt.deadline_at - now).total_seconds()))
+
+
+def is_overdue(attempt: QuizAttempt, *, now: datetime, grace: timedelta) -> bool:
+    """Whether an open attempt's time, grace included, has run out."""
+    last = deadline_with_grace(attempt, grace=grace)
+    return attempt.is_open and last is not None and now > last
+
+
+def is_blank(response: Any) -> bool:
+    """Whether a response says nothing (no choice, empty text, every slot empty)."""
+    if response is None:
+        return True
+    if isinstance(response, bool):
+        return False
+    if isinstance(response, str):
+        return not response.strip()
+    if isinstance(response, Mapping):
+        return all(is_blank(v) for v in response.values())
+    if isinstance(response, list | tuple):
+        return all(is_blank(v) for v in response)
+    return False
+
+
+def present_questions(
+    attempt: QuizAttempt, *, positions: Sequence[int] | None = None
+) -> list[PresentedQuestion]:
+    """The attempt's questions (or those at ``positions``) with their options."""
+    wanted = range(len(attempt.question_ids)) if positions is None else positions
+    ids = [attempt.question_ids[p] for p in wanted]
+    questions = _questions_by_id(ids)
+    answers = _answers_by_question(attempt)
+    return [
+        PresentedQuestion(
+            position=p,
+            question=questions[qid],
+            options=selection.presented_options(
+                questions[qid].type,
+                questions[qid].data,
+                rng=selection.attempt_rng(attempt.seed, f"options:{qid}"),
+            ),
+            answer=answers.get(qid),
+        )
+        for p, qid in zip(wanted, ids, strict=True)
+    ]
+
+
+def answered_positions(attempt: QuizAttempt) -> set[int]:
+    """Positions of the questions with a saved non-blank answer, for the navigator."""
+    answers = _answers_by_question(attempt)
+    return {
+        p
+        for p, qid in enumerate(attempt.question_ids)
+        if qid in answers and not is_blank(answers[qid].response)
+    }
+
+
+def list_results(attempt: QuizAttempt) -> list[ResultItem]:
+    """Every question of a graded attempt with both answers and the sources."""
+    questions = _questions_by_id(attempt.question_ids)
+    answers = _answers_by_question(attempt)
+    items = []
+    for number, qid in enumerate(attempt.question_ids, start=1):
+        question = questions[qid]
+        qtype = QUESTION_TYPES[question.type]
+        row = answers.get(qid)
+        response = None if row is None else row.response
+        bank_sources = question.bank.sources
+        items.append(
+            ResultItem(
+                number=number,
+                question=question,
+                answer=row,
+                your_answer=qtype.describe_response(question.data, response),
+                right_answer=qtype.describe_answer(question.data),
+                feedback=qtype.grade(question.data, response).feedback,
+                sources=[
+                    bank_sources[k] for k in question.sources if k in bank_sources
+                ],
+            )
+        )
+    return items
+
+
+def sparkline_points(
+    values: Sequence[float], *, width: int = 240, height: int = 48, pad: int = 4
+) -> str:
+    """SVG polyline points for percentages (0-100) drawn left to right, oldest first."""
+    if not values:
+        return ""
+    step = (width - 2 * pad) / max(1, len(values) - 1)
+    span = height - 2 * pad
+    return " ".join(
+        f"{pad + i * step:.1f},{pad + span * (1 - min(100.0, max(0.0, v)) / 100):.1f}"
+        for i, v in enumerate(values)
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Writing
+
+
+def start_attempt(
+    user_id: int, quiz_id: str, *, now: datetime, rng: Random, grace: timedelta
+) -> tuple[QuizAttempt, bool]:
+    """Start an attempt or resume the one in progress; returns it and "was resumed".
+
+    :raises QuizUnavailable: unknown or retired quiz.
+    :raises AttemptsExhausted: ``max_attempts`` already started (overdue ones count).
+    :raises NoQuestions: the selection matches no live question.
+    """
+    quiz = get_quiz(quiz_id)
+    if quiz is None:
+        raise QuizUnavailable("This quiz is not available.")
+    current = get_open_attempt(user_id, quiz_id)
+    if current is not None and not close_if_overdue(current, now=now, grace=grace):
+        return current, True
+    if (
+        quiz.max_attempts is not None
+        and count_attempts(user_id, quiz_id) >= quiz.max_attempts
+    ):
+        raise AttemptsExhausted(
+            f"You have used all {quiz.max_attempts} attempts at “{quiz.title}”."
+        )
+    candidates = select_question_ids(quiz)
+    if not candidates:
+        raise NoQuestions(f"“{quiz.title}” has no questions at the moment.")
+    seed = rng.randrange(2**62)
+    question_ids = selection.order_questions(
+        candidates,
+        count=quiz.count,
+        shuffle=quiz.shuffle,
+        rng=selection.attempt_rng(seed, "questions"),
+    )
+    attempt = QuizAttempt(
+        user_id=user_id,
+        quiz_id=quiz.id,
+        seed=seed,
+        question_ids=question_ids,
+        started_at=now,
+        deadline_at=(
+            now + timedelta(minutes=quiz.time_limit_minutes)
+            if quiz.time_limit_minutes
+            else None
+        ),
+        status=AttemptStatus.IN_PROGRESS,
+        pass_mark=quiz.pass_mark,
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    return attempt, False
+
+
+def save_answers(
+    attempt: QuizAttempt,
+    responses: Mapping[str, Any],
+    *,
+    now: datetime,
+    grace: timedelta,
+) -> None:
+    """Upsert the answers of one page (question id -> response); unchanged ones stay.
+
+    :raises AttemptClosed: the attempt is no longer open; nothing is saved.
+    :raises TimeUp: the deadline plus grace has passed; nothing is saved and the
+        attempt is closed and graded with what was saved before (commit it).
+    :raises NotInAttempt: a question id that is not part of the attempt.
+    """
+    _ensure_open(attempt, now=now, grace=grace)
+    unknown = [qid for qid in responses if qid not in attempt.question_ids]
+    if unknown:
+        raise NotInAttempt(f"Question {unknown[0]!r} is not part of this attempt.")
+    answers = _answers_by_question(attempt)
+    questions = _questions_by_id(
+        [qid for qid, r in responses.items() if qid in answers or not is_blank(r)]
+    )
+    for qid, question in questions.items():
+        response = responses[qid]
+        row = answers.get(qid)
+        if row is None:
+            db.session.add(
+                AttemptAnswer(
+                    attempt=attempt,
+                    question_id=qid,
+                    question_version=question.version,
+                    response=response,
+                    answered_at=now,
+                )
+            )
+        elif row.response != response:
+            row.response = response
+            row.question_version = question.version
+            row.answered_at = now
+    db.session.flush()
+
+
+def submit_attempt(
+    attempt: QuizAttempt, *, now: datetime, grace: timedelta
+) -> QuizAttempt:
+    """Grade and close the attempt; a closed one is returned unchanged (double submit).
+
+    Submitted after the deadline plus grace, it is closed as expired (graded all the
+    same).
+    """
+    if not attempt.is_open:
+        return attempt
+    if not close_if_overdue(attempt, now=now, grace=grace):
+        _grade_and_close(
+            attempt, status=AttemptStatus.SUBMITTED, closed_at=now, now=now
+        )
+    return attempt
+
+
+def close_if_overdue(attempt: QuizAttempt, *, now: datetime, grace: timedelta) -> bool:
+    """Close and grade an open attempt whose time ran out; returns whether it did.
+
+    The attempt counts as closed at its deadline, so closing it later changes nothing
+    but when it is noticed.
+    """
+    if not is_overdue(attempt, now=now, grace=grace):
+        return False
+    assert attempt.deadline_at is not None  # is_overdue implies a deadline
+    _grade_and_close(
+        attempt, status=AttemptStatus.EXPIRED, closed_at=attempt.deadline_at, now=now
+    )
+    return True
+
+
+def _ensure_open(attempt: QuizAttempt, *, now: datetime, grace: timedelta) -> None:
+    if close_if_overdue(attempt, now=now, grace=grace):
+        raise TimeUp(
+            "Time was up, so that answer was not saved. "
+            "The quiz was graded with your earlier answers."
+        )
+    if not attempt.is_open:
+        raise AttemptClosed("This attempt has already been submitted.")
+
+
+def _grade_and_close(
+    attempt: QuizAttempt, *, status: AttemptStatus, closed_at: datetime, now: datetime
+) -> None:
+    questions = _questions_by_id(attempt.question_ids)
+    answers = _answers_by_question(attempt)
+    total = 0.0
+    for qid in attempt.question_ids:
+        question = questions[qid]
+        row = answers.get(qid)
+        if row is None:  # never answered: record it, so every question has a graded row
+            row = AttemptAnswer(
+                attempt=attempt,
+                question_id=qid,
+                question_version=question.version,
+                response=None,
+            )
+            db.session.add(row)
+        grade = QUESTION_TYPES[question.type].grade(question.data, row.response)
+        row.score = grade.score
+        row.is_correct = grade.is_correct
+        total += grade.score
+        if not grade.is_correct:
+            flashcard_services.enqueue_missed(attempt.user_id, qid, now=now)
+    attempt.score = round(total, 4)
+    attempt.max_score = float(len(attempt.question_ids))
+    percent = 100 * attempt.score / attempt.max_score if attempt.max_score else 0.0
+    attempt.is_passed = percent >= attempt.pass_mark
+    attempt.status = status
+    attempt.submitted_at = closed_at
+    db.session.flush()
+
+
+def _questions_by_id(ids: Sequence[str]) -> dict[str, Question]:
+    if not ids:
+        return {}
+    return {
+        q.id: q
+        for q in db.session.scalars(sa.select(Question).where(Question.id.in_(ids)))
+    }
+
+
+def _answers_by_question(attempt: QuizAttempt) -> dict[str, AttemptAnswer]:
+    return {a.question_id: a for a in attempt.answers}
