@@ -355,8 +355,7 @@ def type_key_spec(qtype: QuestionType, key: str) -> KeySpec:
 
 
 # ----------------------------------------------------------------------
-# Where things are, for the cross-bank checks (the frozen Bank keeps only question/card
-# lines)
+# Where things are, for cross-bank checks (a Bank keeps only question/card lines)
 
 Pos = tuple[int, int]
 

@@ -112,16 +112,14 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
         return YamlProblem(mark.line + 1, mark.column + 1, message)
     if isinstance(exc, yaml.reader.ReaderError):
         # The C reader reports a byte offset in the UTF-8 stream, the Python one a
-        # character offset;
-        # both are exact for the ASCII prefix that precedes most such errors.
+        # character offset: both are exact for an ASCII prefix, the usual case.
         prefix = text[: max(0, exc.position)]
         line = prefix.count("\n") + 1
         column = len(prefix) - (prefix.rfind("\n") + 1) + 1
-        return YamlProblem(
-            line,
-            column,
-            f"YAML syntax error: {exc.reason} (character {exc.character!r})",
-        )
+        char = exc.character
+        shown = repr(chr(char) if isinstance(char, int) else char)
+        message = f"YAML syntax error: {exc.reason} (character {shown})"
+        return YamlProblem(line, column, message)
     return YamlProblem(0, 0, f"YAML syntax error: {exc}")
 
 
@@ -152,8 +150,7 @@ def _build(
     max_aliases: int,
     max_nodes: int,
 ) -> Node | None:
-    # Local names: this loop runs once per event, and attribute look-ups dominate its
-    # cost.
+    # Local names: this loop runs once per event; attribute look-ups dominate its cost.
     get_event: Callable[[], Any] = loader.get_event
     scalar_event = yaml.ScalarEvent
     alias_event = yaml.AliasEvent
@@ -166,9 +163,8 @@ def _build(
     anchors: dict[str, Node] = {}
     aliases = 0
     nodes = 0
-    # Open collections, innermost last, each with the node count when it opened and,
-    # for a mapping,
-    # the key waiting for its value.
+    # Open collections, innermost last, with the node count when each opened and, for
+    # a mapping, the key waiting for its value.
     stack: list[Seq | Map] = []
     opened_at: list[int] = []
     pending_key: list[Node | None] = []
