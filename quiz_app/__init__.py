@@ -54,6 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     init_extensions(app)
     import quiz_app.models  # noqa: F401 - every table known before the first query
+
     register_blueprints(app)
 
     from quiz_app.errors import register_error_handlers
@@ -94,6 +95,8 @@ def register_blueprints(app: Flask) -> None:
     import quiz_app.accounts.services  # noqa: F401 - registers Flask-Login's user loader
     from quiz_app.accounts.views import bp as accounts_bp
     from quiz_app.home.views import bp as home_bp
+    from quiz_app.quiz.views import bp as quiz_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(quiz_bp)

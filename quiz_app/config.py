@@ -12,28 +12,35 @@ from datetime import timedelta
 
 
 class DefaultConfig:
-    #: Database URL. A relative SQLite path is resolved inside the data folder. For PostgreSQL set
-    #: QUIZ_SQLALCHEMY_DATABASE_URI=postgresql+psycopg://user:pass@host/dbname (pip install "armistice-study[postgres]").
+    #: Database URL. A relative SQLite path is resolved inside the data folder. For
+    #: PostgreSQL set
+    #: QUIZ_SQLALCHEMY_DATABASE_URI=postgresql+psycopg://user:pass@host/dbname (pip
+    #: install "armistice-study[postgres]").
     SQLALCHEMY_DATABASE_URI = "sqlite:///quiz.sqlite"
-    #: Seconds a SQLite connection waits for another writer before failing with "database is locked".
+    #: Seconds a SQLite connection waits for another writer before failing with
+    #: "database is locked".
     SQLITE_BUSY_TIMEOUT_S = 15
-    #: Folder (or folders, separated by os.pathsep) of YAML question banks imported by `quiz-app serve`.
+    #: Folder (or folders, separated by os.pathsep) of YAML question banks imported by
+    #: `quiz-app serve`.
     #: None means the banks bundled with the app.
     BANKS_DIR: str | None = None
     #: Largest bank file accepted, from disk or by upload (bytes).
     MAX_BANK_BYTES = 8 * 1024 * 1024
     #: Largest request body accepted (bytes); bounds bank uploads.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
-    #: CSRF tokens stay valid this long, so a quiz page left open for hours still submits (seconds).
+    #: CSRF tokens stay valid this long, so a quiz page left open for hours still
+    #: submits (seconds).
     WTF_CSRF_TIME_LIMIT = 12 * 3600
-    #: Sessions: cookie hardening. Set SESSION_COOKIE_SECURE=true when served over HTTPS.
+    #: Sessions: cookie hardening. Set SESSION_COOKIE_SECURE=true when served over
+    #: HTTPS.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
-    #: Grace period after a quiz's time limit during which a submission still counts (seconds).
+    #: Grace period after a quiz's time limit during which a submission still counts
+    #: (seconds).
     QUIZ_GRACE_SECONDS = 30
     #: New flashcards a student sees per day unless they choose another number.
     DEFAULT_NEW_CARDS_PER_DAY = 20

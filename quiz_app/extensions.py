@@ -18,7 +18,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
-#: Alembic migrations ship inside the package so an installed wheel can upgrade its own database.
+#: Alembic migrations ship inside the package so an installed wheel can upgrade its own
+#: database.
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 
 NAMING_CONVENTION = {
@@ -64,8 +65,10 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 migrate = Migrate()
 
-#: Whether the current request or command will write. SQLite transactions then begin IMMEDIATE, taking the
-#: write lock up front: a deferred transaction that reads and then writes fails at once with "database is
+#: Whether the current request or command will write. SQLite transactions then begin
+#: IMMEDIATE, taking the
+#: write lock up front: a deferred transaction that reads and then writes fails at once
+#: with "database is
 #: locked" when another worker wrote in between, whatever the busy timeout.
 _write_intent: ContextVar[bool] = ContextVar("quiz_write_intent", default=False)
 
@@ -90,7 +93,8 @@ def _configure_sqlite(app: Flask) -> None:
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite's own BEGIN is always deferred).
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite's own BEGIN
+        # is always deferred).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -137,7 +141,8 @@ def init_extensions(app: Flask) -> None:
 
     @app.teardown_request
     def _end_request(_exc: BaseException | None) -> None:
-        # The view commits; anything left (an exception, a read-only request) is rolled back here.
+        # The view commits; anything left (an exception, a read-only request) is rolled
+        # back here.
         db.session.rollback()
         token = g.pop("_write_token", None)
         if token is not None:

@@ -68,7 +68,9 @@ def test_console_script_upgrades_imports_and_backs_up(tmp_path, monkeypatch):
     upgrade = cli.invoke(main, ["--data-dir", str(data), "db", "upgrade"])
     assert upgrade.exit_code == 0, upgrade.output
     assert (data / "quiz.sqlite").exists() and (data / "secret_key").exists()
-    imported = cli.invoke(main, ["--data-dir", str(data), "banks", "import", str(VALID)])
+    imported = cli.invoke(
+        main, ["--data-dir", str(data), "banks", "import", str(VALID)]
+    )
     assert imported.exit_code == 0, imported.output
     backup = cli.invoke(main, ["--data-dir", str(data), "backup"])
     assert backup.exit_code == 0, backup.output

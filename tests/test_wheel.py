@@ -22,7 +22,17 @@ pytestmark = pytest.mark.slow
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
         check=True,
     )
     (path,) = out.glob("armistice_study-*.whl")
@@ -33,7 +43,9 @@ def test_wheel_carries_resources(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "quiz_app/templates/base.html" in names
     assert "quiz_app/static/css/app.css" in names
-    assert any(n.startswith("quiz_app/question_banks/") and n.endswith(".yaml") for n in names)
+    assert any(
+        n.startswith("quiz_app/question_banks/") and n.endswith(".yaml") for n in names
+    )
     assert any(n.startswith("quiz_app/migrations/versions/") for n in names)
     assert not any(".venv" in n or "__pycache__" in n for n in names)
 
@@ -63,13 +75,17 @@ def test_installed_wheel_serves_a_page(wheel, tmp_path):
         body = ""
         for _ in range(100):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/account/setup") as resp:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/account/setup"
+                ) as resp:
                     body = resp.read().decode()
                     break
             except OSError:
                 time.sleep(0.2)
         assert "Set up Armistice Study" in body
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/app.css") as resp:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/static/css/app.css"
+        ) as resp:
             assert resp.status == 200
     finally:
         server.terminate()

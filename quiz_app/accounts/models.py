@@ -44,5 +44,6 @@ class User(UserMixin, db.Model):
         return self.display_name or self.username
 
     def get_id(self) -> str:
-        # Flask-Login stores this in the session; including the token makes logout revoke copied cookies.
+        # Flask-Login stores this in the session; including the token makes logout
+        # revoke copied cookies.
         return f"{self.id}:{self.session_token}"

@@ -29,7 +29,8 @@ class Bank(db.Model):
     topics: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
     #: source key -> {"title", "url", "note"}
     sources: Mapped[dict[str, dict[str, Any]]] = mapped_column(sa.JSON, default=dict)
-    #: the file it was last imported from (relative to the banks folder when it lies inside it)
+    #: the file it was last imported from (relative to the banks folder when it lies
+    #: inside it)
     source_path: Mapped[str] = mapped_column(sa.String(500), default="")
     #: sha256 of the file's bytes at the last import; an unchanged file is skipped
     content_hash: Mapped[str] = mapped_column(sa.String(64), default="")
@@ -58,13 +59,15 @@ class Question(db.Model):
     explanation: Mapped[str] = mapped_column(sa.Text)
     #: source keys of the bank
     sources: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    #: type-specific fields (choices, answer, items, pairs, ...), as the loader converted them
+    #: type-specific fields (choices, answer, items, pairs, ...), as the loader
+    #: converted them
     data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     #: {"file", "alt"} relative to the bank file, or None
     image: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
     #: order within the bank file
     position: Mapped[int] = mapped_column(default=0)
-    #: bumped whenever an import changes the question, so an attempt can tell what version it answered
+    #: bumped whenever an import changes the question, so an attempt can tell what
+    #: version it answered
     version: Mapped[int] = mapped_column(default=1)
     is_retired: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -79,7 +82,8 @@ class Card(db.Model):
 
     id: Mapped[str] = mapped_column(sa.String(ID_LENGTH), primary_key=True)
     bank_id: Mapped[str] = mapped_column(sa.ForeignKey("banks.id"), index=True)
-    #: set when the card is a question's face; missed questions reach a student's queue through it
+    #: set when the card is a question's face; missed questions reach a student's queue
+    #: through it
     question_id: Mapped[str | None] = mapped_column(
         sa.ForeignKey("questions.id"), index=True
     )
@@ -88,7 +92,8 @@ class Card(db.Model):
     front: Mapped[str] = mapped_column(sa.Text)
     back: Mapped[str] = mapped_column(sa.Text)
     sources: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    #: in every student's deck (plain cards, questions marked `flashcard:`); otherwise only once missed
+    #: in every student's deck (plain cards, questions marked `flashcard:`); otherwise
+    #: only once missed
     is_in_deck: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
     is_retired: Mapped[bool] = mapped_column(default=False)

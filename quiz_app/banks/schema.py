@@ -57,11 +57,13 @@ class Question:
     topic: str
     tags: tuple[str, ...] = ()
     difficulty: Difficulty = Difficulty.MEDIUM
-    #: None: not a flashcard for everyone; a CardFace: the card's wording (derived from the question when
+    #: None: not a flashcard for everyone; a CardFace: the card's wording (derived from
+    #: the question when
     #: the bank says only `flashcard: true`).
     flashcard: CardFace | None = None
     image: Image | None = None
-    #: Type-specific fields, already converted and checked (e.g. {"choices": (...), "answer": "..."}).
+    #: Type-specific fields, already converted and checked (e.g. {"choices": (...),
+    #: "answer": "..."}).
     data: Mapping[str, Any] = field(default_factory=dict)
     line: int = 0  #: 1-based line of the question in its file, for error messages
 
@@ -109,7 +111,9 @@ class Bank:
     description: str = ""
     authors: tuple[str, ...] = ()
     licence: str | None = None
-    topics: Mapping[str, str] = field(default_factory=dict)  #: key -> title, in file order
+    topics: Mapping[str, str] = field(
+        default_factory=dict
+    )  #: key -> title, in file order
     sources: Mapping[str, Source] = field(default_factory=dict)
     questions: tuple[Question, ...] = ()
     cards: tuple[Card, ...] = ()

@@ -138,7 +138,8 @@ def import_bank(
         row.imported_at = now
     summary.banks_imported += 1
 
-    # Ids are unique across banks, so a question may arrive here from another bank: look rows up by id.
+    # Ids are unique across banks, so a question may arrive here from another bank: look
+    # rows up by id.
     question_ids = [q.id for q in bank.questions]
     card_ids = [c.id for c in bank.cards] + question_ids
     quiz_ids = [z.id for z in bank.quizzes]

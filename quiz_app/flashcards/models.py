@@ -56,7 +56,8 @@ class ReviewLog(db.Model):
     duration_ms: Mapped[int | None] = mapped_column()
     #: the card's phase before this review (the review-state share gives true retention)
     phase_before: Mapped[int] = mapped_column()
-    #: the whole state before this review, for undo: {"phase", "step", "stability", "difficulty",
+    #: the whole state before this review, for undo: {"phase", "step", "stability",
+    #: "difficulty",
     #: "due_at", "last_reviewed_at"} with ISO datetimes
     state_before: Mapped[dict[str, object]] = mapped_column(sa.JSON)
     #: days from this review to the next due date, for statistics

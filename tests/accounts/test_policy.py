@@ -12,7 +12,9 @@ def test_acceptable_usernames(name):
     assert username_problem(name) is None
 
 
-@pytest.mark.parametrize("name", ["", "ab", "-dash", "has space", "ünï", "A" * 41, "<script>"])
+@pytest.mark.parametrize(
+    "name", ["", "ab", "-dash", "has space", "ünï", "A" * 41, "<script>"]
+)
 def test_rejected_usernames(name):
     assert username_problem(name)
 

@@ -13,7 +13,11 @@ from tests.conftest import PASSWORD
 def _signup(client, username="kim", password=PASSWORD, confirm=None):
     return client.post(
         "/account/signup",
-        data={"username": username, "password": password, "confirm": confirm or password},
+        data={
+            "username": username,
+            "password": password,
+            "confirm": confirm or password,
+        },
     )
 
 
@@ -69,7 +73,9 @@ def test_bad_fields_are_reshown_with_messages_tied_to_them(client):
 def test_login_with_wrong_password_is_refused(client, make_user):
     make_user("kim")
     db.session.commit()
-    response = client.post("/account/login", data={"username": "kim", "password": "nope-nope"})
+    response = client.post(
+        "/account/login", data={"username": "kim", "password": "nope-nope"}
+    )
     assert response.status_code == 200
     assert b"not right" in response.data
 
@@ -87,7 +93,8 @@ def test_login_ignores_an_offsite_next(client, make_user):
     make_user("kim")
     db.session.commit()
     response = client.post(
-        "/account/login?next=//evil.example/", data={"username": "kim", "password": PASSWORD}
+        "/account/login?next=//evil.example/",
+        data={"username": "kim", "password": PASSWORD},
     )
     assert response.headers["Location"] == "/"
 
@@ -104,8 +111,13 @@ def test_logout_revokes_a_copied_session_cookie(app, client, auth):
 
 def test_logout_needs_a_csrf_token(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path))
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                      "SECRET_KEY": "x" * 32})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "SECRET_KEY": "x" * 32,
+        }
+    )
     app.extensions["quiz_setup_done"] = True
     with app.app_context():
         db.create_all()
@@ -116,7 +128,9 @@ def test_logout_needs_a_csrf_token(tmp_path, monkeypatch):
 def test_create_teacher_command(runner):
     result = runner.invoke(args=["create-teacher", "mrpark", "--password", PASSWORD])
     assert result.exit_code == 0, result.output
-    assert db.session.scalar(sa.select(User).where(User.username == "mrpark")).is_teacher
+    assert db.session.scalar(
+        sa.select(User).where(User.username == "mrpark")
+    ).is_teacher
     again = runner.invoke(args=["create-teacher", "MRPARK", "--password", PASSWORD])
     assert again.exit_code == 1 and "already taken" in again.output
 
