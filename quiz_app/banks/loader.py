@@ -80,6 +80,7 @@ _ID_RE = re.compile(ID_PATTERN)
 _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT_RE = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _LEADING_ZERO_RE = re.compile(r"[-+]?0[0-9]+")
+_MAX_NUMBER_CHARS = 40
 _YAML11_BOOLS = frozenset({"yes", "no", "y", "n", "on", "off"})
 _STR_TAG = "tag:yaml.org,2002:str"
 _OK_TAGS = frozenset(
@@ -656,6 +657,10 @@ class _Checker:
             )
             return None
         text = scalar.value
+        if len(text) > _MAX_NUMBER_CHARS:
+            # int() refuses over 4300 digits; no answer in a bank needs a tenth of that.
+            self.add(node, where, f"{name!r} is too long for a number")
+            return None
         if _LEADING_ZERO_RE.fullmatch(text):
             self.add(
                 node,

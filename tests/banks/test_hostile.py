@@ -146,6 +146,14 @@ def test_control_characters_are_a_syntax_error() -> None:
     )
 
 
+def test_huge_numbers_are_refused_not_crashed_on() -> None:
+    text = (VALID / "origins.yaml").read_text(encoding="utf-8")
+    text = text.replace("answer: 1951", "answer: 1" + "0" * 5000)
+    assert only_problem(text) == (
+        "37:13: questions[1] (origins-first-plenary): 'answer' is too long for a number"
+    )
+
+
 def test_second_document_is_refused() -> None:
     assert only_problem("format: 1\n---\nformat: 1\n") == (
         "2:1: a bank file holds one YAML document, found a second '---'"
