@@ -1,23 +1,45 @@
-"""Web layer: the home page and the health check."""
+"""Web layer: the home page (a student dashboard or a welcome) and the health check."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, render_template
+from flask_login import current_user
 
 from quiz_app.banks import services as bank_services
+from quiz_app.banks.models import Quiz
+from quiz_app.quiz import services as quiz_services
 
 bp = Blueprint("home", __name__)
+
+#: How many graded attempts the home page lists.
+RECENT_SCORES = 5
 
 
 @bp.get("/")
 def index() -> str:
-    """Show the banks and their quizzes."""
-    banks = bank_services.list_banks()
-    quizzes_by_bank: dict[str, list[object]] = {}
+    """Show the banks and quizzes, and a signed-in student's attempts and scores."""
+    quizzes_by_bank: dict[str, list[Quiz]] = {}
     for quiz in bank_services.list_quizzes():
         quizzes_by_bank.setdefault(quiz.bank_id, []).append(quiz)
+    student: dict[str, Any] = {}
+    if current_user.is_authenticated:
+        student = {
+            "open_attempts": quiz_services.list_open_attempts(current_user.id),
+            "recent": quiz_services.list_closed_attempts(
+                current_user.id, limit=RECENT_SCORES
+            ),
+            "attempts_used": quiz_services.count_attempts_by_quiz(current_user.id),
+            # Cards due today: the flashcards blueprint fills this in, e.g. with
+            # flashcards.services.count_due_today(current_user, now=utcnow()).
+            "cards_due_today": None,
+        }
     return render_template(
-        "home/index.html", banks=banks, quizzes_by_bank=quizzes_by_bank
+        "home/index.html",
+        banks=bank_services.list_banks(),
+        quizzes_by_bank=quizzes_by_bank,
+        **student,
     )
 
 

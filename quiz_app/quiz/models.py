@@ -27,9 +27,11 @@ class AttemptStatus(StrEnum):
 
 class QuizAttempt(db.Model):
     __tablename__ = "quiz_attempts"
+    #: "this student's attempts at this quiz"; also serves lookups by user_id alone
+    __table_args__ = (sa.Index("ix_quiz_attempts_user_quiz", "user_id", "quiz_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     quiz_id: Mapped[str] = mapped_column(sa.ForeignKey("quizzes.id"), index=True)
     #: seeds every random choice of the attempt (question draw, option order), so
     #: reloads look the same
@@ -47,7 +49,7 @@ class QuizAttempt(db.Model):
     is_passed: Mapped[bool | None] = mapped_column()
     #: AttemptStatus
     status: Mapped[str] = mapped_column(
-        sa.String(20), default=AttemptStatus.IN_PROGRESS, index=True
+        sa.String(20), default=AttemptStatus.IN_PROGRESS
     )
     #: copied from the quiz at start: a bank edit does not change a running attempt
     pass_mark: Mapped[int] = mapped_column(default=60)
@@ -74,8 +76,9 @@ class AttemptAnswer(db.Model):
     __table_args__ = (sa.UniqueConstraint("attempt_id", "question_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: no index of its own: the unique constraint (attempt_id, question_id) serves it
     attempt_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("quiz_attempts.id", ondelete="CASCADE")
     )
     question_id: Mapped[str] = mapped_column(
         sa.String(ID_LENGTH), sa.ForeignKey("questions.id")

@@ -1,0 +1,217 @@
+"""Web layer: taking quizzes. Views parse, call services, commit once and redirect."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from random import SystemRandom
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from quiz_app.clock import utcnow
+from quiz_app.extensions import db
+from quiz_app.quiz import services
+from quiz_app.quiz.forms import (
+    AnswerQuestionsForm,
+    StartQuizForm,
+    SubmitQuizForm,
+    initial_data,
+    make_answer_form,
+)
+from quiz_app.quiz.models import QuizAttempt
+
+bp = Blueprint("quiz", __name__, url_prefix="/quiz")
+
+#: seeds attempts; the OS source, so two students starting at once never share a draw
+_seed_source = SystemRandom()
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=current_app.config["QUIZ_GRACE_SECONDS"])
+
+
+def _attempt_or_404(attempt_id: int) -> QuizAttempt:
+    """The current user's attempt; someone else's is a 404 so ids reveal nothing."""
+    attempt = services.get_attempt(attempt_id, user_id=current_user.id)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+def _page_positions(attempt: QuizAttempt, page: str | None) -> list[int] | None:
+    """Positions on a page: None for "all", else the one question numbered ``page``."""
+    if page == "all":
+        return None
+    if (
+        not page
+        or not page.isdigit()
+        or not 1 <= int(page) <= len(attempt.question_ids)
+    ):
+        abort(400)
+    return [int(page) - 1]
+
+
+def _after_answer_url(attempt: QuizAttempt, form: AnswerQuestionsForm) -> str:
+    """Where the pressed button leads: previous, next, chosen question or the same."""
+    action = form.action.data or "save"
+    if form.page.data == "all" or action == "save":
+        number = None if form.page.data == "all" else int(form.page.data)
+    elif action.startswith("goto:"):
+        number = int(action.removeprefix("goto:"))
+    else:
+        number = int(form.page.data) + (1 if action == "next" else -1)
+    if number is not None:
+        number = min(max(number, 1), len(attempt.question_ids))
+    return url_for(".attempt", attempt_id=attempt.id, q=number)
+
+
+@bp.get("/<quiz_id>")
+@login_required
+def detail(quiz_id: str) -> str:
+    """Show a quiz's rules (time limit, attempts left) and its start button."""
+    quiz = services.get_quiz(quiz_id) or abort(404)
+    used = services.count_attempts(current_user.id, quiz.id)
+    return render_template(
+        "quiz/detail.html",
+        quiz=quiz,
+        used=used,
+        open_attempt=services.get_open_attempt(current_user.id, quiz.id),
+        form=StartQuizForm(),
+    )
+
+
+@bp.post("/<quiz_id>/start")
+@login_required
+def start(quiz_id: str) -> Response:
+    """Start an attempt at a quiz, or resume the one in progress."""
+    if not StartQuizForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt, resumed = services.start_attempt(
+            current_user.id, quiz_id, now=utcnow(), rng=_seed_source, grace=_grace()
+        )
+    except services.QuizUnavailable:
+        abort(404)
+    except services.QuizError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".detail", quiz_id=quiz_id))
+    db.session.commit()
+    if resumed:
+        flash("You already had this quiz open; carry on where you left off.", "info")
+    return redirect(url_for(".attempt", attempt_id=attempt.id))
+
+
+@bp.get("/attempt/<int:attempt_id>", endpoint="attempt")
+@login_required
+def show_attempt(attempt_id: int) -> str | Response:
+    """Show one question of an attempt (or all, per the layout) with saved answers."""
+    attempt = _attempt_or_404(attempt_id)
+    now = utcnow()
+    if services.close_if_overdue(attempt, now=now, grace=_grace()):
+        db.session.commit()
+        flash("Time is up. The quiz was graded with the answers you saved.", "warning")
+    if not attempt.is_open:
+        return redirect(url_for(".results", attempt_id=attempt.id))
+    total = len(attempt.question_ids)
+    number = min(max(request.args.get("q", 1, type=int) or 1, 1), total)
+    one_page = attempt.quiz.layout == "all_on_one_page"
+    items = services.present_questions(
+        attempt, positions=None if one_page else [number - 1]
+    )
+    form_class = make_answer_form(items)
+    form = form_class(data=initial_data(form_class))
+    form.page.data = "all" if one_page else str(number)
+    return render_template(
+        "quiz/attempt.html",
+        attempt=attempt,
+        form=form,
+        items=items,
+        number=None if one_page else number,
+        answered=services.answered_positions(attempt),
+        seconds_left=services.seconds_left(attempt, now=now),
+        submit_form=SubmitQuizForm(),
+    )
+
+
+@bp.post("/attempt/<int:attempt_id>/answer")
+@login_required
+def answer(attempt_id: int) -> Response:
+    """Save the answers on the page, then move on or submit, as the button says."""
+    now = utcnow()
+    attempt = _attempt_or_404(attempt_id)
+    results_url = url_for(".results", attempt_id=attempt.id)
+    items = services.present_questions(
+        attempt, positions=_page_positions(attempt, request.form.get("page"))
+    )
+    form = make_answer_form(items)()
+    if not form.validate_on_submit():
+        flash("That answer could not be read. Please try again.", "error")
+        return redirect(url_for(".attempt", attempt_id=attempt.id))
+    try:
+        services.save_answers(attempt, form.responses(), now=now, grace=_grace())
+        if form.action.data == "finish":
+            services.submit_attempt(attempt, now=now, grace=_grace())
+    except services.TimeUp as error:
+        db.session.commit()  # the attempt was closed with the answers saved in time
+        flash(str(error), "warning")
+        return redirect(results_url)
+    except services.AttemptClosed as error:
+        if form.action.data != "finish":  # a repeated "Submit quiz" is not news
+            flash(str(error), "info")
+        return redirect(results_url)
+    except services.NotInAttempt:
+        abort(400)
+    db.session.commit()
+    return redirect(
+        results_url if not attempt.is_open else _after_answer_url(attempt, form)
+    )
+
+
+@bp.post("/attempt/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id: int) -> Response:
+    """Grade and close an attempt (a second submit changes nothing)."""
+    if not SubmitQuizForm().validate_on_submit():
+        abort(400)
+    attempt = _attempt_or_404(attempt_id)
+    services.submit_attempt(attempt, now=utcnow(), grace=_grace())
+    db.session.commit()
+    return redirect(url_for(".results", attempt_id=attempt.id))
+
+
+@bp.get("/attempt/<int:attempt_id>/results")
+@login_required
+def results(attempt_id: int) -> str | Response:
+    """Show a graded attempt: score, pass or fail, every answer and its sources."""
+    attempt = _attempt_or_404(attempt_id)
+    if services.close_if_overdue(attempt, now=utcnow(), grace=_grace()):
+        db.session.commit()
+    if attempt.is_open:
+        flash("Submit the quiz to see your results.", "info")
+        return redirect(url_for(".attempt", attempt_id=attempt.id))
+    return render_template(
+        "quiz/results.html", attempt=attempt, items=services.list_results(attempt)
+    )
+
+
+@bp.get("/history")
+@login_required
+def history() -> str:
+    """List the current user's graded attempts with their scores over time."""
+    attempts = services.list_closed_attempts(current_user.id)
+    percents = [a.percent or 0.0 for a in reversed(attempts)]
+    return render_template(
+        "quiz/history.html",
+        attempts=attempts,
+        sparkline=services.sparkline_points(percents),
+    )

@@ -1,0 +1,48 @@
+"""The home page: a welcome for visitors, a dashboard for signed-in students."""
+
+from __future__ import annotations
+
+import re
+
+from quiz_app.extensions import db
+from tests.quiz.helpers import make_quiz_bank
+
+
+def _start(client, quiz_id="bank-a-quiz"):
+    response = client.post(f"/quiz/{quiz_id}/start")
+    return int(re.search(r"/quiz/attempt/(\d+)", response.location).group(1))
+
+
+def test_visitors_see_a_welcome_with_signup_login_and_banks(client, make_bank):
+    make_quiz_bank(make_bank)
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/account/signup"' in page and 'href="/account/login"' in page
+    assert "Bank bank-a" in page and "Every type" in page
+    assert "/quiz/bank-a-quiz" not in page  # quizzes open after logging in
+    assert "Cards due today" not in page
+
+
+def test_students_see_quizzes_attempts_in_progress_and_scores(client, auth, make_bank):
+    make_quiz_bank(make_bank, max_attempts=3)
+    db.session.commit()
+    auth.login()
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/quiz/bank-a-quiz"' in page and "0/3 attempts" in page
+    assert "No quiz in progress." in page and "No graded quiz yet." in page
+    assert 'id="cards-due-today"' in page
+
+    first = _start(client)
+    client.post(
+        f"/quiz/attempt/{first}/answer",
+        data={"page": "1", "action": "finish", "q1": "Right"},
+    )
+    second = _start(client)
+    page = client.get("/").get_data(as_text=True)
+    assert f'href="/quiz/attempt/{second}"' in page and "Resume" in page
+    assert f'href="/quiz/attempt/{first}/results"' in page
+    assert "14.3%" in page and "2/3 attempts" in page
+
+
+def test_health_check(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}

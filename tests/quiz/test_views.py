@@ -1,0 +1,334 @@
+"""Taking quizzes through the client: the whole journey and every refusal."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from quiz_app import create_app
+from quiz_app.accounts.services import create_user
+from quiz_app.banks import schema
+from quiz_app.banks.services import import_bank
+from quiz_app.extensions import db
+from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
+from tests.conftest import DATA_DIR, PASSWORD
+from tests.quiz.helpers import MATCH_PAIRS, all_type_questions, make_quiz_bank
+
+#: Form data answering every question of the all-types bank right, by page number.
+RIGHT_FORM = {
+    1: {"q1": "Right"},
+    2: {"q2": ["Kaesong", "Panmunjom"]},
+    3: {"q3": "false"},
+    4: {"q4": "  PANMUNJŎM "},
+    5: {"q5": "1953"},
+    6: {"q6_0": "Stalin dies", "q6_1": "Little Switch", "q6_2": "Armistice signed"},
+    7: {f"q7_{i}": right for i, (_, right) in enumerate(MATCH_PAIRS)},
+}
+
+
+@pytest.fixture
+def quiz_bank(make_bank):
+    def _make(**quiz):
+        bank = make_quiz_bank(make_bank, **quiz)
+        db.session.commit()
+        return bank
+
+    return _make
+
+
+def _start(client, quiz_id="bank-a-quiz"):
+    response = client.post(f"/quiz/{quiz_id}/start")
+    assert response.status_code == 302
+    match = re.search(r"/quiz/attempt/(\d+)", response.headers["Location"])
+    assert match, response.headers["Location"]
+    return int(match.group(1))
+
+
+def _answer(client, attempt_id, page, data, action="next"):
+    return client.post(
+        f"/quiz/attempt/{attempt_id}/answer",
+        data={"page": str(page), "action": action, **data},
+    )
+
+
+def _saved(attempt_id):
+    db.session.expire_all()
+    rows = db.session.scalars(
+        sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id)
+    )
+    return {row.question_id: row.response for row in rows}
+
+
+def _attempt(attempt_id):
+    db.session.expire_all()
+    return db.session.get(QuizAttempt, attempt_id)
+
+
+def test_pages_need_a_login(client, quiz_bank):
+    quiz_bank()
+    response = client.get("/quiz/bank-a-quiz")
+    assert response.status_code == 302 and "/account/login" in response.location
+    assert client.post("/quiz/bank-a-quiz/start").status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAttempt)) == 0
+
+
+def test_detail_page_shows_rules_and_start_button(client, auth, quiz_bank):
+    quiz_bank(time_limit_minutes=20, max_attempts=2, pass_mark=75)
+    auth.login()
+    page = client.get("/quiz/bank-a-quiz").get_data(as_text=True)
+    assert "Time limit: 20 minutes" in page and "Pass mark: 75%" in page
+    assert "0 of 2 used" in page
+    assert 'action="/quiz/bank-a-quiz/start"' in page
+    assert client.get("/quiz/unknown").status_code == 404
+
+
+def test_every_question_type_renders_real_form_controls(client, auth, quiz_bank):
+    quiz_bank()
+    auth.login()
+    attempt_id = _start(client)
+    pages = {
+        n: client.get(f"/quiz/attempt/{attempt_id}?q={n}").get_data(as_text=True)
+        for n in range(1, 8)
+    }
+    assert pages[1].count('name="q1" type="radio"') == 3
+    assert "<legend>Question 1" in pages[1] and "<fieldset" in pages[1]
+    assert pages[2].count('name="q2" type="checkbox"') == 4
+    assert 'value="true"' in pages[3] and 'value="false"' in pages[3]
+    assert re.search(r'<input[^>]*name="q4"[^>]*type="text"', pages[4])
+    assert re.search(r'<input[^>]*inputmode="decimal"[^>]*name="q5"', pages[5])
+    for slot in range(3):  # one <select> per position, listing every item
+        assert f'<select id="q6_{slot}" name="q6_{slot}">' in pages[6]
+        assert f'<label for="q6_{slot}">Position {slot + 1}</label>' in pages[6]
+    assert pages[6].count('<option value="Stalin dies"') == 3
+    assert pages[7].count('<option value="Swiss NNSC member"') == 3  # distractor
+    assert '<label for="q7_0">Nam Il</label>' in pages[7]
+    assert "Question 3 of 7" in pages[3] and 'value="goto:7"' in pages[3]
+    assert "<script" in pages[1] and "js/quiz.js" in pages[1]
+
+
+def test_whole_journey_answer_resume_submit_results_history(client, auth, quiz_bank):
+    quiz_bank()
+    auth.login()
+    attempt_id = _start(client)
+    for page in range(1, 4):
+        response = _answer(client, attempt_id, page, RIGHT_FORM[page])
+        assert response.status_code == 302
+        assert response.location.endswith(f"/quiz/attempt/{attempt_id}?q={page + 1}")
+    # The tab closes; the student comes back later and starts the quiz again.
+    assert _start(client) == attempt_id
+    page2 = client.get(f"/quiz/attempt/{attempt_id}?q=2").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="Kaesong"', page2)
+    assert "3 answered" in page2
+    for page in range(4, 8):
+        _answer(client, attempt_id, page, RIGHT_FORM[page])
+    response = _answer(client, attempt_id, 7, RIGHT_FORM[7], action="finish")
+    assert response.location.endswith(f"/quiz/attempt/{attempt_id}/results")
+    attempt = _attempt(attempt_id)
+    assert attempt.status == AttemptStatus.SUBMITTED and attempt.score == 7.0
+    results = client.get(response.location).get_data(as_text=True)
+    assert "Passed" in results and "7 of 7" in results and "(100%)" in results
+    assert "Because the sources say so." in results and "A source" in results
+    history = client.get("/quiz/history").get_data(as_text=True)
+    assert f"/quiz/attempt/{attempt_id}/results" in history and "100%" in history
+    home = client.get("/").get_data(as_text=True)
+    assert "Recent scores" in home and "Every type" in home
+
+
+def test_results_show_wrong_answers_with_the_right_one(client, auth, quiz_bank):
+    quiz_bank()
+    auth.login()
+    attempt_id = _start(client)
+    _answer(client, attempt_id, 1, {"q1": "Wrong 2"})
+    _answer(client, attempt_id, 6, {"q6_0": "Little Switch", "q6_1": "Stalin dies"})
+    client.post(f"/quiz/attempt/{attempt_id}/submit")
+    results = client.get(f"/quiz/attempt/{attempt_id}/results").get_data(as_text=True)
+    assert "Not passed" in results and "0 of 7" in results
+    assert "<h3>Your answer</h3>\n      <p>Wrong 2</p>" in results
+    assert "<h3>The right answer</h3>\n      <p>Right</p>" in results
+    assert "0 of 2 neighbouring pairs are in the right order." in results
+    assert "(no answer)" in results
+
+
+def test_all_on_one_page_layout(client, auth, quiz_bank):
+    quiz_bank(layout="all_on_one_page")
+    auth.login()
+    attempt_id = _start(client)
+    page = client.get(f"/quiz/attempt/{attempt_id}").get_data(as_text=True)
+    assert all(f"<legend>Question {n}" in page for n in range(1, 8))
+    data = {k: v for answers in RIGHT_FORM.values() for k, v in answers.items()}
+    response = _answer(client, attempt_id, "all", data, action="save")
+    assert response.location.endswith(f"/quiz/attempt/{attempt_id}")
+    assert len(_saved(attempt_id)) == 7
+    _answer(client, attempt_id, "all", data, action="finish")
+    assert _attempt(attempt_id).score == 7.0
+
+
+def test_resubmitting_an_answer_counts_once(client, auth, quiz_bank):
+    quiz_bank()
+    auth.login()
+    attempt_id = _start(client)
+    for _ in range(3):
+        _answer(client, attempt_id, 2, RIGHT_FORM[2], action="save")
+    assert _saved(attempt_id) == {"q-multi": ["Kaesong", "Panmunjom"]}
+
+
+def test_double_final_submit_is_idempotent(client, auth, quiz_bank):
+    quiz_bank()
+    auth.login()
+    attempt_id = _start(client)
+    first = _answer(client, attempt_id, 1, RIGHT_FORM[1], action="finish")
+    submitted_at = _attempt(attempt_id).submitted_at
+    second = _answer(client, attempt_id, 1, {"q1": "Wrong 1"}, action="finish")
+    third = client.post(f"/quiz/attempt/{attempt_id}/submit")
+    assert first.location == second.location == third.location
+    attempt = _attempt(attempt_id)
+    assert attempt.submitted_at == submitted_at and attempt.score == 1.0
+    assert _saved(attempt_id)["q-single"] == "Right"
+
+
+def test_a_tampered_choice_is_refused(client, auth, quiz_bank):
+    quiz_bank()
+    auth.login()
+    attempt_id = _start(client)
+    response = _answer(client, attempt_id, 1, {"q1": "Not a choice"})
+    assert response.status_code == 302
+    assert _saved(attempt_id) == {}
+    page = client.get(response.location).get_data(as_text=True)
+    assert "could not be read" in page
+    assert _answer(client, attempt_id, 99, RIGHT_FORM[1]).status_code == 400
+
+
+def test_answer_after_the_time_limit_is_not_saved(client, auth, quiz_bank, monkeypatch):
+    quiz_bank(time_limit_minutes=10)
+    auth.login()
+    start = datetime.now(UTC)
+    attempt_id = _start(client)
+    page = client.get(f"/quiz/attempt/{attempt_id}?q=1").get_data(as_text=True)
+    assert 'id="quiz-timer" data-seconds-left="' in page and "Time left" in page
+    _answer(client, attempt_id, 1, RIGHT_FORM[1])
+    late = start + timedelta(minutes=11)  # beyond the 30 s grace
+    monkeypatch.setattr("quiz_app.quiz.views.utcnow", lambda: late)
+    response = _answer(client, attempt_id, 2, RIGHT_FORM[2])
+    assert response.location.endswith(f"/quiz/attempt/{attempt_id}/results")
+    assert _saved(attempt_id)["q-multi"] is None  # graded as unanswered
+    attempt = _attempt(attempt_id)
+    assert attempt.status == AttemptStatus.EXPIRED and attempt.score == 1.0
+    results = client.get(response.location).get_data(as_text=True)
+    assert "Time was up" in results and "Time ran out" in results
+
+
+def test_answer_within_the_grace_period_is_saved(client, auth, quiz_bank, monkeypatch):
+    quiz_bank(time_limit_minutes=10)
+    auth.login()
+    start = datetime.now(UTC)
+    attempt_id = _start(client)
+    late = start + timedelta(minutes=10, seconds=10)
+    monkeypatch.setattr("quiz_app.quiz.views.utcnow", lambda: late)
+    _answer(client, attempt_id, 1, RIGHT_FORM[1], action="finish")
+    attempt = _attempt(attempt_id)
+    assert attempt.status == AttemptStatus.SUBMITTED and attempt.score == 1.0
+
+
+def test_opening_an_overdue_attempt_closes_it(client, auth, quiz_bank, monkeypatch):
+    quiz_bank(time_limit_minutes=5)
+    auth.login()
+    attempt_id = _start(client)
+    later = datetime.now(UTC) + timedelta(hours=1)
+    monkeypatch.setattr("quiz_app.quiz.views.utcnow", lambda: later)
+    response = client.get(f"/quiz/attempt/{attempt_id}?q=1")
+    assert response.location.endswith(f"/quiz/attempt/{attempt_id}/results")
+    assert _attempt(attempt_id).status == AttemptStatus.EXPIRED
+
+
+def test_start_refused_when_attempts_are_used_up(client, auth, quiz_bank):
+    quiz_bank(max_attempts=1)
+    auth.login()
+    attempt_id = _start(client)
+    client.post(f"/quiz/attempt/{attempt_id}/submit")
+    response = client.post("/quiz/bank-a-quiz/start")
+    assert response.location.endswith("/quiz/bank-a-quiz")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "You have used all 1 attempts" in page
+    assert "You have used every attempt" in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAttempt)) == 1
+
+
+def test_another_students_attempt_is_404(client, auth, quiz_bank):
+    quiz_bank()
+    auth.login(username="alice")
+    attempt_id = _start(client)
+    auth.logout()
+    auth.login(username="bob")
+    assert client.get(f"/quiz/attempt/{attempt_id}").status_code == 404
+    assert client.get(f"/quiz/attempt/{attempt_id}/results").status_code == 404
+    assert _answer(client, attempt_id, 1, RIGHT_FORM[1]).status_code == 404
+    assert client.post(f"/quiz/attempt/{attempt_id}/submit").status_code == 404
+    assert _saved(attempt_id) == {} and _attempt(attempt_id).is_open
+    assert f"/quiz/attempt/{attempt_id}" not in client.get("/quiz/history").text
+
+
+def test_results_of_an_open_attempt_send_back_to_the_quiz(client, auth, quiz_bank):
+    quiz_bank()
+    auth.login()
+    attempt_id = _start(client)
+    response = client.get(f"/quiz/attempt/{attempt_id}/results")
+    assert response.location.endswith(f"/quiz/attempt/{attempt_id}")
+
+
+def test_history_draws_a_sparkline_of_scores(client, auth, quiz_bank):
+    quiz_bank()
+    auth.login()
+    for answer in ("Right", "Wrong 1"):
+        attempt_id = _start(client)
+        _answer(client, attempt_id, 1, {"q1": answer}, action="finish")
+    page = client.get("/quiz/history").get_data(as_text=True)
+    assert "<polyline" in page and page.count("Review<span") == 2
+
+
+def test_missing_csrf_token_is_refused(tmp_path, monkeypatch, now):
+    monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path / "data"))
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "csrf-test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "WTF_CSRF_ENABLED": True,
+            "BANKS_DIR": str(DATA_DIR / "banks" / "valid"),
+        }
+    )
+    app.extensions["quiz_setup_done"] = True
+    with app.app_context():
+        db.create_all()
+        bank = schema.Bank(
+            id="bank-a",
+            title="Bank A",
+            source_path="a.yaml",
+            questions=all_type_questions(),
+            quizzes=(schema.QuizDef(id="bank-a-quiz", title="Every type"),),
+        )
+        import_bank(bank, now=now)
+        create_user("alice", PASSWORD, now=now)
+        db.session.commit()
+        client = app.test_client()
+
+        def token(url):
+            html = client.get(url).get_data(as_text=True)
+            return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+        login = {"username": "alice", "password": PASSWORD}
+        assert client.post("/account/login", data=login).status_code == 400
+        login["csrf_token"] = token("/account/login")
+        assert client.post("/account/login", data=login).status_code == 302
+        assert client.post("/quiz/bank-a-quiz/start").status_code == 400
+        csrf = token("/quiz/bank-a-quiz")
+        response = client.post("/quiz/bank-a-quiz/start", data={"csrf_token": csrf})
+        attempt_id = int(response.location.rsplit("/", 1)[1])
+        answer = {"page": "1", "action": "next", "q1": "Right"}
+        url = f"/quiz/attempt/{attempt_id}/answer"
+        assert client.post(url, data=answer).status_code == 400
+        assert client.post(url, data={**answer, "csrf_token": csrf}).status_code == 302
+        db.session.remove()
+        db.drop_all()
