@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -57,9 +55,9 @@ def import_command(paths: tuple[str, ...], force: bool) -> None:
 @group.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of the bank format (for editors such as VS Code)."""
-    from quiz_app.banks.jsonschema import bank_json_schema
+    from quiz_app.banks.jsonschema import render
 
-    click.echo(json.dumps(bank_json_schema(), indent=2, sort_keys=True))
+    click.echo(render(), nl=False)
 
 
 @group.command("stats")
