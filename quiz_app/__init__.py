@@ -94,9 +94,15 @@ def register_blueprints(app: Flask) -> None:
     """Register every domain's blueprint, one line each."""
     import quiz_app.accounts.services  # noqa: F401 - registers Flask-Login's user loader
     from quiz_app.accounts.views import bp as accounts_bp
+    from quiz_app.banks.views import bp as banks_bp
+    from quiz_app.flashcards.views import bp as flashcards_bp
     from quiz_app.home.views import bp as home_bp
+    from quiz_app.progress.views import bp as progress_bp
     from quiz_app.quiz.views import bp as quiz_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(banks_bp)
     app.register_blueprint(quiz_bp)
+    app.register_blueprint(flashcards_bp)
+    app.register_blueprint(progress_bp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -270,6 +271,14 @@ def import_banks(
     for bank in banks:
         import_bank(bank, now=now, summary=summary, force=force)
     return summary
+
+
+def get_bank_folder(bank_id: str) -> str | None:
+    """The folder a bank was imported from (its images lie there), or None."""
+    bank = db.session.get(Bank, bank_id)
+    if bank is None or not bank.source_path:
+        return None
+    return str(Path(bank.source_path).resolve().parent)
 
 
 def list_banks(*, include_retired: bool = False) -> list[Bank]:

@@ -1,0 +1,27 @@
+"""Web layer: images that banks keep beside their YAML files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, send_from_directory
+from werkzeug.wrappers import Response
+
+from quiz_app.banks import services
+
+bp = Blueprint("banks", __name__, url_prefix="/banks")
+
+#: Only these files are served, whatever else lies beside a bank.
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
+
+
+@bp.get("/<bank_id>/media/<path:filename>")
+def media(bank_id: str, filename: str) -> Response:
+    """Serve an image that a bank's questions refer to."""
+    folder = services.get_bank_folder(bank_id)
+    if folder is None or Path(filename).suffix.lower() not in IMAGE_SUFFIXES:
+        abort(404)
+    response = send_from_directory(folder, filename, max_age=3600)
+    # An SVG could carry script; the page's CSP already forbids it, this covers direct visits.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
