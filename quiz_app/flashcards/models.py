@@ -11,12 +11,14 @@ from quiz_app.extensions import UtcDateTime, db
 
 
 class CardProgress(db.Model):
-    """One student's FSRS state for one card. A row exists once the card is in their queue."""
+    """One student's FSRS state for one card; the row exists once the card is queued."""
 
     __tablename__ = "card_progress"
     __table_args__ = (
         sa.UniqueConstraint("user_id", "card_id"),
         sa.Index("ix_card_progress_user_due", "user_id", "due_at"),
+        # "new cards today" counts this student's deck rows added since midnight
+        sa.Index("ix_card_progress_user_added", "user_id", "added_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,7 +41,7 @@ class CardProgress(db.Model):
 
 
 class ReviewLog(db.Model):
-    """One answer to one card. Keeps the state before the review so the last review can be undone."""
+    """One answer to one card, with the state before it so the review can be undone."""
 
     __tablename__ = "review_logs"
     __table_args__ = (
@@ -62,3 +64,19 @@ class ReviewLog(db.Model):
     state_before: Mapped[dict[str, object]] = mapped_column(sa.JSON)
     #: days from this review to the next due date, for statistics
     interval_days: Mapped[float] = mapped_column(default=0.0)
+
+
+class StudySettings(db.Model):
+    """One student's study choices; a student without a row uses the app's defaults."""
+
+    __tablename__ = "study_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True
+    )
+    #: the chance of still remembering a card when it comes due (0.70..0.97)
+    desired_retention: Mapped[float] = mapped_column(default=0.9)
+    #: deck cards introduced per local day (0..200)
+    new_cards_per_day: Mapped[int] = mapped_column(default=20)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,15 +1,77 @@
-"""Flashcard services: the bridge between CardProgress rows and the pure scheduler. Flushes, never commits."""
+"""Flashcard services: progress rows <-> the pure scheduler. Flushes, never commits."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from random import Random
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
+from flask import current_app
 
-from quiz_app.banks.models import Card
+from quiz_app.accounts.models import User
+from quiz_app.banks.models import Bank, Card
 from quiz_app.extensions import db
-from quiz_app.flashcards.models import CardProgress
-from quiz_app.flashcards.scheduler import CardState, Phase
+from quiz_app.flashcards import queue
+from quiz_app.flashcards.models import CardProgress, ReviewLog, StudySettings
+from quiz_app.flashcards.scheduler import (
+    CardState,
+    Phase,
+    Rating,
+    SchedulerParams,
+    retrievability,
+    schedule,
+)
+
+_Query = TypeVar("_Query", bound="sa.Select[*tuple[Any, ...]]")
+
+#: Fallbacks when the app config does not say (it always does in a real app).
+_DEFAULT_NEW_CARDS_PER_DAY = 20
+_DEFAULT_RETENTION = 0.9
+
+
+class FlashcardError(Exception):
+    """A user-facing problem with a flashcard operation."""
+
+
+class CardModified(FlashcardError):
+    """The card was answered (or undone) since the page showing it was built."""
+
+
+class CardNotInQueue(FlashcardError):
+    """The card does not exist, is retired, or is not this student's to study."""
+
+
+class NothingToUndo(FlashcardError):
+    """The student has no review left to undo."""
+
+
+@dataclass(frozen=True, slots=True)
+class StudyPrefs:
+    """A student's effective study settings: their own choices or the app defaults."""
+
+    desired_retention: float
+    new_cards_per_day: int
+    timezone: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone_or_utc(self.timezone)
+
+    @property
+    def params(self) -> SchedulerParams:
+        return SchedulerParams(desired_retention=self.desired_retention)
+
+
+def zone_or_utc(name: str) -> ZoneInfo:
+    """The named time zone, or UTC when the name is unknown (an old or edited row)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def to_state(row: CardProgress) -> CardState:
@@ -34,6 +96,31 @@ def apply_state(row: CardProgress, state: CardState) -> None:
     row.last_reviewed_at = state.last_reviewed_at
 
 
+def _state_to_json(state: CardState) -> dict[str, object]:
+    return {
+        "phase": int(state.phase),
+        "step": state.step,
+        "stability": state.stability,
+        "difficulty": state.difficulty,
+        "due_at": state.due_at.isoformat(),
+        "last_reviewed_at": state.last_reviewed_at.isoformat()
+        if state.last_reviewed_at
+        else None,
+    }
+
+
+def _state_from_json(data: dict[str, Any]) -> CardState:
+    last = data.get("last_reviewed_at")
+    return CardState(
+        phase=Phase(int(data["phase"])),
+        step=data["step"],
+        stability=data["stability"],
+        difficulty=data["difficulty"],
+        due_at=datetime.fromisoformat(data["due_at"]),
+        last_reviewed_at=datetime.fromisoformat(last) if last else None,
+    )
+
+
 def get_progress(user_id: int, card_id: str) -> CardProgress | None:
     """This student's progress row for a card, if the card is in their queue."""
     return db.session.scalar(
@@ -46,7 +133,8 @@ def get_progress(user_id: int, card_id: str) -> CardProgress | None:
 def enqueue_missed(user_id: int, question_id: str, *, now: datetime) -> None:
     """Put a missed quiz question's card into the student's review queue, due at once.
 
-    Idempotent. A card the student already studies keeps its memory state and only becomes due now.
+    Idempotent. A card the student already studies keeps its memory state and only
+    becomes due now.
     """
     card = db.session.scalar(sa.select(Card).where(Card.question_id == question_id))
     if (
@@ -63,3 +151,336 @@ def enqueue_missed(user_id: int, question_id: str, *, now: datetime) -> None:
     elif row.due_at > now:
         row.due_at = now
     db.session.flush()
+
+
+# --- settings -------------------------------------------------------------------------
+
+
+def get_study_prefs(user: User) -> StudyPrefs:
+    """The student's study settings, falling back to the app's defaults."""
+    row = db.session.scalar(
+        sa.select(StudySettings).where(StudySettings.user_id == user.id)
+    )
+    if row is not None:
+        return StudyPrefs(row.desired_retention, row.new_cards_per_day, user.timezone)
+    config = current_app.config
+    return StudyPrefs(
+        desired_retention=_DEFAULT_RETENTION,
+        new_cards_per_day=int(
+            config.get("DEFAULT_NEW_CARDS_PER_DAY", _DEFAULT_NEW_CARDS_PER_DAY)
+        ),
+        timezone=user.timezone,
+    )
+
+
+def update_study_prefs(
+    user: User,
+    *,
+    desired_retention: float,
+    new_cards_per_day: int,
+    timezone: str,
+    now: datetime,
+) -> None:
+    """Save the student's study settings; the time zone lives on the user.
+
+    :raises ValueError: for a retention or daily limit out of range or an unknown zone.
+    """
+    SchedulerParams(desired_retention=desired_retention)  # checks the range
+    if not 0 <= new_cards_per_day <= 200:
+        raise ValueError(f"new cards per day must lie in 0..200: {new_cards_per_day}")
+    try:
+        ZoneInfo(timezone)
+    except ZoneInfoNotFoundError as exc:
+        raise ValueError(f"unknown time zone {timezone!r}") from exc
+    row = db.session.scalar(
+        sa.select(StudySettings).where(StudySettings.user_id == user.id)
+    )
+    if row is None:
+        row = StudySettings(user_id=user.id)
+        db.session.add(row)
+    row.desired_retention = desired_retention
+    row.new_cards_per_day = new_cards_per_day
+    row.updated_at = now
+    user.timezone = timezone
+    db.session.flush()
+
+
+# --- the queue ------------------------------------------------------------------------
+
+
+def _active_cards(query: _Query, *, bank_id: str | None, topic: str | None) -> _Query:
+    """Keep live cards of live banks (a query joined to Card), of one bank or topic."""
+    query = query.join(Bank, Bank.id == Card.bank_id).where(
+        Card.is_retired.is_(False), Bank.is_retired.is_(False)
+    )
+    if bank_id:
+        query = query.where(Card.bank_id == bank_id)
+    if topic:
+        query = query.where(Card.topic == topic)
+    return query
+
+
+def count_new_introduced(user_id: int, *, since: datetime) -> int:
+    """Deck cards this student met for the first time at or after ``since``."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(CardProgress)
+            .where(
+                CardProgress.user_id == user_id,
+                CardProgress.added_at >= since,
+                CardProgress.origin == "deck",
+            )
+        )
+        or 0
+    )
+
+
+def list_new_card_ids(
+    user_id: int, *, limit: int, bank_id: str | None = None, topic: str | None = None
+) -> list[str]:
+    """Deck cards this student has never studied, in deck order, at most ``limit``."""
+    if limit <= 0:
+        return []
+    seen = sa.exists().where(
+        CardProgress.user_id == user_id, CardProgress.card_id == Card.id
+    )
+    query = _active_cards(
+        sa.select(Card.id).where(Card.is_in_deck.is_(True), ~seen),
+        bank_id=bank_id,
+        topic=topic,
+    )
+    return list(
+        db.session.scalars(
+            query.order_by(Card.bank_id, Card.position, Card.id).limit(limit)
+        )
+    )
+
+
+def list_due_entries(
+    user_id: int,
+    *,
+    until: datetime,
+    bank_id: str | None = None,
+    topic: str | None = None,
+) -> list[queue.DueEntry]:
+    """The student's cards with progress due at or before ``until``."""
+    query = _active_cards(
+        sa.select(CardProgress.card_id, CardProgress.phase, CardProgress.due_at)
+        .join(Card, Card.id == CardProgress.card_id)
+        .where(CardProgress.user_id == user_id, CardProgress.due_at <= until),
+        bank_id=bank_id,
+        topic=topic,
+    )
+    return [
+        queue.DueEntry(card_id, Phase(phase), due_at)
+        for card_id, phase, due_at in db.session.execute(query)
+    ]
+
+
+def build_study_queue(
+    user: User,
+    *,
+    now: datetime,
+    prefs: StudyPrefs,
+    bank_id: str | None = None,
+    topic: str | None = None,
+) -> queue.StudyQueue:
+    """Today's cards for this student: due cards, then new ones up to the limit."""
+    day_start, _ = queue.day_bounds(now, prefs.zone)
+    new_left = queue.new_cards_left(
+        prefs.new_cards_per_day, count_new_introduced(user.id, since=day_start)
+    )
+    due = list_due_entries(
+        user.id, until=now + queue.LEARN_AHEAD, bank_id=bank_id, topic=topic
+    )
+    new_ids = list_new_card_ids(user.id, limit=new_left, bank_id=bank_id, topic=topic)
+    return queue.build_queue(due, new_ids, now=now)
+
+
+def count_due_today(user: User, now: datetime) -> int:
+    """Cards with progress (reviews, steps, missed questions) due by local midnight."""
+    _, day_end = queue.day_bounds(now, zone_or_utc(user.timezone))
+    query = _active_cards(
+        sa.select(sa.func.count())
+        .select_from(CardProgress)
+        .join(Card, Card.id == CardProgress.card_id)
+        .where(CardProgress.user_id == user.id, CardProgress.due_at < day_end),
+        bank_id=None,
+        topic=None,
+    )
+    return db.session.scalar(query) or 0
+
+
+# --- one card -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StudyCard:
+    """A card as the review page shows it, with the student's state of it."""
+
+    card: Card
+    state: CardState
+    #: reviews recorded so far; the answer form sends it back to detect stale pages
+    review_count: int
+    is_new: bool
+
+
+def get_study_card(user_id: int, card_id: str, *, now: datetime) -> StudyCard:
+    """The card and this student's state of it.
+
+    :raises CardNotInQueue: for an unknown or retired card, or one outside the
+        student's deck and queue.
+    """
+    card = db.session.get(Card, card_id)
+    if card is None or card.is_retired or card.bank.is_retired:
+        raise CardNotInQueue(card_id)
+    row = get_progress(user_id, card_id)
+    if row is None:
+        if not card.is_in_deck:
+            raise CardNotInQueue(card_id)
+        return StudyCard(card, CardState.new(now), 0, True)
+    return StudyCard(card, to_state(row), row.review_count, row.phase == Phase.NEW)
+
+
+def record_review(
+    user_id: int,
+    card_id: str,
+    rating: Rating,
+    *,
+    now: datetime,
+    seen_review_count: int,
+    params: SchedulerParams,
+    duration_ms: int | None = None,
+    rng: Random | None = None,
+) -> ReviewLog:
+    """Answer a card: schedule it, update the progress row and log the review.
+
+    A deck card studied for the first time gets its progress row now; that row
+    counts against today's new-card limit.
+
+    :param seen_review_count: the review count the page showed; any other value
+        means the card changed since (a second tab, a double submission).
+    :raises CardModified: when the card changed since it was shown.
+    :raises CardNotInQueue: for a card the student may not study.
+    """
+    row = get_progress(user_id, card_id)
+    if row is None:
+        card = db.session.get(Card, card_id)
+        if card is None or card.is_retired or not card.is_in_deck:
+            raise CardNotInQueue(card_id)
+        row = CardProgress(user_id=user_id, card_id=card_id, added_at=now)
+        row.origin = "deck"
+        row.review_count = 0
+        row.lapse_count = 0
+        apply_state(row, CardState.new(now))
+        db.session.add(row)
+    if row.review_count != seen_review_count:
+        raise CardModified(card_id)
+    before = to_state(row)
+    after = schedule(before, rating, now=now, params=params, rng=rng)
+    apply_state(row, after)
+    row.review_count += 1
+    if before.phase == Phase.REVIEW and rating == Rating.AGAIN:
+        row.lapse_count += 1
+    log = ReviewLog(
+        user_id=user_id,
+        card_id=card_id,
+        rating=int(rating),
+        reviewed_at=now,
+        duration_ms=duration_ms,
+        phase_before=int(before.phase),
+        state_before=_state_to_json(before),
+        interval_days=(after.due_at - now).total_seconds() / 86400,
+    )
+    db.session.add(log)
+    db.session.flush()
+    return log
+
+
+def undo_last_review(user_id: int) -> str:
+    """Take back the student's latest review: restore the card's state, delete the log.
+
+    A deck card whose first review is undone becomes new again (and no longer
+    counts against today's limit).
+
+    :returns: the id of the card that was restored.
+    :raises NothingToUndo: when the student has no review left.
+    """
+    log = db.session.scalar(
+        sa.select(ReviewLog)
+        .where(ReviewLog.user_id == user_id)
+        .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
+        .limit(1)
+    )
+    if log is None:
+        raise NothingToUndo()
+    row = get_progress(user_id, log.card_id)
+    if row is not None:
+        row.review_count = max(0, row.review_count - 1)
+        if log.phase_before == Phase.REVIEW and log.rating == Rating.AGAIN:
+            row.lapse_count = max(0, row.lapse_count - 1)
+        if row.origin == "deck" and row.review_count == 0:
+            db.session.delete(row)
+        else:
+            apply_state(row, _state_from_json(log.state_before))
+    db.session.delete(log)
+    db.session.flush()
+    return log.card_id
+
+
+def has_reviews(user_id: int) -> bool:
+    """Whether the student has any review that could be undone."""
+    return (
+        db.session.scalar(
+            sa.select(ReviewLog.id).where(ReviewLog.user_id == user_id).limit(1)
+        )
+        is not None
+    )
+
+
+def list_study_banks() -> Sequence[Bank]:
+    """Live banks that have cards, for the "study one bank" choices."""
+    return db.session.scalars(
+        sa.select(Bank)
+        .where(Bank.is_retired.is_(False))
+        .where(sa.exists().where(Card.bank_id == Bank.id, Card.is_retired.is_(False)))
+        .order_by(Bank.title)
+    ).all()
+
+
+def predicted_recall(user: User, now: datetime) -> float | None:
+    """FSRS's predicted chance of recall at ``now``, averaged over reviewed cards.
+
+    :returns: a probability in 0..1, or None when the student has reviewed nothing.
+    """
+    params = get_study_prefs(user).params
+    rows = db.session.execute(
+        _active_cards(
+            sa.select(
+                CardProgress.phase,
+                CardProgress.step,
+                CardProgress.stability,
+                CardProgress.difficulty,
+                CardProgress.due_at,
+                CardProgress.last_reviewed_at,
+            )
+            .join(Card, Card.id == CardProgress.card_id)
+            .where(
+                CardProgress.user_id == user.id,
+                CardProgress.phase != int(Phase.NEW),
+            ),
+            bank_id=None,
+            topic=None,
+        )
+    )
+    values = [
+        retrievability(
+            CardState(Phase(phase), step, stability, difficulty, due_at, last),
+            now=now,
+            params=params,
+        )
+        for phase, step, stability, difficulty, due_at, last in rows
+    ]
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None

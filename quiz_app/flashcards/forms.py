@@ -1,0 +1,101 @@
+"""Web layer: flashcard forms (answer a card, undo, study settings)."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from wtforms import (
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SubmitField,
+)
+from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, Regexp
+from wtforms.widgets import HiddenInput
+
+from quiz_app.flashcards.scheduler import (
+    MAX_DESIRED_RETENTION,
+    MIN_DESIRED_RETENTION,
+    Rating,
+)
+from quiz_app.forms import BaseForm
+
+MAX_NEW_CARDS_PER_DAY = 200
+
+
+class RateCardForm(BaseForm):
+    """Answer a shown card: buttons carry the rating, hidden fields what was shown."""
+
+    rating = IntegerField(
+        "Rating",
+        validators=[InputRequired(), AnyOf([int(r) for r in Rating])],
+        widget=HiddenInput(),
+    )
+    #: the review count the page showed; a different count means the card changed
+    seen = IntegerField(
+        validators=[InputRequired(), NumberRange(min=0)], widget=HiddenInput()
+    )
+    #: when the card's front was shown, in epoch milliseconds
+    shown = HiddenField(validators=[Optional(), Regexp(r"^\d{1,15}$")])
+
+
+class UndoReviewForm(BaseForm):
+    """Take back the last review: only the CSRF token."""
+
+
+def _timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
+
+
+class EditStudySettingsForm(BaseForm):
+    """The student's desired retention, daily new cards and time zone."""
+
+    desired_retention = DecimalField(
+        "Desired retention",
+        places=2,
+        validators=[
+            InputRequired(),
+            NumberRange(
+                min=MIN_DESIRED_RETENTION,
+                max=MAX_DESIRED_RETENTION,
+                message=f"Choose a value from {MIN_DESIRED_RETENTION:.2f}"
+                f" to {MAX_DESIRED_RETENTION:.2f}.",
+            ),
+        ],
+        description=(
+            "The chance you still remember a card when it comes due, from"
+            f" {MIN_DESIRED_RETENTION:.2f} to {MAX_DESIRED_RETENTION:.2f}."
+            " Higher means you forget less but see more reviews; 0.90 suits most."
+        ),
+        render_kw={
+            "step": "0.01",
+            "min": f"{MIN_DESIRED_RETENTION:.2f}",
+            "max": f"{MAX_DESIRED_RETENTION:.2f}",
+            "inputmode": "decimal",
+        },
+    )
+    new_cards_per_day = IntegerField(
+        "New cards per day",
+        validators=[
+            InputRequired(),
+            NumberRange(
+                min=0,
+                max=MAX_NEW_CARDS_PER_DAY,
+                message=f"Choose a number from 0 to {MAX_NEW_CARDS_PER_DAY}.",
+            ),
+        ],
+        description="Cards you have never seen, introduced each day. 0 pauses them.",
+        render_kw={
+            "min": "0",
+            "max": str(MAX_NEW_CARDS_PER_DAY),
+            "inputmode": "numeric",
+        },
+    )
+    timezone = SelectField(
+        "Time zone",
+        choices=_timezone_choices,
+        validate_choice=True,
+        description="Your day, and so your daily new cards, starts at midnight here.",
+    )
+    submit = SubmitField("Save settings")

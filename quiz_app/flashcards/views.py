@@ -1,0 +1,192 @@
+"""Web layer: the flashcard review session, undo and study settings.
+
+Every page works without JavaScript: revealing is a GET, rating and undo are POST
+forms followed by a redirect. ``static/js/flashcards.js`` sends the same requests
+with an ``X-Requested-With: fetch`` header and gets the study region alone back
+(no redirect), to swap it in without reloading the page.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from random import Random
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from quiz_app.clock import utcnow
+from quiz_app.extensions import db
+from quiz_app.flashcards import queue, services
+from quiz_app.flashcards.forms import (
+    EditStudySettingsForm,
+    RateCardForm,
+    UndoReviewForm,
+)
+from quiz_app.flashcards.scheduler import Rating
+
+bp = Blueprint("flashcards", __name__, url_prefix="/cards")
+
+ALREADY_RECORDED = "That answer was already recorded; here is the next card."
+
+
+@bp.before_request
+@login_required
+def _require_login() -> None:
+    """Every flashcard page belongs to a logged-in student."""
+
+
+def _wants_fragment() -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _filters() -> dict[str, str]:
+    """The bank/topic choice of this session, as query arguments for every link."""
+    return {
+        key: value[:80]
+        for key in ("bank", "topic")
+        if (value := request.args.get(key, "").strip())
+    }
+
+
+def _render_session(
+    *, reveal_card_id: str | None = None, notice: str | None = None
+) -> str | Response:
+    """Render the study page (or its region alone): the next card or a revealed one."""
+    now = utcnow()
+    filters = _filters()
+    prefs = services.get_study_prefs(current_user)
+    study_queue = services.build_study_queue(
+        current_user,
+        now=now,
+        prefs=prefs,
+        bank_id=filters.get("bank"),
+        topic=filters.get("topic"),
+    )
+    card_id = reveal_card_id or (study_queue.first and study_queue.first.card_id)
+    study_card = choices = None
+    if card_id is not None:
+        try:
+            study_card = services.get_study_card(current_user.id, card_id, now=now)
+        except services.CardNotInQueue:
+            abort(404)
+        if reveal_card_id is not None:
+            choices = queue.answer_choices(
+                study_card.state, now=now, params=prefs.params
+            )
+    shown = request.args.get("shown") if reveal_card_id else None
+    context: dict[str, Any] = {
+        "queue": study_queue,
+        "study_card": study_card,
+        "choices": choices,
+        "filters": filters,
+        "shown": shown or str(queue.to_epoch_ms(now)),
+        "notice": notice,
+        "rate_form": RateCardForm(formdata=None),
+        "undo_form": UndoReviewForm(formdata=None),
+        "can_undo": services.has_reviews(current_user.id),
+    }
+    if _wants_fragment():
+        response = Response(render_template("flashcards/_session.html", **context))
+        response.headers["X-Fragment"] = "study"
+        return response
+    context["banks"] = services.list_study_banks()
+    return render_template("flashcards/review.html", **context)
+
+
+def _after_post(message: str | None, category: str = "info") -> str | Response:
+    """Post/Redirect/Get, or the next card's region straight away for a script."""
+    if _wants_fragment():
+        return _render_session(notice=message)
+    if message:
+        flash(message, category)
+    return redirect(url_for("flashcards.review", **_filters()))
+
+
+@bp.get("/")
+def review() -> str | Response:
+    """Show the front of the next card due for the current student."""
+    return _render_session()
+
+
+@bp.get("/<card_id>/answer")
+def reveal(card_id: str) -> str | Response:
+    """Show both sides of a card and the four answer buttons with their intervals."""
+    return _render_session(reveal_card_id=card_id)
+
+
+@bp.post("/<card_id>/answer")
+def rate(card_id: str) -> str | Response:
+    """Record the student's answer to a card and move on to the next one."""
+    form = RateCardForm()
+    if not form.validate():
+        return _after_post("That answer could not be read; please try again.", "error")
+    now = utcnow()
+    try:
+        services.record_review(
+            current_user.id,
+            card_id,
+            Rating(form.rating.data),
+            now=now,
+            seen_review_count=form.seen.data or 0,
+            params=services.get_study_prefs(current_user).params,
+            duration_ms=queue.answer_duration_ms(
+                queue.from_epoch_ms(form.shown.data), now
+            ),
+            rng=Random(),
+        )
+    except services.CardModified:
+        return _after_post(ALREADY_RECORDED)
+    except services.CardNotInQueue:
+        abort(404)
+    db.session.commit()
+    return _after_post(None)
+
+
+@bp.post("/undo")
+def undo() -> str | Response:
+    """Take back the current student's last review."""
+    if not UndoReviewForm().validate():
+        return _after_post("The form expired; please try again.", "error")
+    try:
+        services.undo_last_review(current_user.id)
+    except services.NothingToUndo:
+        return _after_post("There is no review to undo.")
+    db.session.commit()
+    return _after_post("Last review undone.")
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings() -> str | Response:
+    """Let the student choose desired retention, new cards per day and time zone."""
+    prefs = services.get_study_prefs(current_user)
+    form = EditStudySettingsForm(
+        data={
+            "desired_retention": Decimal(f"{prefs.desired_retention:.2f}"),
+            "new_cards_per_day": prefs.new_cards_per_day,
+            "timezone": prefs.timezone,
+        }
+        if request.method == "GET"
+        else None
+    )
+    if form.validate_on_submit():
+        services.update_study_prefs(
+            current_user,
+            desired_retention=float(form.desired_retention.data),
+            new_cards_per_day=form.new_cards_per_day.data,
+            timezone=form.timezone.data,
+            now=utcnow(),
+        )
+        db.session.commit()
+        flash("Your study settings are saved.", "success")
+        return redirect(url_for("flashcards.settings"))
+    return render_template("flashcards/settings.html", form=form)

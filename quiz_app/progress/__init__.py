@@ -1,0 +1,1 @@
+"""Progress: a student's study statistics and the pictures that show them."""
