@@ -95,10 +95,13 @@ def register_blueprints(app: Flask) -> None:
     import quiz_app.accounts.services  # noqa: F401 - registers Flask-Login's user loader
     from quiz_app.accounts.views import bp as accounts_bp
     from quiz_app.banks.views import bp as banks_bp
+    from quiz_app.classes.views import bp as classes_bp
     from quiz_app.flashcards.views import bp as flashcards_bp
     from quiz_app.home.views import bp as home_bp
     from quiz_app.progress.views import bp as progress_bp
     from quiz_app.quiz.views import bp as quiz_bp
+    from quiz_app.reports.views import bp as reports_bp
+    from quiz_app.teacher.views import bp as teacher_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp)
@@ -106,3 +109,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(quiz_bp)
     app.register_blueprint(flashcards_bp)
     app.register_blueprint(progress_bp)
+    app.register_blueprint(classes_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(teacher_bp)

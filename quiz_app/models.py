@@ -1,9 +1,25 @@
-"""Every domain's models, imported in one place so Alembic and db.create_all() see all tables."""
+"""Every domain's models, imported in one place so Alembic and db.create_all() see all
+tables.
+"""
 
 from __future__ import annotations
 
 from quiz_app.accounts.models import User
 from quiz_app.banks.models import Bank, Card, Question, Quiz
+from quiz_app.classes.models import Assignment, ClassMembership, SchoolClass
 from quiz_app.flashcards.models import CardProgress, ReviewLog
+from quiz_app.reports.models import Report
 
-__all__ = ["Bank", "Card", "CardProgress", "Question", "Quiz", "ReviewLog", "User"]
+__all__ = [
+    "Assignment",
+    "Bank",
+    "Card",
+    "CardProgress",
+    "ClassMembership",
+    "Question",
+    "Quiz",
+    "Report",
+    "ReviewLog",
+    "SchoolClass",
+    "User",
+]

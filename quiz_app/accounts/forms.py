@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from quiz_app.accounts import policy, services
+from quiz_app.classes import services as class_services
 from quiz_app.forms import BaseForm
 
 
@@ -56,7 +63,17 @@ class _NewAccountForm(BaseForm):
 
 
 class SignUpForm(_NewAccountForm):
+    join_code = StringField(
+        "Class code (optional)",
+        validators=[Optional(), Length(max=20)],
+        description="If your teacher gave you a code, type it to join their class.",
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
     submit = SubmitField("Create account")
+
+    def validate_join_code(self, field: StringField) -> None:
+        if field.data and class_services.get_class_by_code(field.data) is None:
+            raise ValidationError("No class has that code. Check it with your teacher.")
 
 
 class SetUpForm(_NewAccountForm):

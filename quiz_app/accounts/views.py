@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from quiz_app.accounts import services
 from quiz_app.accounts.forms import LogInForm, SetUpForm, SignUpForm
 from quiz_app.accounts.models import Role
+from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.forms import EmptyForm
@@ -80,6 +81,8 @@ def signup() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = SignUpForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.join_code.data = request.args["code"][:20]
     if form.validate_on_submit():
         user = services.create_user(
             form.username.data,
@@ -87,6 +90,8 @@ def signup() -> str | Response:
             now=utcnow(),
             display_name=form.display_name.data or "",
         )
+        if form.join_code.data:
+            class_services.join_class_by_code(user, form.join_code.data, now=utcnow())
         db.session.commit()
         login_user(user)
         flash("Your account is ready.", "success")

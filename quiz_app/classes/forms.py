@@ -1,0 +1,27 @@
+"""Web layer: the student's form for joining a class."""
+
+from __future__ import annotations
+
+from wtforms import StringField, SubmitField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from quiz_app.classes import services
+from quiz_app.forms import BaseForm
+
+
+class JoinClassForm(BaseForm):
+    code = StringField(
+        "Class code",
+        validators=[InputRequired(), Length(max=20)],
+        description="The 8-character code your teacher gave you, e.g. KX7P-M2QD.",
+        render_kw={
+            "autocomplete": "off",
+            "autocapitalize": "characters",
+            "spellcheck": "false",
+        },
+    )
+    submit = SubmitField("Join the class")
+
+    def validate_code(self, field: StringField) -> None:
+        if services.get_class_by_code(field.data or "") is None:
+            raise ValidationError("No class has that code. Check it with your teacher.")

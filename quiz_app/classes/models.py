@@ -1,0 +1,97 @@
+"""Classes in the database: a teacher's class, its members, its assignments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quiz_app.accounts.models import User
+from quiz_app.banks.models import ID_LENGTH, Bank, Quiz
+from quiz_app.extensions import UtcDateTime, db
+
+
+class SchoolClass(db.Model):
+    """A teacher's group of students. ``Class`` would shadow the keyword-ish name in
+    templates and reports.
+    """
+
+    __tablename__ = "classes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    #: the owning teacher; only they see the class
+    teacher_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: 8 characters of joincode.ALPHABET; regenerating it makes the old one stop working
+    join_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    teacher: Mapped[User] = relationship()
+    memberships: Mapped[list[ClassMembership]] = relationship(
+        back_populates="school_class", cascade="all, delete-orphan"
+    )
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="school_class",
+        cascade="all, delete-orphan",
+        order_by="Assignment.id",
+    )
+
+
+class ClassMembership(db.Model):
+    __tablename__ = "class_memberships"
+    __table_args__ = (sa.UniqueConstraint("class_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("classes.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    joined_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    school_class: Mapped[SchoolClass] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship()
+
+
+class Assignment(db.Model):
+    """A bank or a quiz set for a class, optionally within a window. Exactly one of
+    bank_id / quiz_id is set.
+    """
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        sa.CheckConstraint("(bank_id IS NULL) != (quiz_id IS NULL)", name="one_target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("classes.id", ondelete="CASCADE"), index=True
+    )
+    bank_id: Mapped[str | None] = mapped_column(
+        sa.String(ID_LENGTH), sa.ForeignKey("banks.id")
+    )
+    quiz_id: Mapped[str | None] = mapped_column(
+        sa.String(ID_LENGTH), sa.ForeignKey("quizzes.id")
+    )
+    #: None = open from the start
+    opens_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: None = never closes
+    closes_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    school_class: Mapped[SchoolClass] = relationship(back_populates="assignments")
+    bank: Mapped[Bank | None] = relationship()
+    quiz: Mapped[Quiz | None] = relationship()
+
+    @property
+    def title(self) -> str:
+        if self.quiz is not None:
+            return self.quiz.title
+        return self.bank.title if self.bank is not None else ""
+
+    @property
+    def kind(self) -> str:
+        """``quiz`` or ``bank``."""
+        return "quiz" if self.quiz_id is not None else "bank"

@@ -1,0 +1,245 @@
+"""Report services: file and close problem reports, and gather a student's own data.
+Flushes, never commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from quiz_app.accounts.models import User
+from quiz_app.banks.models import Question
+from quiz_app.classes import services as class_services
+from quiz_app.extensions import db
+from quiz_app.flashcards.models import CardProgress, ReviewLog
+from quiz_app.quiz import services as quiz_services
+from quiz_app.quiz.grading import QUESTION_TYPES
+from quiz_app.quiz.models import AttemptAnswer
+from quiz_app.reports.models import MAX_COMMENT_LENGTH, Report
+
+#: Version of the export's JSON layout, bumped when fields change meaning.
+EXPORT_FORMAT = 1
+
+
+class ReportError(Exception):
+    """A user-facing problem with a report."""
+
+
+@dataclass(frozen=True, slots=True)
+class OpenReport:
+    """A report as the teacher's list shows it: the question, its sources and the
+    student's answer.
+    """
+
+    report: Report
+    question: Question
+    bank_title: str
+    student_answer: str | None  #: Markdown; None when the attempt is gone
+    right_answer: str  #: Markdown
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+
+def create_report(
+    user: User,
+    *,
+    question_id: str,
+    attempt_id: int,
+    comment: str,
+    now: datetime,
+) -> Report:
+    """File a report about a question the student saw in one of their graded attempts.
+
+    :raises ReportError: if the attempt is not theirs, not graded, or did not ask the
+      question, or if
+        they already have an open report on it.
+    """
+    attempt = quiz_services.get_attempt(attempt_id, user_id=user.id)
+    if attempt is None or attempt.is_open or question_id not in attempt.question_ids:
+        raise ReportError("You can only report a question from your own results.")
+    question = db.session.get(Question, question_id)
+    if question is None:
+        raise ReportError("That question no longer exists.")
+    duplicate = db.session.scalar(
+        sa.select(Report.id).where(
+            Report.user_id == user.id,
+            Report.question_id == question_id,
+            Report.closed_at.is_(None),
+        )
+    )
+    if duplicate is not None:
+        raise ReportError(
+            "You have already reported this question; your teacher will look at it."
+        )
+    report = Report(
+        user_id=user.id,
+        question_id=question_id,
+        attempt_id=attempt.id,
+        question_version=question.version,
+        comment=comment.strip()[:MAX_COMMENT_LENGTH],
+        created_at=now,
+    )
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def count_open_reports() -> int:
+    """How many reports wait for a teacher."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Report)
+            .where(Report.closed_at.is_(None))
+        )
+        or 0
+    )
+
+
+def list_open_reports() -> list[OpenReport]:
+    """Open reports, oldest first, with what a teacher needs to judge them.
+
+    Banks are shared by every teacher, so every teacher sees every report.
+    """
+    reports = db.session.scalars(
+        sa.select(Report)
+        .where(Report.closed_at.is_(None))
+        .order_by(Report.created_at, Report.id)
+    )
+    items = []
+    for report in reports:
+        question = report.question
+        qtype = QUESTION_TYPES[question.type]
+        answer = None
+        if report.attempt_id is not None:
+            answer = db.session.scalar(
+                sa.select(AttemptAnswer).where(
+                    AttemptAnswer.attempt_id == report.attempt_id,
+                    AttemptAnswer.question_id == question.id,
+                )
+            )
+        bank_sources = question.bank.sources
+        items.append(
+            OpenReport(
+                report=report,
+                question=question,
+                bank_title=question.bank.title,
+                student_answer=(
+                    qtype.describe_response(question.data, answer.response)
+                    if answer is not None
+                    else None
+                ),
+                right_answer=qtype.describe_answer(question.data),
+                sources=[
+                    bank_sources[k] for k in question.sources if k in bank_sources
+                ],
+            )
+        )
+    return items
+
+
+def close_report(report_id: int, *, closed_by: User, now: datetime) -> bool:
+    """Close an open report; return whether there was one to close."""
+    report = db.session.get(Report, report_id)
+    if report is None or not report.is_open:
+        return False
+    report.closed_at = now
+    report.closed_by_id = closed_by.id
+    db.session.flush()
+    return True
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def export_user_data(user: User, *, now: datetime) -> dict[str, Any]:
+    """Everything the app keeps about a student's learning, as JSON-ready data (GDPR-
+    style export).
+    """
+    attempts = []
+    for attempt in reversed(quiz_services.list_closed_attempts(user.id)):
+        answers = {a.question_id: a for a in attempt.answers}
+        attempts.append(
+            {
+                "id": attempt.id,
+                "quiz_id": attempt.quiz_id,
+                "status": attempt.status,
+                "started_at": _iso(attempt.started_at),
+                "submitted_at": _iso(attempt.submitted_at),
+                "score": attempt.score,
+                "max_score": attempt.max_score,
+                "is_passed": attempt.is_passed,
+                "answers": [
+                    {
+                        "question_id": qid,
+                        "response": answers[qid].response if qid in answers else None,
+                        "score": answers[qid].score if qid in answers else None,
+                        "is_correct": answers[qid].is_correct
+                        if qid in answers
+                        else None,
+                    }
+                    for qid in attempt.question_ids
+                ],
+            }
+        )
+    reviews = db.session.scalars(
+        sa.select(ReviewLog)
+        .where(ReviewLog.user_id == user.id)
+        .order_by(ReviewLog.reviewed_at, ReviewLog.id)
+    )
+    cards = db.session.scalars(
+        sa.select(CardProgress)
+        .where(CardProgress.user_id == user.id)
+        .order_by(CardProgress.card_id)
+    )
+    reports = db.session.scalars(
+        sa.select(Report).where(Report.user_id == user.id).order_by(Report.id)
+    )
+    return {
+        "format": EXPORT_FORMAT,
+        "exported_at": _iso(now),
+        "user": {
+            "username": user.username,
+            "display_name": user.display_name,
+            "timezone": user.timezone,
+            "created_at": _iso(user.created_at),
+        },
+        "classes": [c.name for c in class_services.list_classes_for_student(user)],
+        "attempts": attempts,
+        "cards": [
+            {
+                "card_id": c.card_id,
+                "phase": c.phase,
+                "stability": c.stability,
+                "difficulty": c.difficulty,
+                "due_at": _iso(c.due_at),
+                "last_reviewed_at": _iso(c.last_reviewed_at),
+                "review_count": c.review_count,
+                "lapse_count": c.lapse_count,
+                "origin": c.origin,
+            }
+            for c in cards
+        ],
+        "reviews": [
+            {
+                "card_id": r.card_id,
+                "rating": r.rating,
+                "reviewed_at": _iso(r.reviewed_at),
+                "duration_ms": r.duration_ms,
+                "interval_days": r.interval_days,
+            }
+            for r in reviews
+        ],
+        "reports": [
+            {
+                "question_id": r.question_id,
+                "comment": r.comment,
+                "created_at": _iso(r.created_at),
+                "closed_at": _iso(r.closed_at),
+            }
+            for r in reports
+        ],
+    }

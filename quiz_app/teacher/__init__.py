@@ -1,0 +1,1 @@
+"""The teacher's side: class dashboards, item analysis, bank management and reports."""

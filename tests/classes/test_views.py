@@ -1,0 +1,114 @@
+"""Joining a class on the web: the join form, join links and sign-up with a code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from quiz_app.classes import services
+from quiz_app.extensions import db
+from tests.conftest import PASSWORD, AuthActions
+from tests.teacher.helpers import make_class
+
+
+def _class(make_user: Callable[..., Any], now: datetime) -> Any:
+    school_class = make_class(make_user("teacher", role="teacher"), now=now)
+    db.session.commit()
+    return school_class
+
+
+def test_student_joins_with_the_form(
+    client: FlaskClient, auth: AuthActions, make_user: Callable[..., Any], now: datetime
+) -> None:
+    school_class = _class(make_user, now)
+    student = auth.login()
+    assert client.get("/classes/join").status_code == 200
+    response = client.post("/classes/join", data={"code": school_class.join_code.lower()})
+    assert response.status_code == 302
+    assert services.list_students(school_class) == [student]
+
+
+def test_wrong_code_is_an_error_on_the_form(
+    client: FlaskClient, auth: AuthActions, make_user: Callable[..., Any], now: datetime
+) -> None:
+    _class(make_user, now)
+    auth.login()
+    response = client.post("/classes/join", data={"code": "ZZZZZZZZ"})
+    assert response.status_code == 200
+    assert b"No class has that code" in response.data
+
+
+def test_join_link_sends_visitors_to_sign_up_with_the_code(
+    client: FlaskClient, make_user: Callable[..., Any], now: datetime
+) -> None:
+    school_class = _class(make_user, now)
+    response = client.get(f"/classes/join/{school_class.join_code}")
+    assert response.status_code == 302
+    assert f"/account/signup?code={school_class.join_code}" in response.location
+    page = client.get(response.location).get_data(as_text=True)
+    assert f'value="{school_class.join_code}"' in page
+
+
+def test_join_link_asks_a_logged_in_student_to_confirm(
+    client: FlaskClient, auth: AuthActions, make_user: Callable[..., Any], now: datetime
+) -> None:
+    school_class = _class(make_user, now)
+    auth.login()
+    page = client.get(f"/classes/join/{school_class.join_code}").get_data(as_text=True)
+    assert school_class.name in page
+    assert services.list_students(school_class) == []  # GET changes nothing
+
+
+def test_old_join_link_stops_working_after_regeneration(
+    client: FlaskClient, auth: AuthActions, make_user: Callable[..., Any], now: datetime
+) -> None:
+    school_class = _class(make_user, now)
+    old = school_class.join_code
+    from random import Random
+
+    services.regenerate_code(school_class, rng=Random(5))
+    db.session.commit()
+    auth.login()
+    assert b"no longer works" in client.get(f"/classes/join/{old}").data
+    assert client.post("/classes/join", data={"code": old}).status_code == 200
+    assert services.list_students(school_class) == []
+
+
+def test_sign_up_with_a_code_joins_the_class(
+    client: FlaskClient, make_user: Callable[..., Any], now: datetime
+) -> None:
+    school_class = _class(make_user, now)
+    response = client.post(
+        "/account/signup",
+        data={
+            "username": "newbie",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "join_code": school_class.join_code,
+        },
+    )
+    assert response.status_code == 302
+    assert [u.username for u in services.list_students(school_class)] == ["newbie"]
+
+
+def test_sign_up_with_a_bad_code_creates_nothing(
+    client: FlaskClient, make_user: Callable[..., Any], now: datetime
+) -> None:
+    _class(make_user, now)
+    response = client.post(
+        "/account/signup",
+        data={
+            "username": "newbie",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "join_code": "ZZZZZZZZ",
+        },
+    )
+    assert response.status_code == 200
+    assert b"No class has that code" in response.data
+    from quiz_app.accounts.services import is_username_taken
+
+    assert not is_username_taken("newbie")
