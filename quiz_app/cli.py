@@ -1,4 +1,6 @@
-"""The `quiz-app` command: a FlaskGroup bound to create_app, plus serve, banks and backup commands."""
+"""The `quiz-app` command: a FlaskGroup bound to create_app, plus serve, banks and
+backup commands.
+"""
 
 from __future__ import annotations
 
@@ -35,8 +37,8 @@ def _set_data_dir(
             expose_value=False,
             is_eager=True,
             callback=_set_data_dir,
-            help="Folder for the database, secret key, uploads and backups (default: $QUIZ_DATA_DIR or the "
-            "instance folder).",
+            help="Folder for the database, secret key, uploads and backups "
+            "(default: $QUIZ_DATA_DIR or the instance folder).",
         )
     ],
 )
@@ -52,7 +54,9 @@ def upgrade_database() -> None:
 
 
 def import_configured_banks(*, force: bool = False) -> tuple[Any, list[Any]]:
-    """Validate and import every bank in BANKS_DIR; return the summary and the problems of files left out."""
+    """Validate and import every bank in BANKS_DIR; return the summary and the problems
+    of files left out.
+    """
     from quiz_app.banks.loader import load_bank_files
     from quiz_app.banks.services import import_banks
 
@@ -84,7 +88,9 @@ def import_configured_banks(*, force: bool = False) -> tuple[Any, list[Any]]:
 )
 @with_appcontext
 def serve_command(host: str, port: int, workers: int | None) -> None:
-    """Upgrade the database, import the banks and serve the app with a production server."""
+    """Upgrade the database, import the banks and serve the app with a production
+    server.
+    """
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     upgrade_database()
     summary, problems = import_configured_banks()
@@ -122,7 +128,7 @@ def _serve_gunicorn(host: str, port: int, workers: int) -> None:
 @main.command("backup")
 @with_appcontext
 def backup_command() -> None:
-    """Copy the SQLite database to <data folder>/backups/ while the app keeps running."""
+    """Copy the SQLite database to <data folder>/backups/ while the app runs."""
     import sqlite3
 
     engine = db.engine

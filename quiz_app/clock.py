@@ -1,4 +1,6 @@
-"""The single seam for "now": every reading of the clock outside tests goes through utcnow()."""
+"""The single seam for "now": every reading of the clock outside tests goes through
+utcnow().
+"""
 
 from __future__ import annotations
 

@@ -1,8 +1,11 @@
 """Default configuration: constants only, no environment reads at import time.
 
-Precedence (lowest first): DefaultConfig -> <data dir>/config.py -> QUIZ_* environment variables -> test_config.
-A QUIZ_ prefixed variable sets the key without the prefix: QUIZ_SQLALCHEMY_DATABASE_URI sets
-SQLALCHEMY_DATABASE_URI. Values of QUIZ_* variables are parsed as JSON where they can be (so
+Precedence (lowest first): DefaultConfig -> <data dir>/config.py -> QUIZ_* environment
+variables -> test_config.
+A QUIZ_ prefixed variable sets the key without the prefix: QUIZ_SQLALCHEMY_DATABASE_URI
+sets
+SQLALCHEMY_DATABASE_URI. Values of QUIZ_* variables are parsed as JSON where they can be
+(so
 QUIZ_MAX_BANK_BYTES=1048576 is an int).
 """
 

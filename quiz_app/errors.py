@@ -1,4 +1,6 @@
-"""Web layer: error pages. The 500 handler rolls the session back so a failed request writes nothing."""
+"""Web layer: error pages. The 500 handler rolls the session back so a failed request
+writes nothing.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Flask extension objects, the declarative Base and database plumbing. Imports nothing from the domains."""
+"""Flask extension objects, the declarative Base and database plumbing.
+
+Imports nothing from the domains.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +39,9 @@ class Base(DeclarativeBase):
 
 
 class UtcDateTime(TypeDecorator[datetime]):
-    """Store aware datetimes as UTC and always return them aware (SQLite would drop the tzinfo)."""
+    """Store aware datetimes as UTC and always return them aware (SQLite would drop the
+    tzinfo).
+    """
 
     impl = sa.DateTime
     cache_ok = True
@@ -48,7 +53,8 @@ class UtcDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError(
-                "naive datetime given to a UtcDateTime column; pass an aware UTC datetime"
+                "naive datetime given to a UtcDateTime column; "
+                "pass an aware UTC datetime"
             )
         return value.astimezone(UTC).replace(tzinfo=None)
 
@@ -110,7 +116,9 @@ def _configure_sqlite(app: Flask) -> None:
 
 
 def _render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
-    """Write UtcDateTime columns as plain sa.DateTime() so migrations don't import app code."""
+    """Write UtcDateTime columns as plain sa.DateTime() so migrations don't import app
+    code.
+    """
     if type_ == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime()"
     return False

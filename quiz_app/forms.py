@@ -1,4 +1,4 @@
-"""The project's form base class: every form is a Flask-WTF form with CSRF protection."""
+"""The project's form base: every form is a Flask-WTF form with CSRF protection."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Teacher-written Markdown to safe HTML: markdown-it-py renders, nh3 sanitizes. No Flask."""
+"""Teacher-written Markdown to safe HTML: markdown-it-py renders, nh3 sanitizes. No
+Flask.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ _md = MarkdownIt(
 ).enable("table")
 
 _ALLOWED_TAGS = {
-    "p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h3", "h4", "h5", "h6",
-    "table", "thead", "tbody", "tr", "th", "td", "hr", "img", "del", "sup", "sub",
+    "p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a",
+    "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr", "img",
+    "del", "sup", "sub",
 }  # fmt: skip
 _ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -26,7 +29,9 @@ _ALLOWED_ATTRIBUTES = {
 
 @lru_cache(maxsize=4096)
 def render_markdown(text: str) -> Markup:
-    """Render Markdown to sanitized HTML; raw HTML in the source is shown as text, never executed."""
+    """Render Markdown to sanitized HTML; raw HTML in the source is shown as text, never
+    executed.
+    """
     html = _md.render(text or "")
     clean = nh3.clean(
         html,
@@ -40,7 +45,9 @@ def render_markdown(text: str) -> Markup:
 
 @lru_cache(maxsize=4096)
 def render_markdown_inline(text: str) -> Markup:
-    """Render a one-line Markdown fragment (a choice, a card face) without the wrapping paragraph."""
+    """Render a one-line Markdown fragment (a choice, a card face) without the wrapping
+    paragraph.
+    """
     clean = nh3.clean(
         _md.renderInline(text or ""),
         tags={"em", "strong", "code", "del", "sup", "sub", "br"},

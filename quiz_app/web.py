@@ -1,4 +1,6 @@
-"""Web layer helpers shared by every blueprint: template filters, globals and security headers."""
+"""Web layer helpers shared by every blueprint: template filters, globals and security
+headers.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ from quiz_app.markdown import render_markdown, render_markdown_inline
 #: No inline script or style anywhere: every asset is a file the app serves (classrooms
 #: are often offline).
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
 )
 
 

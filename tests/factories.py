@@ -1,4 +1,6 @@
-"""Factory fixtures in Indico's style: each returns a callable that builds and flushes one object."""
+"""Factory fixtures in Indico's style: each returns a callable that builds and flushes
+one object.
+"""
 
 from __future__ import annotations
 

@@ -61,7 +61,9 @@ def test_schema_prints_json_schema(runner):
 
 
 def test_console_script_upgrades_imports_and_backs_up(tmp_path, monkeypatch):
-    """The real entry point with a data folder: the schema comes from migrations, not create_all."""
+    """The real entry point with a data folder: the schema comes from migrations, not
+    create_all.
+    """
     monkeypatch.delenv("QUIZ_DATA_DIR", raising=False)
     data = tmp_path / "data"
     cli = CliRunner()

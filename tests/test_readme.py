@@ -17,6 +17,6 @@ def test_ci_runs_the_readme_test_command():
 def test_readme_start_command_serves():
     readme = (ROOT / "README.md").read_text()
     assert (
-        "```sh\npython3 -m venv .venv && .venv/bin/pip install . && .venv/bin/quiz-app serve\n```"
-        in readme
+        "```sh\npython3 -m venv .venv && .venv/bin/pip install . "
+        "&& .venv/bin/quiz-app serve\n```" in readme
     )

@@ -1,4 +1,6 @@
-"""SQLite runs with WAL, foreign keys, a busy timeout, and IMMEDIATE transactions for writes."""
+"""SQLite runs with WAL, foreign keys, a busy timeout, and IMMEDIATE transactions for
+writes.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""`pip install .` gives a wheel that carries templates, static files, banks and migrations, and serves."""
+"""`pip install .` gives a wheel that carries templates, static files, banks and
+migrations, and serves.
+"""
 
 from __future__ import annotations
 

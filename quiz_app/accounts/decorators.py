@@ -15,7 +15,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def require_teacher() -> None:
-    """Abort unless a teacher is logged in: anonymous visitors go to the login page, students get 403."""
+    """Abort unless a teacher is logged in: anonymous visitors go to the login page,
+    students get 403.
+    """
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
     if not current_user.is_teacher:

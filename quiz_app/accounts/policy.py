@@ -1,4 +1,4 @@
-"""Pure account rules: what makes a username or a password acceptable. No Flask or DB."""
+"""Pure account rules: what makes a username or password acceptable. No Flask or DB."""
 
 from __future__ import annotations
 

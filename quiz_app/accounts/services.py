@@ -1,4 +1,6 @@
-"""Account services: create users, check passwords, revoke sessions. Flushes, never commits."""
+"""Account services: create users, check passwords, revoke sessions. Flushes, never
+commits.
+"""
 
 from __future__ import annotations
 
@@ -82,7 +84,9 @@ def revoke_sessions(user: User) -> None:
 
 
 def count_teachers() -> int:
-    """How many teacher accounts exist (zero means the app still needs its first-run setup)."""
+    """How many teacher accounts exist (zero means the app still needs its first-run
+    setup).
+    """
     return (
         db.session.scalar(
             sa.select(sa.func.count())
@@ -95,7 +99,9 @@ def count_teachers() -> int:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the user whose id and current session token match the cookie."""
+    """Flask-Login's loader: the user whose id and current session token match the
+    cookie.
+    """
     raw_id, _, token = user_id.partition(":")
     if not raw_id.isdigit():
         return None

@@ -18,7 +18,9 @@ def _paths_or_default(paths: tuple[str, ...]) -> list[str]:
 @group.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 def validate_command(paths: tuple[str, ...]) -> None:
-    """Check bank files (default: the configured banks) and print every problem as file:line:column."""
+    """Check bank files (default: the configured banks) and print every problem as
+    file:line:column.
+    """
     from quiz_app.banks.loader import validate_command as run_validation
 
     raise SystemExit(run_validation(_paths_or_default(paths), click.echo))

@@ -1,4 +1,6 @@
-"""Pure inventory of loaded banks: counts per bank and type, and near-duplicate questions. No Flask or DB."""
+"""Pure inventory of loaded banks: counts per bank and type, and near-duplicate
+questions. No Flask or DB.
+"""
 
 from __future__ import annotations
 
@@ -37,12 +39,16 @@ def count_bank(bank: Bank) -> BankCounts:
 
 
 def prompt_fingerprint(question: Question) -> str:
-    """The prompt's words, lowercased, without punctuation: equal for questions that ask the same thing."""
+    """The prompt's words, lowercased, without punctuation: equal for questions that ask
+    the same thing.
+    """
     return " ".join(_WORDS.findall(question.prompt.casefold()))
 
 
 def find_duplicate_questions(banks: Sequence[Bank]) -> list[tuple[str, str]]:
-    """Pairs of question ids (across all banks) whose prompts and correct answers are the same."""
+    """Pairs of question ids (across all banks) whose prompts and correct answers are
+    the same.
+    """
     seen: dict[tuple[str, str, str], str] = {}
     pairs: list[tuple[str, str]] = []
     for bank in banks:

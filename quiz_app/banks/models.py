@@ -1,6 +1,8 @@
-"""Bank content in the database: banks, questions, cards and quiz definitions, keyed by their stable YAML ids.
+"""Bank content in the database: banks, questions, cards and quiz definitions, keyed by
+their stable YAML ids.
 
-Rows are never deleted by an import: a question that leaves its YAML file is retired, because attempts and
+Rows are never deleted by an import: a question that leaves its YAML file is retired,
+because attempts and
 review logs still refer to it.
 """
 
@@ -76,7 +78,9 @@ class Question(db.Model):
 
 
 class Card(db.Model):
-    """A flashcard: a bank's plain card, or the card face of a question (id equal to the question's id)."""
+    """A flashcard: a bank's plain card, or the card face of a question (id equal to the
+    question's id).
+    """
 
     __tablename__ = "cards"
 

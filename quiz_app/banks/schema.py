@@ -1,6 +1,7 @@
 """Pure typed model of a question bank (format 1). No Flask, DB or YAML imports.
 
-The loader turns YAML into these frozen dataclasses; everything downstream (import, quizzes, flashcards)
+The loader turns YAML into these frozen dataclasses; everything downstream (import,
+quizzes, flashcards)
 works from them, never from raw YAML.
 """
 

@@ -1,4 +1,6 @@
-"""Bank services: import validated banks into the database. Flushes, never commits (the caller owns the transaction)."""
+"""Bank services: import validated banks into the database. Flushes, never commits (the
+caller owns the transaction).
+"""
 
 from __future__ import annotations
 
@@ -35,7 +37,9 @@ class ImportSummary:
 
 
 def card_face(question: schema.Question) -> schema.CardFace:
-    """The flashcard face of a question: its own `flashcard:` wording, or prompt / answer + explanation."""
+    """The flashcard face of a question: its own `flashcard:` wording, or prompt /
+    answer + explanation.
+    """
     if question.flashcard is not None:
         return question.flashcard
     answer = QUESTION_TYPES[question.type].describe_answer(question.data)
@@ -101,10 +105,11 @@ def import_bank(
     summary: ImportSummary | None = None,
     force: bool = False,
 ) -> ImportSummary:
-    """Create or update a bank and its questions, cards and quizzes by id; retire what left the file.
+    """Create or update a bank and its questions, cards and quizzes by id; retire what
+    left the file.
 
-    Idempotent: importing the same file twice changes nothing the second time, and an unchanged file
-    (same content hash) is skipped unless ``force``.
+    Idempotent: importing the same file twice changes nothing the second time, and an
+    unchanged file (same content hash) is skipped unless ``force``.
     """
     summary = summary or ImportSummary()
     summary.bank_ids.append(bank.id)
@@ -244,7 +249,9 @@ def import_bank(
 
 
 def _rows_for(model: type[Any], bank_id: str, ids: Sequence[str]) -> dict[str, Any]:
-    """Existing rows of this bank plus rows with the given ids (moved from another bank), by id."""
+    """Existing rows of this bank plus rows with the given ids (moved from another
+    bank), by id.
+    """
     rows: dict[str, Any] = {
         r.id: r
         for r in db.session.scalars(sa.select(model).where(model.bank_id == bank_id))

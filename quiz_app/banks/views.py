@@ -22,6 +22,9 @@ def media(bank_id: str, filename: str) -> Response:
     if folder is None or Path(filename).suffix.lower() not in IMAGE_SUFFIXES:
         abort(404)
     response = send_from_directory(folder, filename, max_age=3600)
-    # An SVG could carry script; the page's CSP already forbids it, this covers direct visits.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    # An SVG could carry script: the page's CSP forbids it there, this header covers
+    # a direct visit to the file.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'"
+    )
     return response

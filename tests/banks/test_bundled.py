@@ -1,4 +1,6 @@
-"""The bundled banks: valid, complete enough for a course, and free of duplicates and weak citations."""
+"""The bundled banks: valid, complete enough for a course, and free of duplicates and
+weak citations.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Importing banks: idempotent upserts by id, retiring what left the file, never losing history."""
+"""Importing banks: idempotent upserts by id, retiring what left the file, never losing
+history.
+"""
 
 from __future__ import annotations
 

@@ -18,5 +18,7 @@ def test_bank_image_is_served(runner, client):
 def test_only_images_inside_the_bank_folder(runner, client):
     assert runner.invoke(args=["banks", "import", str(VALID)]).exit_code == 0
     assert client.get("/banks/origins/media/origins.yaml").status_code == 404
-    assert client.get("/banks/origins/media/../valid/img/delegates.png").status_code == 404
+    assert (
+        client.get("/banks/origins/media/../valid/img/delegates.png").status_code == 404
+    )
     assert client.get("/banks/no-such-bank/media/img/delegates.png").status_code == 404

@@ -1,4 +1,6 @@
-"""The DB bridge: progress rows round-trip through the scheduler state; missed questions enter the queue."""
+"""The DB bridge: progress rows round-trip through the scheduler state; missed questions
+enter the queue.
+"""
 
 from __future__ import annotations
 
