@@ -2,14 +2,64 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from quiz_app.clock import utcnow
+from quiz_app.flashcards import services as flashcards
+from quiz_app.progress import charts, queries, stats
+
 bp = Blueprint("progress", __name__, url_prefix="/progress")
+
+FORECAST_DAYS = 30
+RETENTION_WINDOW_DAYS = 30
 
 
 @bp.get("/")
 @login_required
 def index() -> str:
     """Show the current student's reviews, forecast, card states and retention."""
-    return render_template("progress/index.html", user=current_user)
+    now = utcnow()
+    prefs = flashcards.get_study_prefs(current_user)
+    tz = prefs.zone
+    today = now.astimezone(tz).date()
+    start = stats.heatmap_start(today)
+    since = datetime.combine(start, time(0), tzinfo=tz)
+    reviews = stats.count_by_day(
+        queries.list_review_times(current_user.id, since=since),
+        tz=tz,
+        start=start,
+        end=today,
+    )
+    forecast = stats.due_forecast(
+        queries.list_due_times(
+            current_user.id, until=now + timedelta(days=FORECAST_DAYS + 1)
+        ),
+        now=now,
+        tz=tz,
+        days=FORECAST_DAYS,
+    )
+    states = stats.state_counts(
+        queries.count_by_phase(current_user.id),
+        unseen=queries.count_unseen_deck_cards(current_user.id),
+    )
+    window = now - timedelta(days=RETENTION_WINDOW_DAYS)
+    return render_template(
+        "progress/index.html",
+        reviews=reviews,
+        forecast=forecast,
+        states=states,
+        heatmap=charts.review_heatmap(reviews),
+        forecast_chart=charts.due_bar_chart(forecast),
+        state_chart=charts.state_bar(states),
+        day_label=charts.day_label,
+        recent=stats.true_retention(
+            queries.count_review_outcomes(current_user.id, since=window)
+        ),
+        overall=stats.true_retention(queries.count_review_outcomes(current_user.id)),
+        window_days=RETENTION_WINDOW_DAYS,
+        desired=prefs.desired_retention,
+        predicted=flashcards.predicted_recall(current_user, now),
+    )
