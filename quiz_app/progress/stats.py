@@ -5,19 +5,20 @@ No Flask, DB or clock: ``now`` and the time zone are always passed in.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 __all__ = [
     "HEATMAP_WEEKS",
     "PHASE_NAMES",
     "DayCount",
+    "DayWindow",
     "Retention",
-    "count_by_day",
-    "due_forecast",
+    "fill_days",
+    "forecast_windows",
+    "local_day_windows",
     "heat_level",
     "heatmap_start",
     "state_counts",
@@ -41,6 +42,19 @@ class DayCount:
 
 
 @dataclass(frozen=True, slots=True)
+class DayWindow:
+    """One local day as UTC instants: ``start`` inclusive, ``end`` exclusive."""
+
+    day: date
+    start: datetime
+    end: datetime
+
+
+#: The start of the first forecast window, so overdue cards count on today.
+_LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
 class Retention:
     """Answers to cards in review: ``passed`` were anything but Again."""
 
@@ -57,33 +71,34 @@ def heatmap_start(today: date, weeks: int = HEATMAP_WEEKS) -> date:
     return today - timedelta(days=today.weekday() + 7 * (weeks - 1))
 
 
-def count_by_day(
-    moments: Iterable[datetime], *, tz: ZoneInfo, start: date, end: date
-) -> list[DayCount]:
-    """How many ``moments`` fall on each local day, ``start`` to ``end`` inclusive."""
-    counts = Counter(moment.astimezone(tz).date() for moment in moments)
-    days = (end - start).days + 1
-    return [
-        DayCount(start + timedelta(days=n), counts[start + timedelta(days=n)])
-        for n in range(max(days, 0))
-    ]
+def local_day_windows(start: date, end: date, *, tz: ZoneInfo) -> list[DayWindow]:
+    """The UTC span of every local day from ``start`` to ``end`` inclusive.
+
+    Lets the database count per local day exactly, whatever the zone's offset
+    or daylight-saving rules.
+    """
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    return [DayWindow(day, midnight(day), midnight(day + timedelta(1))) for day in days]
 
 
-def due_forecast(
-    due_at: Iterable[datetime], *, now: datetime, tz: ZoneInfo, days: int = 30
-) -> list[DayCount]:
-    """Cards due on each of the next ``days`` local days; overdue ones count today."""
+def forecast_windows(*, now: datetime, tz: ZoneInfo, days: int = 30) -> list[DayWindow]:
+    """The next ``days`` local days; today's window also holds everything overdue."""
     today = now.astimezone(tz).date()
-    last = today + timedelta(days=days - 1)
-    counts: Counter[date] = Counter()
-    for moment in due_at:
-        day = max(moment.astimezone(tz).date(), today)
-        if day <= last:
-            counts[day] += 1
-    return [
-        DayCount(today + timedelta(days=n), counts[today + timedelta(days=n)])
-        for n in range(days)
-    ]
+    windows = local_day_windows(today, today + timedelta(days=days - 1), tz=tz)
+    if windows:
+        windows[0] = DayWindow(windows[0].day, _LONG_AGO, windows[0].end)
+    return windows
+
+
+def fill_days(
+    windows: Iterable[DayWindow], counts: Mapping[date, int]
+) -> list[DayCount]:
+    """A count for every window's day, zero where ``counts`` has none."""
+    return [DayCount(w.day, counts.get(w.day, 0)) for w in windows]
 
 
 def heat_level(count: int, busiest: int) -> int:

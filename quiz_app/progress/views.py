@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
@@ -25,22 +25,12 @@ def index() -> str:
     prefs = flashcards.get_study_prefs(current_user)
     tz = prefs.zone
     today = now.astimezone(tz).date()
-    start = stats.heatmap_start(today)
-    since = datetime.combine(start, time(0), tzinfo=tz)
-    reviews = stats.count_by_day(
-        queries.list_review_times(current_user.id, since=since),
-        tz=tz,
-        start=start,
-        end=today,
+    windows = stats.local_day_windows(stats.heatmap_start(today), today, tz=tz)
+    reviews = stats.fill_days(
+        windows, queries.count_reviews_by_day(current_user.id, windows)
     )
-    forecast = stats.due_forecast(
-        queries.list_due_times(
-            current_user.id, until=now + timedelta(days=FORECAST_DAYS + 1)
-        ),
-        now=now,
-        tz=tz,
-        days=FORECAST_DAYS,
-    )
+    ahead = stats.forecast_windows(now=now, tz=tz, days=FORECAST_DAYS)
+    forecast = stats.fill_days(ahead, queries.count_due_by_day(current_user.id, ahead))
     states = stats.state_counts(
         queries.count_by_phase(current_user.id),
         unseen=queries.count_unseen_deck_cards(current_user.id),
@@ -58,7 +48,6 @@ def index() -> str:
         recent=stats.true_retention(
             queries.count_review_outcomes(current_user.id, since=window)
         ),
-        overall=stats.true_retention(queries.count_review_outcomes(current_user.id)),
         window_days=RETENTION_WINDOW_DAYS,
         desired=prefs.desired_retention,
         predicted=flashcards.predicted_recall(current_user, now),

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 from quiz_app.progress.stats import (
     DayCount,
     Retention,
-    count_by_day,
-    due_forecast,
+    fill_days,
+    forecast_windows,
     heat_level,
     heatmap_start,
+    local_day_windows,
     state_counts,
     true_retention,
 )
@@ -27,36 +28,41 @@ def test_the_calendar_starts_on_a_monday_26_weeks_back():
     assert (date(2026, 3, 4) - start).days // 7 == 25
 
 
-def test_reviews_are_counted_on_the_students_local_day():
-    moments = [
-        datetime(2026, 3, 1, 14, 59, tzinfo=UTC),  # 23:59 on 1 March in Seoul
-        datetime(2026, 3, 1, 15, 0, tzinfo=UTC),  # 00:00 on 2 March in Seoul
-        datetime(2026, 3, 1, 20, 0, tzinfo=UTC),
+def test_local_day_windows_follow_the_zone_and_daylight_saving():
+    seoul = local_day_windows(date(2026, 3, 1), date(2026, 3, 2), tz=SEOUL)
+    assert [(w.day, w.start, w.end) for w in seoul] == [
+        (
+            date(2026, 3, 1),
+            datetime(2026, 2, 28, 15, tzinfo=UTC),
+            datetime(2026, 3, 1, 15, tzinfo=UTC),
+        ),
+        (
+            date(2026, 3, 2),
+            datetime(2026, 3, 1, 15, tzinfo=UTC),
+            datetime(2026, 3, 2, 15, tzinfo=UTC),
+        ),
     ]
-    days = count_by_day(moments, tz=SEOUL, start=date(2026, 3, 1), end=date(2026, 3, 3))
-    assert days == [
-        DayCount(date(2026, 3, 1), 1),
-        DayCount(date(2026, 3, 2), 2),
+    (spring,) = local_day_windows(
+        date(2026, 3, 8), date(2026, 3, 8), tz=ZoneInfo("America/New_York")
+    )
+    assert spring.end - spring.start == timedelta(hours=23)
+
+
+def test_the_forecast_starts_today_and_takes_in_everything_overdue():
+    windows = forecast_windows(now=NOW, tz=SEOUL, days=30)
+    assert len(windows) == 30
+    assert windows[0].day == date(2026, 3, 2) and windows[0].start.year == 1970
+    assert windows[0].end == windows[1].start == datetime(2026, 3, 2, 15, tzinfo=UTC)
+    assert windows[-1].day == date(2026, 3, 31)
+
+
+def test_fill_days_gives_every_day_a_count():
+    windows = local_day_windows(date(2026, 3, 1), date(2026, 3, 3), tz=SEOUL)
+    assert fill_days(windows, {date(2026, 3, 2): 4}) == [
+        DayCount(date(2026, 3, 1), 0),
+        DayCount(date(2026, 3, 2), 4),
         DayCount(date(2026, 3, 3), 0),
     ]
-    utc_days = count_by_day(
-        moments, tz=ZoneInfo("UTC"), start=date(2026, 3, 1), end=date(2026, 3, 1)
-    )
-    assert utc_days == [DayCount(date(2026, 3, 1), 3)]
-
-
-def test_the_forecast_puts_overdue_cards_on_today_and_drops_later_ones():
-    due = [
-        NOW - timedelta(days=10),
-        NOW,
-        NOW + timedelta(days=1),
-        NOW + timedelta(days=29),
-        NOW + timedelta(days=30),
-    ]
-    forecast = due_forecast(due, now=NOW, tz=ZoneInfo("UTC"), days=30)
-    assert len(forecast) == 30 and forecast[0].day == date(2026, 3, 2)
-    assert [forecast[0].count, forecast[1].count, forecast[29].count] == [2, 1, 1]
-    assert sum(d.count for d in forecast) == 4
 
 
 def test_heat_levels_run_from_zero_to_four():
