@@ -214,9 +214,8 @@ def add_assignment(
 ) -> Assignment:
     """Assign a quiz or a bank (exactly one) to the class.
 
-    :raises InvalidAssignment: for an unknown or retired target, none or both given, or
-      a window that closes
-        before it opens.
+    :raises InvalidAssignment: for an unknown or retired target, none or both given,
+        or a window that closes before it opens.
     """
     if (quiz_id is None) == (bank_id is None):
         raise InvalidAssignment("Choose either a quiz or a bank.")

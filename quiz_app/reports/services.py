@@ -53,8 +53,7 @@ def create_report(
     """File a report about a question the student saw in one of their graded attempts.
 
     :raises ReportError: if the attempt is not theirs, not graded, or did not ask the
-      question, or if
-        they already have an open report on it.
+        question, or if they already have an open report on it.
     """
     attempt = quiz_services.get_attempt(attempt_id, user_id=user.id)
     if attempt is None or attempt.is_open or question_id not in attempt.question_ids:

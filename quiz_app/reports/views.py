@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db

@@ -1,12 +1,10 @@
-"""Pure CSV writing with formula-injection neutralised. No Flask or DB.
+"""Pure CSV writing with formula injection neutralised. No Flask or DB.
 
 A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and, in some
-programs, a tab or
-carriage return) as a formula, so a student named ``=HYPERLINK(...)`` could attack the
-teacher who opens
-the export. Text cells starting with one of those get a leading ``'`` (OWASP's advice);
-numbers the app
-computed are written as they are.
+programs, a tab or carriage return) as a formula, so a student named
+``=HYPERLINK(...)`` could attack the teacher who opens the export. Text cells starting
+with one of those get a leading ``'`` (OWASP's advice); numbers the app computed are
+written as they are.
 """
 
 from __future__ import annotations

@@ -1,25 +1,18 @@
 """Pure item analysis of a quiz, as Moodle's quiz statistics compute it. No Flask or DB.
 
 Input is one :class:`AttemptRecord` per student: their FIRST finished attempt only (the
-caller picks it),
-so practice on later attempts does not flatter the items. For every question:
+caller picks it), so practice on later attempts does not flatter the items. Per item:
 
-* **facility index**: the mean score fraction on the item, times 100 (Moodle's "facility
-  index").
+* **facility index**: the mean score fraction on the item, times 100.
 * **discrimination index**: the Pearson correlation between the item's score and the
-  score on the rest
-  of the test (the attempt's total minus this item), over the attempts that drew the
-  item. Moodle shows
-  it times 100; we keep r in -1..1. Undefined (None) with fewer than two responses or
-  when either
-  variable has no variance (everyone scored the same).
+  score on the rest of the test (the attempt's total minus this item), over the
+  attempts that drew the item. Moodle shows it times 100; we keep r in -1..1. Undefined
+  (None) with fewer than two responses or when either variable has no variance.
 * **responses**: how many first attempts drew the item.
 * **option shares** for single choice, multiple choice and true/false: the share of
-  responses that
-  chose (or ticked) each option, plus the share left blank.
+  responses that chose (or ticked) each option, plus the count left blank.
 
-Flags use the thresholds below, the usual ones in Moodle's documentation of quiz
-statistics.
+Flags use the thresholds below, the usual ones in Moodle's quiz statistics docs.
 """
 
 from __future__ import annotations

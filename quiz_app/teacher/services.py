@@ -1,9 +1,7 @@
-"""Teacher services: class dashboards, item analysis, exports and bank files, built on
-other domains' services.
+"""Teacher services: class dashboards, item analysis, exports and bank files.
 
-Flushes, never commits. Nothing here reads the clock, the request or the app config:
-views pass ``now``,
-paths and limits in.
+Built on other domains' services and models. Flushes, never commits. Nothing here reads
+the clock, the request or the app config: views pass ``now``, paths and limits in.
 """
 
 from __future__ import annotations
@@ -563,15 +561,13 @@ def upload_bank(
     max_bytes: int,
     now: datetime,
 ) -> tuple[schema.Bank, ImportSummary]:
-    """Check an uploaded bank, alone and against every other bank file, then save it to
-    the uploads folder and import it.
+    """Check an uploaded bank alone and against every other bank file, save, import.
 
     The file is saved as ``<uploads_dir>/<bank id>.yaml``, so uploading a new version of
-    a bank replaces
-    the old file; import is by id, so students keep their progress.
+    a bank replaces the old file; import is by id, so students keep their progress.
 
     :raises schema.BankError: with every problem, located in ``filename``; nothing is
-      saved or imported.
+        saved or imported.
     """
     if len(raw) > max_bytes:
         raise schema.BankError(

@@ -12,7 +12,6 @@ from random import SystemRandom
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -22,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from quiz_app.accounts import services as account_services
 from quiz_app.accounts.decorators import require_teacher, teacher_required
@@ -91,7 +91,7 @@ def index() -> str:
 
 @bp.post("/classes")
 @teacher_required
-def create_class() -> str | Response:
+def create_class() -> str | tuple[str, int] | Response:
     """Create a class with a fresh join code."""
     form = CreateClassForm()
     if not form.validate_on_submit():

@@ -79,7 +79,11 @@ def test_student_sees_open_then_upcoming_assignments_not_closed_ones(
     )
     services.add_assignment(school_class, quiz_id="bank-b-all", now=now)
     services.add_assignment(
-        school_class, bank_id="bank-b", opens_at=now - 3 * day, closes_at=now - day, now=now
+        school_class,
+        bank_id="bank-b",
+        opens_at=now - 3 * day,
+        closes_at=now - day,
+        now=now,
     )
     items = services.list_assignments_for_student(ann, now=now)
     assert [(i.kind, i.target_id, i.state) for i in items] == [

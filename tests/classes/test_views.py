@@ -26,7 +26,9 @@ def test_student_joins_with_the_form(
     school_class = _class(make_user, now)
     student = auth.login()
     assert client.get("/classes/join").status_code == 200
-    response = client.post("/classes/join", data={"code": school_class.join_code.lower()})
+    response = client.post(
+        "/classes/join", data={"code": school_class.join_code.lower()}
+    )
     assert response.status_code == 302
     assert services.list_students(school_class) == [student]
 

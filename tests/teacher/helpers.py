@@ -1,4 +1,6 @@
-"""Teacher test helpers: classes with students, and quiz attempts taken through the quiz services."""
+"""Teacher test helpers: classes with students, and quiz attempts taken through the quiz
+services.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ from quiz_app.quiz.models import QuizAttempt
 GRACE = timedelta(seconds=30)
 
 
-def make_class(teacher: User, *students: User, now: datetime, name: str = "10B") -> SchoolClass:
+def make_class(
+    teacher: User, *students: User, now: datetime, name: str = "10B"
+) -> SchoolClass:
     """A class owned by ``teacher`` with these students in it."""
     school_class = class_services.create_class(teacher, name, now=now, rng=Random(1))
     for student in students:

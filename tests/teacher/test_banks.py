@@ -1,0 +1,163 @@
+"""Banks in the browser: status, uploads (valid, invalid, oversized, hostile), reload,
+preview.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from quiz_app.banks.models import Bank, Question
+from quiz_app.extensions import db
+from tests.conftest import AuthActions
+
+UPLOAD = """\
+format: 1
+id: uploaded
+title: An uploaded bank
+topics:
+  talks: The talks
+sources:
+  src:
+    title: A source
+questions:
+  - id: uploaded-q1
+    type: single_choice
+    topic: talks
+    prompt: Where were the talks held from October 1951?
+    choices: [Panmunjom, Kaesong, Geneva]
+    answer: Panmunjom
+    explanation: They moved from Kaesong to Panmunjom.
+    sources: [src]
+"""
+
+
+def _upload(client: FlaskClient, text: str | bytes, name: str = "bank.yaml") -> Any:
+    raw = text.encode() if isinstance(text, str) else text
+    return client.post(
+        "/teach/banks/upload",
+        data={"file": (io.BytesIO(raw), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def _uploads(app: Flask) -> Path:
+    return Path(app.instance_path) / "banks" / "uploads"
+
+
+@pytest.fixture(autouse=True)
+def teacher(auth: AuthActions) -> Any:
+    return auth.login(role="teacher", username="teacher")
+
+
+def test_bank_page_lists_files_with_their_status(client: FlaskClient) -> None:
+    page = client.get("/teach/banks").get_data(as_text=True)
+    assert "origins.yaml" in page
+    assert "valid, not imported" in page
+
+
+def test_valid_upload_is_saved_and_imported(client: FlaskClient, app: Flask) -> None:
+    response = _upload(client, UPLOAD)
+    assert response.status_code == 302
+    assert (_uploads(app) / "uploaded.yaml").read_text() == UPLOAD
+    assert db.session.get(Question, "uploaded-q1") is not None
+    page = client.get("/teach/banks").get_data(as_text=True)
+    assert "uploaded.yaml" in page and "valid, imported" in page
+    assert not [p for p in _uploads(app).iterdir() if p.name.startswith(".")]
+
+
+def test_new_version_keeps_the_id_and_replaces_the_file(
+    client: FlaskClient, app: Flask
+) -> None:
+    _upload(client, UPLOAD)
+    changed = UPLOAD.replace("They moved", "In October 1951 they moved")
+    assert _upload(client, changed, name="other-name.yaml").status_code == 302
+    assert [p.name for p in _uploads(app).iterdir()] == ["uploaded.yaml"]
+    question = db.session.get(Question, "uploaded-q1")
+    assert question is not None and question.explanation.startswith("In October")
+    assert question.version == 2
+
+
+def test_invalid_upload_shows_problems_with_lines_and_imports_nothing(
+    client: FlaskClient, app: Flask
+) -> None:
+    broken = UPLOAD.replace("answer: Panmunjom", "answer: Seoul")
+    response = _upload(client, broken)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "bank.yaml:15:" in page and "not one of the choices" in page
+    assert db.session.get(Bank, "uploaded") is None
+    assert not _uploads(app).exists() or not list(_uploads(app).iterdir())
+
+
+def test_upload_clashing_with_an_existing_bank_is_refused(
+    client: FlaskClient, app: Flask
+) -> None:
+    clash = UPLOAD.replace("id: uploaded-q1", "id: origins-malik-broadcast")
+    response = _upload(client, clash)
+    assert response.status_code == 422
+    assert "also used by" in response.get_data(as_text=True)
+    assert db.session.get(Bank, "uploaded") is None
+    assert not list(_uploads(app).iterdir())  # the checked copy is gone
+
+
+def test_oversized_upload_is_refused(client: FlaskClient, app: Flask) -> None:
+    app.config["MAX_BANK_BYTES"] = 200
+    response = _upload(client, UPLOAD)
+    assert response.status_code == 422
+    assert "larger than the limit of 200 bytes" in response.get_data(as_text=True)
+    app.config["MAX_CONTENT_LENGTH"] = 100
+    assert _upload(client, UPLOAD).status_code == 413
+    assert db.session.get(Bank, "uploaded") is None
+
+
+def test_alias_bomb_is_refused_quickly(client: FlaskClient) -> None:
+    bomb = "a: &a [x, x]\n" + "".join(
+        f"b{i}: &b{i} [{', '.join(['*a'] * 10)}]\n" for i in range(30)
+    )
+    response = _upload(client, bomb)
+    assert response.status_code == 422
+    assert "more than 200 aliases" in response.get_data(as_text=True)
+
+
+def test_deep_nesting_is_refused(client: FlaskClient) -> None:
+    response = _upload(client, "a: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert response.status_code == 422
+    assert "nesting depth" in response.get_data(as_text=True)
+
+
+def test_non_yaml_file_name_is_refused(client: FlaskClient) -> None:
+    assert _upload(client, UPLOAD, name="bank.exe").status_code == 400
+
+
+def test_reload_imports_the_banks_from_disk(client: FlaskClient) -> None:
+    assert db.session.get(Bank, "origins") is None
+    assert client.post("/teach/banks/reload").status_code == 302
+    assert db.session.get(Bank, "origins") is not None
+    page = client.get("/teach/banks").get_data(as_text=True)
+    assert "valid, imported" in page
+
+
+def test_reload_keeps_uploaded_banks(client: FlaskClient) -> None:
+    _upload(client, UPLOAD)
+    client.post("/teach/banks/reload")
+    bank = db.session.get(Bank, "uploaded")
+    assert bank is not None and not bank.is_retired
+
+
+def test_preview_shows_the_question_as_students_see_it(client: FlaskClient) -> None:
+    client.post("/teach/banks/reload")
+    page = client.get("/teach/questions/origins-malik-broadcast").get_data(as_text=True)
+    assert 'type="radio"' in page and "Yakov Malik" in page
+    assert "The Price of Peace" in page  # the explanation
+    assert client.get("/teach/banks/origins").status_code == 200
+    ids = db.session.scalars(sa.select(Question.id)).all()
+    for question_id in ids:  # every type's partial renders
+        assert client.get(f"/teach/questions/{question_id}").status_code == 200
+    assert client.get("/teach/questions/nope").status_code == 404

@@ -1,0 +1,197 @@
+"""Every URL rule of the app, tried by every role.
+
+* Anonymous visitors reach only PUBLIC endpoints; everything else sends them to the
+  login page.
+* Everything under the teacher blueprint is denied to students (403) by default: the
+  rules are enumerated from ``app.url_map``, so a route added later is checked without
+  editing this file.
+* A teacher gets 404 for another teacher's class on every class-scoped route (any rule
+  with a ``class_id``), and the owning teacher reaches every teacher route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.routing import Rule
+
+from quiz_app.classes import services as class_services
+from quiz_app.extensions import db
+from quiz_app.reports import services as report_services
+from tests.conftest import AuthActions
+from tests.factories import make_schema_question
+from tests.teacher.helpers import make_class, take_quiz
+
+#: Endpoints a visitor may open without logging in.
+PUBLIC = frozenset(
+    {
+        "static",
+        "home.index",
+        "home.health",
+        "accounts.login",
+        "accounts.signup",
+        "accounts.setup",
+        "classes.join_link",  # sends a visitor to sign-up with the code filled in
+        "banks.media",  # question images, served like static files
+    }
+)
+
+METHODS = ("GET", "POST")
+
+
+@pytest.fixture
+def world(
+    app: Flask,
+    make_user: Callable[..., Any],
+    make_bank: Callable[..., Any],
+    now: datetime,
+) -> dict[str, Any]:
+    """Two teachers, each with a class; a student in the owner's class with an attempt
+    and a report.
+    """
+    make_bank("bank-a", questions=(make_schema_question("qa"),))
+    owner = make_user("owner", role="teacher")
+    other = make_user("other", role="teacher")
+    student = make_user("student")
+    mine = make_class(owner, student, now=now)
+    theirs = make_class(other, now=now, name="Theirs")
+    assignment = class_services.add_assignment(mine, quiz_id="bank-a-all", now=now)
+    attempt = take_quiz(student, "bank-a-all", {"qa": "Wrong 1"}, now=now)
+    report = report_services.create_report(
+        student, question_id="qa", attempt_id=attempt.id, comment="", now=now
+    )
+    db.session.commit()
+    return {
+        "mine": mine,
+        "theirs": theirs,
+        "values": {
+            "class_id": mine.id,
+            "user_id": student.id,
+            "assignment_id": assignment.id,
+            "report_id": report.id,
+            "attempt_id": attempt.id,
+            "quiz_id": "bank-a-all",
+            "bank_id": "bank-a",
+            "question_id": "qa",
+            "card_id": "qa",
+            "code": mine.join_code,
+            "filename": "css/app.css",
+        },
+    }
+
+
+def _rules(app: Flask) -> Iterator[tuple[Rule, str]]:
+    for rule in app.url_map.iter_rules():
+        for method in METHODS:
+            if method in (rule.methods or ()):
+                yield rule, method
+
+
+def _url(app: Flask, rule: Rule, values: dict[str, Any]) -> str:
+    missing = set(rule.arguments) - set(values)
+    assert not missing, f"{rule.endpoint}: add sample values for {sorted(missing)}"
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
+
+
+def _request(client: FlaskClient, method: str, url: str) -> Any:
+    response = client.open(url, method=method, data={})
+    response.close()  # static files are streamed from an open file
+    return response
+
+
+def _is_login_redirect(response: Any) -> bool:
+    return response.status_code in (301, 302, 303) and "/account/login" in (
+        response.location or ""
+    )
+
+
+def test_anonymous_visitors_reach_only_public_pages(
+    app: Flask, client: FlaskClient, world: dict[str, Any]
+) -> None:
+    for rule, method in _rules(app):
+        response = _request(client, method, _url(app, rule, world["values"]))
+        if rule.endpoint in PUBLIC:
+            assert response.status_code < 500, (rule.rule, method)
+        else:
+            assert _is_login_redirect(response), (
+                f"{method} {rule.rule} ({rule.endpoint}) answered "
+                f"{response.status_code} to an anonymous visitor; require a login or "
+                "add it to PUBLIC"
+            )
+
+
+def test_students_are_denied_every_teacher_route(
+    app: Flask, client: FlaskClient, auth: AuthActions, world: dict[str, Any]
+) -> None:
+    auth.login(username="student")
+    teacher_rules = [
+        (r, m) for r, m in _rules(app) if r.endpoint.startswith("teacher.")
+    ]
+    assert len(teacher_rules) >= 15
+    for rule, method in teacher_rules:
+        response = _request(client, method, _url(app, rule, world["values"]))
+        assert response.status_code == 403, (rule.rule, method, response.status_code)
+
+
+def test_students_use_the_other_routes_without_errors(
+    app: Flask, client: FlaskClient, auth: AuthActions, world: dict[str, Any]
+) -> None:
+    auth.login(username="student")
+    for rule, method in _rules(app):
+        if rule.endpoint.startswith("teacher.") or rule.endpoint == "accounts.logout":
+            continue
+        response = _request(client, method, _url(app, rule, world["values"]))
+        assert response.status_code < 500, (rule.rule, method)
+        assert response.status_code != 403, (rule.rule, method)
+
+
+def test_teachers_get_404_for_another_teachers_class(
+    app: Flask, client: FlaskClient, auth: AuthActions, world: dict[str, Any]
+) -> None:
+    auth.login(role="teacher", username="other")
+    scoped = [
+        (r, m)
+        for r, m in _rules(app)
+        if r.endpoint.startswith("teacher.") and "class_id" in r.arguments
+    ]
+    assert len(scoped) >= 8
+    for rule, method in scoped:
+        response = _request(client, method, _url(app, rule, world["values"]))
+        assert response.status_code == 404, (rule.rule, method, response.status_code)
+
+
+def test_the_owning_teacher_reaches_every_teacher_route(
+    app: Flask, client: FlaskClient, auth: AuthActions, world: dict[str, Any]
+) -> None:
+    auth.login(role="teacher", username="owner")
+    for rule, method in _rules(app):
+        if not rule.endpoint.startswith("teacher."):
+            continue
+        response = _request(client, method, _url(app, rule, world["values"]))
+        # 400: a POST without its form data; everything else works or redirects.
+        assert response.status_code in (200, 302, 400), (
+            rule.rule,
+            method,
+            response.status_code,
+        )
+
+
+def test_a_teacher_route_added_without_a_guard_is_still_denied(
+    app: Flask, client: FlaskClient, auth: AuthActions, world: dict[str, Any]
+) -> None:
+    # An endpoint named teacher.* belongs to the teacher blueprint, whose before_request
+    # guard runs even though this view has no decorator at all.
+    app.add_url_rule(
+        "/teach/forgotten", endpoint="teacher.forgotten", view_func=lambda: "secret"
+    )
+    assert _is_login_redirect(client.get("/teach/forgotten"))
+    auth.login(username="student")
+    assert client.get("/teach/forgotten").status_code == 403
