@@ -26,6 +26,7 @@ from quiz_app.banks.services import ImportSummary, import_bank, import_banks
 from quiz_app.classes import services as class_services
 from quiz_app.classes.models import SchoolClass
 from quiz_app.extensions import db
+from quiz_app.flashcards import services as flashcard_services
 from quiz_app.flashcards.models import CardProgress, ReviewLog
 from quiz_app.flashcards.scheduler import Phase, SchedulerParams, retrievability
 from quiz_app.flashcards.services import to_state
@@ -53,7 +54,7 @@ class StudentRow:
     quizzes_taken: int  #: graded attempts
     best_percent: float | None
     last_percent: float | None
-    cards_due: int  #: due now, overdue included
+    cards_due: int  #: due by the end of the student's day, overdue included
     cards_overdue: int  #: due more than OVERDUE_AFTER ago
     recall: float | None  #: mean FSRS retrievability now over reviewed cards, 0..1
     last_active_at: datetime | None
@@ -127,7 +128,9 @@ def list_student_rows(students: Sequence[User], *, now: datetime) -> list[Studen
         attempts[attempt.user_id].append(attempt)
     progress: dict[int, list[CardProgress]] = defaultdict(list)
     for row in db.session.scalars(
-        sa.select(CardProgress).where(CardProgress.user_id.in_(ids))
+        sa.select(CardProgress)
+        .join(Card, Card.id == CardProgress.card_id)
+        .where(CardProgress.user_id.in_(ids), Card.is_retired.is_(False))
     ):
         progress[row.user_id].append(row)
     last_review = dict(
@@ -142,7 +145,6 @@ def list_student_rows(students: Sequence[User], *, now: datetime) -> list[Studen
         taken = attempts[student.id]
         percents = [a.percent for a in taken if a.percent is not None]
         cards = progress[student.id]
-        recalls = [r for r in (_recall(c, now) for c in cards) if r is not None]
         moments = [student.last_seen_at, last_review.get(student.id)]
         moments += [a.submitted_at for a in taken]
         rows.append(
@@ -153,9 +155,9 @@ def list_student_rows(students: Sequence[User], *, now: datetime) -> list[Studen
                 quizzes_taken=len(taken),
                 best_percent=max(percents) if percents else None,
                 last_percent=percents[-1] if percents else None,
-                cards_due=sum(1 for c in cards if c.due_at <= now),
+                cards_due=flashcard_services.count_due_today(student, now),
                 cards_overdue=sum(1 for c in cards if c.due_at <= now - OVERDUE_AFTER),
-                recall=_mean(recalls),
+                recall=flashcard_services.predicted_recall(student, now),
                 last_active_at=max(
                     (_as_utc(m) for m in moments if m is not None), default=None
                 ),

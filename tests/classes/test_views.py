@@ -114,3 +114,29 @@ def test_sign_up_with_a_bad_code_creates_nothing(
     from quiz_app.accounts.services import is_username_taken
 
     assert not is_username_taken("newbie")
+
+
+def test_assignments_partial_lists_open_work_with_links(
+    app: Any,
+    make_user: Callable[..., Any],
+    make_bank: Callable[..., Any],
+    now: datetime,
+) -> None:
+    from flask import render_template_string
+
+    make_bank("bank-a")
+    ann = make_user("ann")
+    school_class = make_class(make_user("teacher", role="teacher"), ann, now=now)
+    services.add_assignment(school_class, quiz_id="bank-a-all", now=now)
+    services.add_assignment(school_class, bank_id="bank-a", now=now)
+    items = services.list_assignments_for_student(ann, now=now)
+    with app.test_request_context():
+        html = render_template_string(
+            '{% include "classes/_assignments.html" %}', assignments=items
+        )
+        empty = render_template_string(
+            '{% include "classes/_assignments.html" %}', assignments=[]
+        )
+    assert 'href="/quiz/bank-a-all"' in html
+    assert "#bank-bank-a" in html
+    assert empty.strip() == ""
