@@ -49,7 +49,7 @@ def _wants_fragment() -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 
 
-def _filters() -> dict[str, str]:
+def _filters() -> dict[str, Any]:
     """The bank/topic choice of this session, as query arguments for every link."""
     return {
         key: value[:80]
@@ -72,7 +72,8 @@ def _render_session(
         bank_id=filters.get("bank"),
         topic=filters.get("topic"),
     )
-    card_id = reveal_card_id or (study_queue.first and study_queue.first.card_id)
+    first = study_queue.first
+    card_id = reveal_card_id or (first.card_id if first else None)
     study_card = choices = None
     if card_id is not None:
         try:
