@@ -1,10 +1,13 @@
-"""Web layer helpers shared by every blueprint: template filters, globals and security
-headers.
-"""
+"""Web layer for every blueprint: filters, static URL versions, security headers."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, request
 
 from quiz_app.markdown import render_markdown, render_markdown_inline
 
@@ -16,22 +19,54 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'none'; object-src 'none'"
 )
 
+#: Static URLs carry ?v=<content hash>, so a browser may keep them for a year: a new
+#: release changes the hash and therefore the URL.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@lru_cache(maxsize=256)
+def _file_version(path: str, mtime_ns: int) -> str:
+    """A short hash of a static file's content (cached per path and mtime)."""
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return digest[:10]
+
+
+def static_version(static_folder: str, filename: str) -> str | None:
+    """The cache-busting version of a static file, or None if it does not exist."""
+    path = (Path(static_folder) / filename).resolve()
+    if not path.is_file() or Path(static_folder).resolve() not in path.parents:
+        return None
+    return _file_version(str(path), path.stat().st_mtime_ns)
+
 
 def register_template_helpers(app: Flask) -> None:
-    """Install Markdown filters and the security headers every response carries."""
+    """Install Markdown filters, versioned static URLs and the security headers."""
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(render_markdown_inline, "markdown_inline")
+
+    @app.url_defaults
+    def _version_static_urls(endpoint: str, values: dict[str, Any]) -> None:
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            version = static_version(app.static_folder or "", values["filename"])
+            if version:
+                values["v"] = version
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         # same-origin keeps the Referer on our own POSTs, which Flask-WTF checks over
-        # HTTPS.
+        # HTTPS, and never sends it to another site.
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
+        if (
+            request.endpoint == "static"
+            and request.args.get("v")
+            and response.status_code in (200, 304)
+        ):
+            response.headers["Cache-Control"] = IMMUTABLE
         return response

@@ -1,11 +1,17 @@
-"""Real-browser fixtures: the app served on loopback and Debian's Chromium driven by Playwright."""
+"""Real-browser fixtures: the app served on loopback, Debian's Chromium via Playwright.
+
+Every page a journey opens passes through :func:`_watch`: its security headers and its
+HTML (no inline script or style, no ``on*=`` handlers) are checked as it arrives, and
+the test fails at teardown if any page broke the rules.
+"""
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +24,14 @@ from quiz_app.banks.loader import load_bank_files
 from quiz_app.banks.services import import_banks
 from quiz_app.clock import utcnow
 from quiz_app.extensions import MIGRATIONS_DIR, db
+from tests.browser.pagecheck import page_problems
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
+PASSWORD = "correct horse battery"
+TEACHER = "msong"
+_counter = itertools.count(1)
 
 
 def _chromium_path() -> str | None:
@@ -48,10 +58,8 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a file database with the bundled banks, served from a thread; yields its base URL."""
-    data = tmp_path_factory.mktemp("browser-data")
+def _serve(data: Path) -> tuple[str, Any]:
+    """Migrate a fresh data folder, import the bundled banks, serve it from a thread."""
     os.environ["QUIZ_DATA_DIR"] = str(data)
     try:
         app = create_app()
@@ -65,9 +73,23 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         db.session.commit()
         db.engine.dispose()
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", server
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app shared by the journeys, on a file database; yields its base URL."""
+    url, server = _serve(tmp_path_factory.mktemp("browser-data"))
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second app that nobody has set up yet, for the first-run journey."""
+    url, server = _serve(tmp_path_factory.mktemp("fresh-data"))
+    yield url
     server.shutdown()
 
 
@@ -93,26 +115,103 @@ def browser(chromium_path: str) -> Iterator[Any]:
         browser.close()
 
 
+def _watch(page: Any, problems: list[str]) -> None:
+    """Check headers and HTML of every document and fetched fragment the page loads."""
+
+    def on_response(response: Any) -> None:
+        if response.request.resource_type not in ("document", "fetch"):
+            return
+        if not response.url.startswith("http://127.0.0.1"):
+            return
+        headers = response.all_headers()
+        body = ""
+        is_html = headers.get("content-type", "").startswith("text/html")
+        if is_html and not 300 <= response.status < 400:
+            body = response.text()
+        problems.extend(page_problems(response.url, headers, body))
+
+    page.on("response", on_response)
+
+
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Open pages in fresh contexts: ``new_page(phone=False, dark=False)``."""
+    contexts: list[Any] = []
+    problems: list[str] = []
+
+    def open_page(*, phone: bool = False, dark: bool = False) -> Any:
+        options: dict[str, Any] = {"color_scheme": "dark" if dark else "light"}
+        if phone:
+            options.update(viewport=PHONE, is_mobile=True, has_touch=True)
+        else:
+            options.update(viewport=DESKTOP)
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        _watch(page, problems)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Any]) -> Any:
+    return new_page()
+
+
+@pytest.fixture
+def phone_page(new_page: Callable[..., Any]) -> Any:
+    return new_page(phone=True)
+
+
+@pytest.fixture(scope="session")
+def teacher(live_server: str, browser: Any) -> str:
+    """Give the shared server its first teacher (via the setup page); its username."""
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
+    page.goto(live_server + "/account/setup")
+    if page.get_by_role("button", name="Create the teacher account").count():
+        page.get_by_label("Username").fill(TEACHER)
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_label("Repeat the password").fill(PASSWORD)
+        page.get_by_role("button", name="Create the teacher account").click()
+        page.get_by_text("Your teacher account is ready").wait_for()
     context.close()
+    return TEACHER
 
 
-@pytest.fixture
-def phone_page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def unique(prefix: str) -> str:
+    """A username nobody else in this test session has."""
+    return f"{prefix}{os.getpid() % 1000}x{next(_counter)}"
+
+
+def sign_up(page: Any, base: str, username: str, *, code: str | None = None) -> None:
+    """Create a student account through the form; the page ends logged in."""
+    page.goto(base + "/account/signup")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    if code:
+        page.get_by_label("Class code (optional)").fill(code)
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_text("Your account is ready").wait_for()
+
+
+def log_in(page: Any, base: str, username: str) -> None:
+    """Log in through the form."""
+    page.goto(base + "/account/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log out").wait_for()
 
 
 def assert_accessible(page: Any) -> None:
-    """Run axe-core (bundled, offline) on the page: no WCAG 2.1 A/AA violations allowed."""
+    """Run axe-core (bundled, offline) on the page: no WCAG 2.1 A/AA violations."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(
@@ -128,6 +227,6 @@ def assert_accessible(page: Any) -> None:
 
 
 def screenshot(page: Any, name: str) -> None:
-    """Save a screenshot for the README (docs/screenshots/<name>.png)."""
+    """Save the viewport for the README as docs/screenshots/<name>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import PASSWORD, assert_accessible, screenshot
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery"
 
-
-def test_first_run_setup_then_student_signup(live_server, page, phone_page):
-    page.goto(live_server + "/")
+def test_first_run_setup_then_student_signup(fresh_server, page, phone_page):
+    page.goto(fresh_server + "/")
     assert page.url.endswith("/account/setup")
     assert_accessible(page)
     page.get_by_label("Username").fill("msong")
@@ -21,7 +19,7 @@ def test_first_run_setup_then_student_signup(live_server, page, phone_page):
     page.get_by_role("button", name="Create the teacher account").click()
     assert page.get_by_text("Your teacher account is ready").is_visible()
 
-    phone_page.goto(live_server + "/account/signup")
+    phone_page.goto(fresh_server + "/account/signup")
     assert_accessible(phone_page)
     phone_page.get_by_label("Username").fill("x")
     phone_page.get_by_label("Password", exact=True).fill("short")
