@@ -54,20 +54,21 @@ def upgrade_database() -> None:
 
 
 def import_configured_banks(*, force: bool = False) -> tuple[Any, list[Any]]:
-    """Validate and import every bank in BANKS_DIR; return the summary and the problems
-    of files left out.
+    """Validate and import the configured banks and teachers' uploads; return the
+    summary and the problems of the files left out.
     """
-    from quiz_app.banks.loader import load_bank_files
-    from quiz_app.banks.services import import_banks
+    from quiz_app.banks.services import configured_bank_paths, import_bank_files
 
-    paths = [p for p in str(current_app.config["BANKS_DIR"]).split(os.pathsep) if p]
-    banks, problems = load_bank_files(
-        paths, max_bytes=current_app.config["MAX_BANK_BYTES"]
+    paths = configured_bank_paths(
+        str(current_app.config["BANKS_DIR"]), current_app.instance_path
     )
-    broken = {p.source for p in problems}
-    good = [b for b in banks if b.source_path not in broken]
     with write_transaction():
-        summary = import_banks(good, now=utcnow(), force=force)
+        summary, problems = import_bank_files(
+            paths,
+            max_bytes=current_app.config["MAX_BANK_BYTES"],
+            now=utcnow(),
+            force=force,
+        )
         db.session.commit()
     return summary, problems
 

@@ -4,6 +4,7 @@ caller owns the transaction).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -13,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from quiz_app.banks import schema
+from quiz_app.banks.loader import BANK_SUFFIXES, load_bank_files
 from quiz_app.banks.models import Bank, Card, Question, Quiz
 from quiz_app.extensions import db
 from quiz_app.quiz.grading import QUESTION_TYPES
@@ -278,6 +280,53 @@ def import_banks(
     for bank in banks:
         import_bank(bank, now=now, summary=summary, force=force)
     return summary
+
+
+def configured_bank_paths(banks_dir: str, instance_path: str) -> list[str]:
+    """Where banks come from: the BANKS_DIR folders, then teachers' uploads (if any)."""
+    paths = [p for p in banks_dir.split(os.pathsep) if p]
+    uploads = uploads_dir(instance_path)
+    if uploads.is_dir():
+        paths.append(str(uploads))
+    return paths
+
+
+def uploads_dir(instance_path: str) -> Path:
+    """The data folder's home for banks that teachers upload through the browser."""
+    return Path(instance_path) / "banks" / "uploads"
+
+
+def bank_file_paths(paths: Sequence[str | Path]) -> list[str]:
+    """Every *.yaml / *.yml file under the given files and folders, skipping hidden
+    names, each once, in a stable order.
+    """
+    found: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_file():
+            found.append(str(path))
+            continue
+        for folder, dirs, names in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            found += [
+                os.path.join(folder, n)
+                for n in sorted(names)
+                if n.endswith(BANK_SUFFIXES) and not n.startswith(".")
+            ]
+    return list(dict.fromkeys(found))
+
+
+def import_bank_files(
+    paths: Sequence[str | Path], *, max_bytes: int, now: datetime, force: bool = False
+) -> tuple[ImportSummary, list[schema.Problem]]:
+    """Validate and import every bank file under ``paths``; files with problems are
+    left out (and their problems returned), the rest are imported.
+    """
+    files = bank_file_paths(paths)
+    banks, problems = load_bank_files(files, max_bytes=max_bytes) if files else ([], [])
+    broken = {p.source for p in problems}
+    good = [b for b in banks if b.source_path not in broken]
+    return import_banks(good, now=now, force=force), problems
 
 
 def get_bank_folder(bank_id: str) -> str | None:

@@ -20,9 +20,9 @@ import sqlalchemy as sa
 
 from quiz_app.accounts.models import User
 from quiz_app.banks import schema
-from quiz_app.banks.loader import BANK_SUFFIXES, load_bank_files, parse_bank
+from quiz_app.banks.loader import load_bank_files, parse_bank
 from quiz_app.banks.models import Bank, Card, Question, Quiz
-from quiz_app.banks.services import ImportSummary, import_bank, import_banks
+from quiz_app.banks.services import ImportSummary, bank_file_paths, import_bank
 from quiz_app.classes import services as class_services
 from quiz_app.classes.models import SchoolClass
 from quiz_app.extensions import db
@@ -482,33 +482,13 @@ class BankFile:
     is_upload: bool
 
 
-def _bank_files(paths: Sequence[str | Path]) -> list[str]:
-    """Every *.yaml / *.yml file under the given files and folders, skipping hidden
-    names.
-    """
-    found: list[str] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_file():
-            found.append(str(path))
-            continue
-        for folder, dirs, names in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            found += [
-                os.path.join(folder, n)
-                for n in sorted(names)
-                if n.endswith(BANK_SUFFIXES) and not n.startswith(".")
-            ]
-    return list(dict.fromkeys(found))
-
-
 def list_bank_files(
     bank_paths: Sequence[str], *, uploads_dir: Path, max_bytes: int
 ) -> list[BankFile]:
     """Validate every bank file (configured folders and uploads) and compare each with
     what is imported.
     """
-    files = _bank_files([*bank_paths, uploads_dir])
+    files = bank_file_paths([*bank_paths, uploads_dir])
     banks, problems = load_bank_files(files, max_bytes=max_bytes) if files else ([], [])
     by_source: dict[str, list[schema.Problem]] = defaultdict(list)
     for problem in problems:
@@ -539,19 +519,6 @@ def list_bank_files(
             )
         )
     return result
-
-
-def reload_banks(
-    bank_paths: Sequence[str], *, uploads_dir: Path, max_bytes: int, now: datetime
-) -> tuple[ImportSummary, list[schema.Problem]]:
-    """Import every valid bank file (configured folders and uploads); files with
-    problems are left out.
-    """
-    files = _bank_files([*bank_paths, uploads_dir])
-    banks, problems = load_bank_files(files, max_bytes=max_bytes) if files else ([], [])
-    broken = {p.source for p in problems}
-    summary = import_banks([b for b in banks if b.source_path not in broken], now=now)
-    return summary, problems
 
 
 def upload_bank(
@@ -593,7 +560,7 @@ def upload_bank(
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
         others = [
-            f for f in _bank_files([*bank_paths, uploads_dir]) if Path(f) != target
+            f for f in bank_file_paths([*bank_paths, uploads_dir]) if Path(f) != target
         ]
         banks, problems = load_bank_files([*others, temp_name], max_bytes=max_bytes)
         mine = [

@@ -62,7 +62,7 @@ def _bank_paths() -> list[str]:
 
 
 def _uploads_dir() -> Path:
-    return Path(current_app.instance_path) / "banks" / "uploads"
+    return bank_services.uploads_dir(current_app.instance_path)
 
 
 def _csv(text: str, filename: str) -> Response:
@@ -363,9 +363,8 @@ def upload_bank() -> str | tuple[str, int] | Response:
 def reload_banks() -> Response:
     """Import every valid bank file from disk again (progress is kept by id)."""
     if EmptyForm().validate_on_submit():
-        summary, problems = services.reload_banks(
-            _bank_paths(),
-            uploads_dir=_uploads_dir(),
+        summary, problems = bank_services.import_bank_files(
+            [*_bank_paths(), _uploads_dir()],
             max_bytes=current_app.config["MAX_BANK_BYTES"],
             now=utcnow(),
         )

@@ -4,6 +4,8 @@ history.
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import replace
 from datetime import timedelta
 
@@ -135,3 +137,29 @@ def test_removed_quiz_is_retired_and_hidden(app, now):
     )
     assert db.session.get(Quiz, "b-two").is_retired
     assert [z.id for z in list_quizzes()] == ["b-one"]
+
+
+def test_configured_paths_add_teachers_uploads_only_when_present(tmp_path):
+    from quiz_app.banks.services import configured_bank_paths, uploads_dir
+
+    assert configured_bank_paths(f"a{os.pathsep}b", str(tmp_path)) == ["a", "b"]
+    uploads_dir(str(tmp_path)).mkdir(parents=True)
+    assert configured_bank_paths("a", str(tmp_path)) == [
+        "a",
+        str(tmp_path / "banks" / "uploads"),
+    ]
+
+
+def test_import_bank_files_imports_good_files_and_reports_broken_ones(
+    app, now, tmp_path
+):
+    from quiz_app.banks.services import import_bank_files
+    from tests.conftest import DATA_DIR
+
+    shutil.copy(
+        DATA_DIR / "banks" / "valid" / "cards-only.yaml", tmp_path / "good.yaml"
+    )
+    (tmp_path / "broken.yaml").write_text("format: 1\nid: [\n")
+    summary, problems = import_bank_files([tmp_path], max_bytes=100_000, now=now)
+    assert summary.banks_imported == 1
+    assert {p.source for p in problems} == {str(tmp_path / "broken.yaml")}
