@@ -91,6 +91,21 @@ def write_transaction() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+@contextmanager
+def read_transaction() -> Iterator[None]:
+    """Mark the enclosed database work as reading, even in a POST (also a decorator).
+
+    For a hot POST that reads much and writes little: read and check inside this, end
+    the read transaction, then write in a short ``write_transaction()``, so the SQLite
+    write lock is held for the write alone rather than the whole request.
+    """
+    token = _write_intent.set(False)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
 def _configure_sqlite(app: Flask) -> None:
     engine = db.engine
     if engine.dialect.name != "sqlite":

@@ -7,6 +7,7 @@ browser's countdown said. Never commits: the caller owns the transaction.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -77,6 +78,17 @@ class PresentedQuestion:
     @property
     def is_answered(self) -> bool:
         return not is_blank(self.response)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAnswer:
+    """A graded response waiting to be stored (graded before taking the write lock)."""
+
+    question_id: str
+    question_version: int
+    response: Any
+    score: float
+    is_correct: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,13 +273,19 @@ def is_blank(response: Any) -> bool:
 
 
 def present_questions(
-    attempt: QuizAttempt, *, positions: Sequence[int] | None = None
+    attempt: QuizAttempt,
+    *,
+    positions: Sequence[int] | None = None,
+    with_answers: bool = True,
 ) -> list[PresentedQuestion]:
-    """The attempt's questions (or those at ``positions``) with their options."""
+    """The attempt's questions (or those at ``positions``) with their options.
+
+    ``with_answers=False`` skips loading the saved answers (a page being submitted).
+    """
     wanted = range(len(attempt.question_ids)) if positions is None else positions
     ids = [attempt.question_ids[p] for p in wanted]
     questions = _questions_by_id(ids)
-    answers = _answers_by_question(attempt)
+    answers = _answers_by_question(attempt) if with_answers else {}
     return [
         PresentedQuestion(
             position=p,
@@ -389,6 +407,94 @@ def start_attempt(
     return attempt, False
 
 
+def grade_responses(
+    questions: Sequence[Question], responses: Mapping[str, Any]
+) -> list[PendingAnswer]:
+    """Grade the responses (question id -> response) of these questions; no writes."""
+    pending = []
+    for question in questions:
+        response = responses[question.id]
+        grade = QUESTION_TYPES[question.type].grade(question.data, response)
+        pending.append(
+            PendingAnswer(
+                question_id=question.id,
+                question_version=question.version,
+                response=response,
+                score=grade.score,
+                is_correct=grade.is_correct,
+            )
+        )
+    return pending
+
+
+def store_answers(
+    attempt_id: int,
+    pending: Sequence[PendingAnswer],
+    *,
+    now: datetime,
+    grace: timedelta,
+) -> None:
+    """Upsert graded answers of the attempt's questions: one row per question, however
+    often it is resubmitted.
+
+    A blank response only updates an answer saved before (clearing it); it never adds a
+    row. ``answered_at`` is when the answer was last saved. Grades are provisional: the
+    attempt is graded again when it closes (the bank may change meanwhile). This is the
+    hot path of a quiz, kept to two statements: check the attempt is open, then upsert.
+
+    :raises AttemptClosed: the attempt is no longer open; nothing is saved.
+    :raises TimeUp: the deadline plus grace has passed; nothing is saved and the
+        attempt is closed and graded with what was saved before (commit it).
+    """
+    status, deadline_at = db.session.execute(
+        sa.select(QuizAttempt.status, QuizAttempt.deadline_at).where(
+            QuizAttempt.id == attempt_id
+        )
+    ).one()
+    if status != AttemptStatus.IN_PROGRESS or (
+        deadline_at is not None and now > deadline_at + grace
+    ):
+        attempt = db.session.get_one(QuizAttempt, attempt_id)
+        db.session.refresh(attempt)
+        _ensure_open(attempt, now=now, grace=grace)
+    rows = [
+        {
+            "attempt_id": attempt_id,
+            "question_id": p.question_id,
+            "question_version": p.question_version,
+            "response": p.response,
+            "score": p.score,
+            "is_correct": p.is_correct,
+            "answered_at": now,
+        }
+        for p in pending
+    ]
+    filled = [
+        row for row, p in zip(rows, pending, strict=True) if not is_blank(p.response)
+    ]
+    cleared = [
+        row for row, p in zip(rows, pending, strict=True) if is_blank(p.response)
+    ]
+    if filled:
+        bind = db.session.get_bind()
+        db.session.execute(_upsert_statement(bind.dialect.name), filled)
+    for row in cleared:
+        db.session.execute(
+            sa.update(AttemptAnswer)
+            .where(
+                AttemptAnswer.attempt_id == row["attempt_id"],
+                AttemptAnswer.question_id == row["question_id"],
+            )
+            .values({k: row[k] for k in _UPSERT_COLUMNS})
+        )
+    # The statements bypassed the ORM: answers already loaded in this session are stale.
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, AttemptAnswer):
+            db.session.expire(obj)
+        elif isinstance(obj, QuizAttempt) and sa.inspect(obj).identity == (attempt_id,):
+            db.session.expire(obj, ["answers"])
+
+
 def save_answers(
     attempt: QuizAttempt,
     responses: Mapping[str, Any],
@@ -396,39 +502,38 @@ def save_answers(
     now: datetime,
     grace: timedelta,
 ) -> None:
-    """Upsert the answers of one page (question id -> response); unchanged ones stay.
+    """Grade and store the answers of one page (question id -> response).
 
-    :raises AttemptClosed: the attempt is no longer open; nothing is saved.
-    :raises TimeUp: the deadline plus grace has passed; nothing is saved and the
-        attempt is closed and graded with what was saved before (commit it).
-    :raises NotInAttempt: a question id that is not part of the attempt.
+    :raises AttemptClosed, TimeUp, NotInAttempt: as :func:`store_answers`.
     """
     _ensure_open(attempt, now=now, grace=grace)
     unknown = [qid for qid in responses if qid not in attempt.question_ids]
     if unknown:
         raise NotInAttempt(f"Question {unknown[0]!r} is not part of this attempt.")
-    answers = _answers_by_question(attempt)
-    questions = _questions_by_id(
-        [qid for qid, r in responses.items() if qid in answers or not is_blank(r)]
+    questions = _questions_by_id(list(responses))
+    pending = grade_responses(list(questions.values()), responses)
+    store_answers(attempt.id, pending, now=now, grace=grace)
+
+
+_UPSERT_COLUMNS = ("question_version", "response", "score", "is_correct", "answered_at")
+
+
+@functools.cache
+def _upsert_statement(dialect_name: str) -> Any:
+    """INSERT .. ON CONFLICT (attempt_id, question_id) DO UPDATE, built once.
+
+    Building ``excluded`` copies the table's columns, which costs more than running the
+    statement; the answer POST is the hottest path of the app.
+    """
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    table: sa.Table = AttemptAnswer.__table__  # type: ignore[assignment]
+    statement = dialect.insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=["attempt_id", "question_id"],
+        set_={k: statement.excluded[k] for k in _UPSERT_COLUMNS},
     )
-    for qid, question in questions.items():
-        response = responses[qid]
-        row = answers.get(qid)
-        if row is None:
-            db.session.add(
-                AttemptAnswer(
-                    attempt=attempt,
-                    question_id=qid,
-                    question_version=question.version,
-                    response=response,
-                    answered_at=now,
-                )
-            )
-        elif row.response != response:
-            row.response = response
-            row.question_version = question.version
-            row.answered_at = now
-    db.session.flush()
 
 
 def submit_attempt(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from random import SystemRandom
 
 from flask import (
@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from quiz_app.clock import utcnow
-from quiz_app.extensions import db
+from quiz_app.extensions import db, read_transaction, write_transaction
 from quiz_app.quiz import services
 from quiz_app.quiz.forms import (
     AnswerQuestionsForm,
@@ -144,37 +144,50 @@ def show_attempt(attempt_id: int) -> str | Response:
 
 
 @bp.post("/attempt/<int:attempt_id>/answer")
+@read_transaction()  # reading and grading take no write lock: only the write below does
 @login_required
 def answer(attempt_id: int) -> Response:
     """Save the answers on the page, then move on or submit, as the button says."""
     now = utcnow()
     attempt = _attempt_or_404(attempt_id)
-    results_url = url_for(".results", attempt_id=attempt.id)
     items = services.present_questions(
-        attempt, positions=_page_positions(attempt, request.form.get("page"))
+        attempt,
+        positions=_page_positions(attempt, request.form.get("page")),
+        with_answers=False,
     )
     form = make_answer_form(items)()
     if not form.validate_on_submit():
         flash("That answer could not be read. Please try again.", "error")
-        return redirect(url_for(".attempt", attempt_id=attempt.id))
+        return redirect(url_for(".attempt", attempt_id=attempt_id))
+    pending = services.grade_responses([i.question for i in items], form.responses())
+    finish = form.action.data == "finish"
+    results_url = url_for(".results", attempt_id=attempt_id)
+    next_url = results_url if finish else _after_answer_url(attempt, form)
+    db.session.rollback()  # end the read snapshot (nothing was written)
+    with write_transaction():
+        closed = _store_page(attempt_id, pending, now=now, finish=finish)
+        db.session.commit()  # also keeps an attempt closed by TimeUp
+    return redirect(results_url if closed else next_url)
+
+
+def _store_page(
+    attempt_id: int,
+    pending: list[services.PendingAnswer],
+    *,
+    now: datetime,
+    finish: bool,
+) -> bool:
+    """Store the answers (and submit if asked); True when the attempt was closed."""
     try:
-        services.save_answers(attempt, form.responses(), now=now, grace=_grace())
-        if form.action.data == "finish":
-            services.submit_attempt(attempt, now=now, grace=_grace())
-    except services.TimeUp as error:
-        db.session.commit()  # the attempt was closed with the answers saved in time
-        flash(str(error), "warning")
-        return redirect(results_url)
+        services.store_answers(attempt_id, pending, now=now, grace=_grace())
     except services.AttemptClosed as error:
-        if form.action.data != "finish":  # a repeated "Submit quiz" is not news
-            flash(str(error), "info")
-        return redirect(results_url)
-    except services.NotInAttempt:
-        abort(400)
-    db.session.commit()
-    return redirect(
-        results_url if not attempt.is_open else _after_answer_url(attempt, form)
-    )
+        if isinstance(error, services.TimeUp) or not finish:
+            flash(str(error), "warning")  # a repeated "Submit quiz" is not news
+        return True
+    if finish:
+        attempt = db.session.get_one(QuizAttempt, attempt_id)
+        services.submit_attempt(attempt, now=now, grace=_grace())
+    return False
 
 
 @bp.post("/attempt/<int:attempt_id>/submit")
