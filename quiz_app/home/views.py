@@ -9,6 +9,9 @@ from flask_login import current_user
 
 from quiz_app.banks import services as bank_services
 from quiz_app.banks.models import Quiz
+from quiz_app.classes import services as class_services
+from quiz_app.clock import utcnow
+from quiz_app.flashcards import services as flashcard_services
 from quiz_app.quiz import services as quiz_services
 
 bp = Blueprint("home", __name__)
@@ -25,15 +28,17 @@ def index() -> str:
         quizzes_by_bank.setdefault(quiz.bank_id, []).append(quiz)
     student: dict[str, Any] = {}
     if current_user.is_authenticated:
+        now = utcnow()
         student = {
             "open_attempts": quiz_services.list_open_attempts(current_user.id),
             "recent": quiz_services.list_closed_attempts(
                 current_user.id, limit=RECENT_SCORES
             ),
             "attempts_used": quiz_services.count_attempts_by_quiz(current_user.id),
-            # Cards due today: the flashcards blueprint fills this in, e.g. with
-            # flashcards.services.count_due_today(current_user, now=utcnow()).
-            "cards_due_today": None,
+            "cards_due_today": flashcard_services.count_due_today(current_user, now),
+            "assignments": class_services.list_assignments_for_student(
+                current_user, now=now
+            ),
         }
     return render_template(
         "home/index.html",
