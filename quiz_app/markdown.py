@@ -5,6 +5,7 @@ Flask.
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -27,6 +28,25 @@ _ALLOWED_ATTRIBUTES = {
 }
 
 
+def is_same_origin_url(url: str) -> bool:
+    """Whether a URL stays on this site: a path with no scheme, host, space or
+    backslash (browsers read ``/\\host`` and ``/<tab>/host`` as ``//host``).
+    """
+    if not url or "\\" in url or any(c.isspace() or ord(c) < 32 for c in url):
+        return False
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc and not url.startswith("//")
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Drop image sources on other hosts: a bank must not make students' browsers
+    call a server that could track them (links stay: they need a click).
+    """
+    if tag == "img" and attribute == "src" and not is_same_origin_url(value):
+        return None
+    return value
+
+
 @lru_cache(maxsize=4096)
 def render_markdown(text: str) -> Markup:
     """Render Markdown to sanitized HTML; raw HTML in the source is shown as text, never
@@ -39,6 +59,7 @@ def render_markdown(text: str) -> Markup:
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
+        attribute_filter=_filter_attribute,
     )
     return Markup(clean)  # noqa: S704 - sanitized by nh3 just above
 
