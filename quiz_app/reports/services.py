@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from quiz_app.accounts.models import User
 from quiz_app.banks.models import Question
 from quiz_app.classes import services as class_services
+from quiz_app.classes.models import ClassMembership, SchoolClass
 from quiz_app.extensions import db
 from quiz_app.flashcards.models import CardProgress, ReviewLog
 from quiz_app.quiz import services as quiz_services
@@ -39,6 +40,8 @@ class OpenReport:
     bank_title: str
     student_answer: str | None  #: Markdown; None when the attempt is gone
     right_answer: str  #: Markdown
+    #: None unless the student is in one of the viewing teacher's classes
+    student_name: str | None = None
     sources: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -97,11 +100,19 @@ def count_open_reports() -> int:
     )
 
 
-def list_open_reports() -> list[OpenReport]:
+def list_open_reports(teacher: User) -> list[OpenReport]:
     """Open reports, oldest first, with what a teacher needs to judge them.
 
-    Banks are shared by every teacher, so every teacher sees every report.
+    Banks are shared by every teacher, so every teacher sees every report; the
+    student's name only when the student is in one of this teacher's classes.
     """
+    my_students = set(
+        db.session.scalars(
+            sa.select(ClassMembership.user_id)
+            .join(SchoolClass, SchoolClass.id == ClassMembership.class_id)
+            .where(SchoolClass.teacher_id == teacher.id)
+        )
+    )
     reports = db.session.scalars(
         sa.select(Report)
         .where(Report.closed_at.is_(None))
@@ -131,6 +142,9 @@ def list_open_reports() -> list[OpenReport]:
                     else None
                 ),
                 right_answer=qtype.describe_answer(question.data),
+                student_name=(
+                    report.user.name if report.user_id in my_students else None
+                ),
                 sources=[
                     bank_sources[k] for k in question.sources if k in bank_sources
                 ],

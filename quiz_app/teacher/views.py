@@ -284,7 +284,7 @@ def reports() -> str:
     """List the open reports from students with the question and their answer."""
     return render_template(
         "teacher/reports.html",
-        reports=report_services.list_open_reports(),
+        reports=report_services.list_open_reports(current_user),
         button=EmptyForm(),
     )
 

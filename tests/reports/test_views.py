@@ -11,11 +11,12 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from quiz_app.accounts.models import User
 from quiz_app.extensions import db
 from quiz_app.reports.models import Report
 from tests.conftest import AuthActions
 from tests.factories import make_schema_question
-from tests.teacher.helpers import take_quiz
+from tests.teacher.helpers import make_class, take_quiz
 
 
 @pytest.fixture
@@ -116,3 +117,27 @@ def test_export_needs_a_login(client: FlaskClient) -> None:
     response = client.get("/account/export")
     assert response.status_code == 302
     assert "/account/login" in response.location
+
+
+def test_only_the_students_own_teacher_sees_who_reported(
+    client: FlaskClient,
+    auth: AuthActions,
+    attempt: Any,
+    make_user: Callable[..., Any],
+    now: datetime,
+) -> None:
+    student = db.session.scalar(sa.select(User).where(User.username == "student"))
+    student.display_name = "Kim Jiwoo"
+    make_class(make_user("owner", role="teacher"), student, now=now)
+    db.session.commit()
+    client.post("/reports/new", data={"question_id": "qa", "attempt_id": attempt.id})
+    auth.logout()
+
+    auth.login(role="teacher", username="stranger")
+    page = client.get("/teach/reports").get_data(as_text=True)
+    assert "Wrong 1" in page  # the report itself is for every teacher
+    assert "Kim Jiwoo" not in page and "A student outside your classes" in page
+    auth.logout()
+
+    auth.login(role="teacher", username="owner")
+    assert "Kim Jiwoo" in client.get("/teach/reports").get_data(as_text=True)
