@@ -42,6 +42,10 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    #: Failed log-ins allowed per username and client address within the window
+    #: below; more are refused until the oldest falls out of the window.
+    LOGIN_MAX_FAILURES = 10
+    LOGIN_FAILURE_WINDOW_S = 15 * 60
     #: Grace period after a quiz's time limit during which a submission still counts
     #: (seconds).
     QUIZ_GRACE_SECONDS = 30

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from math import ceil
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
@@ -18,7 +22,8 @@ from werkzeug.wrappers import Response
 
 from quiz_app.accounts import services
 from quiz_app.accounts.forms import LogInForm, SetUpForm, SignUpForm
-from quiz_app.accounts.models import Role
+from quiz_app.accounts.models import Role, User
+from quiz_app.accounts.throttle import LoginThrottle
 from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
@@ -48,9 +53,36 @@ def _safe_next(default: str) -> str:
     """The ?next= target when it stays on this site, else the default."""
     target = request.args.get("next", "")
     parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not parts.netloc
+    ):
         return target
     return default
+
+
+def _start_session(user: User) -> None:
+    """Log the user in on a fresh session: nothing from before the log-in (such as a
+    CSRF token an attacker planted) carries over.
+    """
+    session.clear()
+    # Flask-WTF caches the signed token in g: drop it, so that a form rendered later
+    # in this app context signs a new one.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    login_user(user)
+
+
+def _login_throttle() -> LoginThrottle:
+    """This app's counter of failed log-ins, made on first use."""
+    throttle = current_app.extensions.get("quiz_login_throttle")
+    if throttle is None:
+        throttle = current_app.extensions["quiz_login_throttle"] = LoginThrottle(
+            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+            window=timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_S"]),
+        )
+    return throttle
 
 
 @bp.route("/setup", methods=["GET", "POST"])
@@ -69,7 +101,7 @@ def setup() -> str | Response:
         )
         db.session.commit()
         current_app.extensions["quiz_setup_done"] = True
-        login_user(user)
+        _start_session(user)
         flash("Welcome! Your teacher account is ready.", "success")
         return redirect(url_for("home.index"))
     return render_template("accounts/setup.html", form=form)
@@ -93,23 +125,37 @@ def signup() -> str | Response:
         if form.join_code.data:
             class_services.join_class_by_code(user, form.join_code.data, now=utcnow())
         db.session.commit()
-        login_user(user)
+        _start_session(user)
         flash("Your account is ready.", "success")
         return redirect(url_for("home.index"))
     return render_template("accounts/signup.html", form=form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | tuple[str, int] | Response:
     """Log in with a username and password."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LogInForm()
     if form.validate_on_submit():
+        throttle = _login_throttle()
+        key = (services.username_key(form.username.data), request.remote_addr or "")
+        now = utcnow()
+        wait = throttle.retry_after(key, now=now)
+        if wait is not None:
+            minutes = max(1, ceil(wait.total_seconds() / 60))
+            form.password.errors.append(
+                "Too many wrong passwords for this username. "
+                f"Try again in {minutes} minute{'s' if minutes > 1 else ''}, "
+                "or ask your teacher for help."
+            )
+            return render_template("accounts/login.html", form=form), 429
         user = services.authenticate(form.username.data, form.password.data)
         if user is not None:
-            login_user(user)
+            throttle.reset(key)
+            _start_session(user)
             return redirect(_safe_next(url_for("home.index")))
+        throttle.record_failure(key, now=now)
         form.password.errors.append("The username or password is not right.")
     return render_template("accounts/login.html", form=form)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from quiz_app import create_app
@@ -138,3 +140,66 @@ def test_create_teacher_command(runner):
 def test_create_teacher_rejects_a_weak_password(runner):
     result = runner.invoke(args=["create-teacher", "mrpark", "--password", "short"])
     assert result.exit_code == 1 and "at least 8" in result.output
+
+
+def test_login_ignores_a_next_with_a_backslash(client, make_user):
+    make_user("kim")
+    db.session.commit()
+    response = client.post(
+        "/account/login?next=/%5Cevil.example/",
+        data={"username": "kim", "password": PASSWORD},
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_repeated_wrong_passwords_are_refused_for_a_while(app, client, make_user):
+    app.config["LOGIN_MAX_FAILURES"] = 3
+    make_user("kim")
+    make_user("lee")
+    db.session.commit()
+    for _ in range(3):
+        wrong = client.post(
+            "/account/login", data={"username": "kim", "password": "not it at all"}
+        )
+        assert wrong.status_code == 200 and b"not right" in wrong.data
+    refused = client.post(
+        "/account/login", data={"username": "KIM", "password": PASSWORD}
+    )
+    assert refused.status_code == 429
+    assert b"Too many wrong passwords" in refused.data
+    assert b"Log out" not in client.get("/").data
+    other = client.post(
+        "/account/login", data={"username": "lee", "password": PASSWORD}
+    )
+    assert other.status_code == 302  # another username is not affected
+
+
+def test_login_starts_a_fresh_session(tmp_path, monkeypatch, make_user):
+    monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path))
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "SECRET_KEY": "x" * 32,
+        }
+    )
+    app.extensions["quiz_setup_done"] = True
+    with app.app_context():
+        db.create_all()
+        make_user("kim")
+        db.session.commit()
+        client = app.test_client()
+        page = client.get("/account/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        with client.session_transaction() as before:
+            planted = before["csrf_token"]
+            before["planted"] = "by someone else"
+        response = client.post(
+            "/account/login",
+            data={"username": "kim", "password": PASSWORD, "csrf_token": token},
+        )
+        assert response.status_code == 302
+        with client.session_transaction() as after:
+            assert "_user_id" in after
+            assert "planted" not in after
+            assert after.get("csrf_token") != planted
