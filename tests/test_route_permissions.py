@@ -5,6 +5,8 @@
 * Everything under the teacher blueprint is denied to students (403) by default: the
   rules are enumerated from ``app.url_map``, so a route added later is checked without
   editing this file.
+* Another student gets 404 on every route with an ``attempt_id``, and a POST with
+  someone else's ids (in the URL or a hidden field) changes nothing.
 * A teacher gets 404 for another teacher's class on every class-scoped route (any rule
   with a ``class_id``), and the owning teacher reaches every teacher route.
 """
@@ -16,13 +18,16 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from quiz_app.classes import services as class_services
 from quiz_app.extensions import db
+from quiz_app.quiz.models import QuizAttempt
 from quiz_app.reports import services as report_services
+from quiz_app.reports.models import Report
 from tests.conftest import AuthActions
 from tests.factories import make_schema_question
 from tests.teacher.helpers import make_class, take_quiz
@@ -195,3 +200,30 @@ def test_a_teacher_route_added_without_a_guard_is_still_denied(
     assert _is_login_redirect(client.get("/teach/forgotten"))
     auth.login(username="student")
     assert client.get("/teach/forgotten").status_code == 403
+
+
+def test_another_student_gets_404_for_every_route_with_an_attempt_id(
+    app: Flask, client: FlaskClient, auth: AuthActions, world: dict[str, Any]
+) -> None:
+    attempt = db.session.get_one(QuizAttempt, world["values"]["attempt_id"])
+    before = (attempt.status, attempt.score, [a.response for a in attempt.answers])
+    auth.login(username="mallory")
+    scoped = [(r, m) for r, m in _rules(app) if "attempt_id" in r.arguments]
+    assert len(scoped) >= 4
+    # Form data that would change the attempt if the id were trusted.
+    form = {"page": "1", "action": "finish", "qa": "Right"}
+    for rule, method in scoped:
+        url = _url(app, rule, world["values"])
+        response = client.open(url, method=method, data=form)
+        assert response.status_code == 404, (rule.rule, method, response.status_code)
+    # Hidden fields are not trusted either: no report from someone else's attempt.
+    client.post(
+        "/reports/new",
+        data={"question_id": "qa", "attempt_id": str(attempt.id), "comment": "x"},
+    )
+    db.session.expire_all()
+    attempt = db.session.get_one(QuizAttempt, attempt.id)
+    assert (attempt.status, attempt.score, [a.response for a in attempt.answers]) == (
+        before
+    )
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Report)) == 1
