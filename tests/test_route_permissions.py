@@ -7,6 +7,7 @@
   editing this file.
 * Another student gets 404 on every route with an ``attempt_id``, and a POST with
   someone else's ids (in the URL or a hidden field) changes nothing.
+* Every POST route refuses a request without a CSRF token (nothing is exempted).
 * A teacher gets 404 for another teacher's class on every class-scoped route (any rule
   with a ``class_id``), and the owning teacher reaches every teacher route.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +25,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
+from quiz_app import create_app
 from quiz_app.classes import services as class_services
 from quiz_app.extensions import db
 from quiz_app.quiz.models import QuizAttempt
@@ -227,3 +230,29 @@ def test_another_student_gets_404_for_every_route_with_an_attempt_id(
         before
     )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Report)) == 1
+
+
+def test_every_post_route_needs_a_csrf_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path))
+    csrf_app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x" * 32,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
+    csrf_app.extensions["quiz_setup_done"] = True
+    values = {"class_id": 1, "user_id": 1, "assignment_id": 1, "report_id": 1}
+    values |= {"attempt_id": 1, "quiz_id": "q", "bank_id": "b", "question_id": "q"}
+    values |= {"card_id": "c", "code": "C", "filename": "f.png"}
+    posts = [r for r, m in _rules(csrf_app) if m == "POST"]
+    assert len(posts) >= 15
+    with csrf_app.app_context():
+        db.create_all()
+        client = csrf_app.test_client()
+        for rule in posts:
+            response = client.post(_url(csrf_app, rule, values), data={})
+            assert response.status_code == 400, (rule.rule, response.status_code)
