@@ -329,6 +329,16 @@ def import_bank_files(
     return import_banks(good, now=now, force=force), problems
 
 
+def bank_image_files(bank_id: str) -> set[str]:
+    """The image files the bank's questions (retired ones too) refer to."""
+    images = db.session.scalars(
+        sa.select(Question.image).where(
+            Question.bank_id == bank_id, Question.image.is_not(None)
+        )
+    )
+    return {image["file"] for image in images if image and image.get("file")}
+
+
 def get_bank_folder(bank_id: str) -> str | None:
     """The folder a bank was imported from (its images lie there), or None."""
     bank = db.session.get(Bank, bank_id)

@@ -17,9 +17,13 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
 
 @bp.get("/<bank_id>/media/<path:filename>")
 def media(bank_id: str, filename: str) -> Response:
-    """Serve an image that a bank's questions refer to."""
+    """Serve an image that a bank's questions refer to (and no other file)."""
     folder = services.get_bank_folder(bank_id)
-    if folder is None or Path(filename).suffix.lower() not in IMAGE_SUFFIXES:
+    if (
+        folder is None
+        or Path(filename).suffix.lower() not in IMAGE_SUFFIXES
+        or filename not in services.bank_image_files(bank_id)
+    ):
         abort(404)
     response = send_from_directory(folder, filename, max_age=3600)
     # An SVG could carry script: the page's CSP forbids it there, this header covers
