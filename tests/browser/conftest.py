@@ -135,12 +135,15 @@ def _watch(page: Any, problems: list[str]) -> None:
 
 @pytest.fixture
 def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
-    """Open pages in fresh contexts: ``new_page(phone=False, dark=False)``."""
+    """Open pages in fresh contexts: ``new_page(phone=False, dark=False, js=True)``."""
     contexts: list[Any] = []
     problems: list[str] = []
 
-    def open_page(*, phone: bool = False, dark: bool = False) -> Any:
-        options: dict[str, Any] = {"color_scheme": "dark" if dark else "light"}
+    def open_page(*, phone: bool = False, dark: bool = False, js: bool = True) -> Any:
+        options: dict[str, Any] = {
+            "color_scheme": "dark" if dark else "light",
+            "java_script_enabled": js,
+        }
         if phone:
             options.update(viewport=PHONE, is_mobile=True, has_touch=True)
         else:
@@ -182,6 +185,12 @@ def teacher(live_server: str, browser: Any) -> str:
         page.get_by_text("Your teacher account is ready").wait_for()
     context.close()
     return TEACHER
+
+
+@pytest.fixture
+def site(live_server: str, teacher: str) -> str:
+    """The shared server's base URL, once set up (its first teacher exists)."""
+    return live_server
 
 
 def unique(prefix: str) -> str:
@@ -226,7 +235,19 @@ def assert_accessible(page: Any) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
-def screenshot(page: Any, name: str) -> None:
-    """Save the viewport for the README as docs/screenshots/<name>.png."""
+def screenshot(page: Any, name: str, *, at: str | None = None) -> None:
+    """Save the viewport for the README as docs/screenshots/<name>.png.
+
+    The page is scrolled to the top, or to put the element ``at`` (a CSS selector)
+    near the top, and the mouse is moved away so that no hover state shows.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.mouse.move(0, 0)
+    if at:
+        page.locator(at).first.evaluate(
+            "el => window.scrollTo(0, el.getBoundingClientRect().top"
+            " + window.scrollY - 16)"
+        )
+    else:
+        page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)

@@ -1,0 +1,117 @@
+"""A student's journey in a real browser: sign up, take a quiz, read the results,
+review the missed cards and see the progress page, each page audited by axe-core.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import assert_accessible, screenshot, sign_up, unique
+
+pytestmark = pytest.mark.browser
+
+QUIZ = "reading-sources-practice"
+
+
+def answer_current_question(page) -> None:
+    """Give some answer to the question on the page, whatever its type."""
+    question = page.locator("section.question").first
+    radios = question.locator("input[type=radio], input[type=checkbox]")
+    texts = question.locator("input[type=text], input[type=number], textarea")
+    selects = question.locator("select")
+    if radios.count():
+        radios.first.check()
+    elif texts.count():
+        texts.first.fill("1953")
+    elif selects.count():
+        for i in range(selects.count()):
+            selects.nth(i).select_option(index=1)
+
+
+def take_quiz(page, base: str, quiz_id: str, *, answered: int = 2) -> None:
+    """Start a quiz, answer a few questions, submit it; the page ends on the results."""
+    page.goto(f"{base}/quiz/{quiz_id}")
+    page.get_by_role("button", name="Start the quiz").click()
+    page.get_by_role("button", name="Submit quiz").wait_for()
+    for _ in range(answered):
+        answer_current_question(page)
+        page.get_by_role("button", name="Save and next").click()
+        page.get_by_role("button", name="Submit quiz").wait_for()
+    page.get_by_role("button", name="Submit quiz").click()
+    page.get_by_role("heading", name=re.compile("^Results")).wait_for()
+
+
+def test_sign_up_take_a_quiz_review_missed_cards_see_progress(site, page):
+    base = site
+    sign_up(page, base, unique("stu"))
+    assert page.get_by_role("heading", name=re.compile("^Welcome back")).is_visible()
+    assert_accessible(page)
+    screenshot(page, "home-student")
+
+    page.get_by_role("link", name="Reading sources: practice").click()
+    assert page.get_by_role("heading", name="Reading sources: practice").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Start the quiz").click()
+    assert page.get_by_text("Question 1 of 10 · 0 answered").is_visible()
+    answer_current_question(page)
+    assert_accessible(page)
+    screenshot(page, "quiz-question")
+    page.get_by_role("button", name="Save and next").click()
+    assert page.get_by_text("Question 2 of 10 · 1 answered").is_visible()
+    # The navigator says which questions are answered, to screen readers too.
+    assert page.get_by_role("button", name=re.compile(r"^1\s*, answered")).is_visible()
+    page.get_by_role("button", name="Submit quiz").click()
+
+    page.get_by_role("heading", name=re.compile("^Results")).wait_for()
+    assert page.get_by_text(re.compile(r"You scored \d+ of 10")).is_visible()
+    assert page.locator(".results-list > li").count() == 10
+    assert_accessible(page)
+    screenshot(page, "quiz-results")
+
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Flashcards"
+    ).click()
+    due = page.locator(".study-counts").inner_text()
+    assert re.search(r"([1-9]\d*) due", due), due
+    assert_accessible(page)
+    page.get_by_role("button", name="Show answer").click()
+    page.get_by_role("group", name="How well did you remember?").wait_for()
+    assert_accessible(page)
+    screenshot(page, "flashcard-answer")
+    page.get_by_role("button", name=re.compile("^Good")).click()
+    page.get_by_role("button", name="Undo last review").wait_for()
+
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Progress"
+    ).click()
+    assert page.get_by_role("heading", name="Your progress").is_visible()
+    assert_accessible(page)
+    screenshot(page, "progress")
+
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="My quizzes"
+    ).click()
+    assert page.get_by_role("link", name="Review").count() >= 1
+    assert_accessible(page)
+
+
+def test_the_same_journey_on_a_phone(site, phone_page):
+    page = phone_page
+    sign_up(page, site, unique("pho"))
+    assert_accessible(page)
+    take_quiz(page, site, QUIZ, answered=1)
+    assert_accessible(page)
+    screenshot(page, "quiz-results-phone")
+    # Nothing is wider than the phone: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.goto(site + "/cards/")
+    page.get_by_role("button", name="Show answer").click()
+    page.get_by_role("group", name="How well did you remember?").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(page)
+    screenshot(page, "flashcard-phone")
+    page.goto(site + "/progress/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(page)
