@@ -147,6 +147,28 @@ class Result:
     p99_ms: float
     errors: int
     requests: int
+    #: CPU time of the server's processes per request (Linux only, else None)
+    cpu_ms: float | None = None
+
+
+def _process_tree(pid: int) -> list[int]:
+    """The pid and its descendants (gunicorn's master and workers), from /proc."""
+    pids = [pid]
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        pids.extend(_process_tree(int(child)))
+    return pids
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU time of a process tree so far, or None off Linux."""
+    try:
+        total = 0
+        for member in _process_tree(pid):
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    except (OSError, ValueError):
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:
@@ -218,8 +240,16 @@ class Browser:
 
 
 def _run_wrk(
-    name: str, url: str, script: Path, *, duration: int, connections: int, threads: int
+    name: str,
+    url: str,
+    script: Path,
+    *,
+    server: subprocess.Popen[bytes],
+    duration: int,
+    connections: int,
+    threads: int,
 ) -> Result:
+    cpu_before = _cpu_seconds(server.pid)
     out = subprocess.run(
         [
             "wrk",
@@ -237,13 +267,20 @@ def _run_wrk(
         capture_output=True,
         text=True,
     ).stdout
+    cpu_after = _cpu_seconds(server.pid)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     return Result(
         name=name,
         requests_per_s=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
         p50_ms=_latency_ms(out, "50%"),
         p99_ms=_latency_ms(out, "99%"),
         errors=_errors(out),
-        requests=int(re.search(r"(\d+) requests in", out).group(1)),  # type: ignore[union-attr]
+        requests=requests,
+        cpu_ms=(
+            1000 * (cpu_after - cpu_before) / requests
+            if cpu_before is not None and cpu_after is not None and requests
+            else None
+        ),
     )
 
 
@@ -391,8 +428,14 @@ def main() -> int:
                 "threads": args.threads,
             }
             results = [
-                _run_wrk("bare insert", bare_base + "/insert", bare_script, **opts),
-                _run_wrk("quiz answer", url, quiz_script, **opts),
+                _run_wrk(
+                    "bare insert",
+                    bare_base + "/insert",
+                    bare_script,
+                    server=bare,
+                    **opts,
+                ),
+                _run_wrk("quiz answer", url, quiz_script, server=quiz, **opts),
             ]
         finally:
             _stop(quiz)
@@ -427,12 +470,13 @@ def _report(results: list[Result], args: argparse.Namespace) -> None:
         f"{args.duration} s each; gunicorn with {args.workers} sync workers; "
         f"SQLite in WAL mode; loopback; {os.cpu_count()} CPUs"
     )
-    header = ("endpoint", "req/s", "p50 ms", "p99 ms", "errors", "requests")
+    header = ("endpoint", "req/s", "p50 ms", "p99 ms", "errors", "requests", "CPU ms")
     print(f"{header[0]:<14}" + "".join(f"{h:>10}" for h in header[1:]))
     for r in results:
+        cpu = "n/a" if r.cpu_ms is None else f"{r.cpu_ms:.3f}"
         print(
             f"{r.name:<14}{r.requests_per_s:>10.1f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}"
-            f"{r.errors:>10}{r.requests:>10}"
+            f"{r.errors:>10}{r.requests:>10}{cpu:>10}"
         )
     bare_r, quiz_r = results
     ratio = (
@@ -441,6 +485,10 @@ def _report(results: list[Result], args: argparse.Namespace) -> None:
     print(
         f"quiz/bare throughput ratio: {ratio:.2f} (target >= 0.50); "
         f"quiz p99 {quiz_r.p99_ms:.1f} ms (target < 100 ms)"
+    )
+    print(
+        "CPU ms: server processes' CPU time (gunicorn master and workers) per request;"
+        f" load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
 
 

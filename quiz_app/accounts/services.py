@@ -97,6 +97,11 @@ def count_teachers() -> int:
     )
 
 
+#: Built once: ``db.session.get`` builds its SELECT anew on every call, and this runs
+#: on every request of a logged-in user.
+_USER_BY_ID = sa.select(User).where(User.id == sa.bindparam("user_id"))
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the user whose id and current session token match the
@@ -105,7 +110,7 @@ def load_user(user_id: str) -> User | None:
     raw_id, _, token = user_id.partition(":")
     if not raw_id.isdigit():
         return None
-    user = db.session.get(User, int(raw_id))
+    user = db.session.scalar(_USER_BY_ID, {"user_id": int(raw_id)})
     if user is None or not secrets.compare_digest(user.session_token, token):
         return None
     return user

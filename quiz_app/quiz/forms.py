@@ -7,8 +7,9 @@ The dynamic form follows Indico's make_survey_form.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from wtforms import (
@@ -25,6 +26,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from quiz_app.forms import BaseForm
 from quiz_app.quiz.services import PresentedQuestion
+
+#: The option lists of a question as shown (see ``selection.presented_options``).
+Options = Mapping[str, Sequence[str]]
 
 #: Longest text answer accepted; a short answer is a few words.
 MAX_TEXT_LENGTH = 500
@@ -61,7 +65,6 @@ class AnswerQuestionsForm(BaseForm):
     #: prev / next / save / finish / goto:<number>, from the button pressed
     action = StringField(validators=[Optional(), Regexp(ACTION_PATTERN)])
 
-    questions: Sequence[PresentedQuestion] = ()
     #: question id -> names of its fields, in slot order
     field_names: dict[str, list[str]] = {}
 
@@ -69,13 +72,13 @@ class AnswerQuestionsForm(BaseForm):
         """The bound fields of one question, for its template partial."""
         return [self[name] for name in self.field_names[item.question.id]]
 
-    def responses(self) -> dict[str, Any]:
+    def responses(self, questions: Sequence[PresentedQuestion]) -> dict[str, Any]:
         """Question id -> the grading response shape built from the validated data."""
         return {
             item.question.id: _RESPONSE_BUILDERS[item.question.type](
                 item, self.fields_for(item)
             )
-            for item in self.questions
+            for item in questions
         }
 
 
@@ -83,52 +86,79 @@ def make_answer_form(
     questions: Sequence[PresentedQuestion],
 ) -> type[AnswerQuestionsForm]:
     """A form class with fields for these questions, named by their place."""
-    attrs: dict[str, Any] = {"questions": list(questions), "field_names": {}}
-    for item in questions:
-        fields = _FIELD_BUILDERS[item.question.type](item)
+    return _answer_form_class(
+        tuple(
+            (
+                item.question.id,
+                item.question.type,
+                item.number,
+                tuple((key, tuple(values)) for key, values in item.options.items()),
+            )
+            for item in questions
+        )
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _answer_form_class(
+    layout: tuple[tuple[str, str, int, tuple[tuple[str, tuple[str, ...]], ...]], ...],
+) -> type[AnswerQuestionsForm]:
+    """The form class for a page layout: (question id, type, number, options shown) per
+    question, which is everything its fields are built from.
+
+    Cached per process because building a class (and WTForms' first look at it) costs
+    more than the rest of an answer POST's form handling. The key is bank content in
+    the order shown, never a student's answers; a bank edit changes the options and so
+    the key.
+    """
+    attrs: dict[str, Any] = {"field_names": {}}
+    for question_id, type_key, number, options in layout:
+        fields = _FIELD_BUILDERS[type_key](dict(options))
         names = [
-            f"q{item.number}" if len(fields) == 1 else f"q{item.number}_{i}"
+            f"q{number}" if len(fields) == 1 else f"q{number}_{i}"
             for i in range(len(fields))
         ]
         attrs.update(zip(names, fields, strict=True))
-        attrs["field_names"][item.question.id] = names
+        attrs["field_names"][question_id] = names
     return type("AnswerQuestionsPageForm", (AnswerQuestionsForm,), attrs)
 
 
-def initial_data(form_class: type[AnswerQuestionsForm]) -> dict[str, Any]:
+def initial_data(
+    form_class: type[AnswerQuestionsForm], questions: Sequence[PresentedQuestion]
+) -> dict[str, Any]:
     """Field values showing the saved answers, so a reload shows them again."""
     data: dict[str, Any] = {}
-    for item in form_class.questions:
+    for item in questions:
         names = form_class.field_names[item.question.id]
         data.update(zip(names, _INITIAL[item.question.type](item), strict=True))
     return data
 
 
 # --------------------------------------------------------------------------------------
-# Fields per question type
+# Fields per question type, built from the options as shown
 
 
 def _pairs(options: Sequence[str]) -> list[SelectChoice]:
     return [SelectChoice(text, text) for text in options]
 
 
-def _single_fields(item: PresentedQuestion) -> list[Field]:
+def _single_fields(options: Options) -> list[Field]:
     return [
         RadioField(
-            "Answer", choices=_pairs(item.options["choices"]), validators=[Optional()]
+            "Answer", choices=_pairs(options["choices"]), validators=[Optional()]
         )
     ]
 
 
-def _multi_fields(item: PresentedQuestion) -> list[Field]:
+def _multi_fields(options: Options) -> list[Field]:
     return [
         MultiCheckboxField(
-            "Answer", choices=_pairs(item.options["choices"]), validators=[Optional()]
+            "Answer", choices=_pairs(options["choices"]), validators=[Optional()]
         )
     ]
 
 
-def _true_false_fields(item: PresentedQuestion) -> list[Field]:
+def _true_false_fields(options: Options) -> list[Field]:
     return [
         RadioField(
             "Answer",
@@ -138,13 +168,13 @@ def _true_false_fields(item: PresentedQuestion) -> list[Field]:
     ]
 
 
-def _short_text_fields(item: PresentedQuestion) -> list[Field]:
+def _short_text_fields(options: Options) -> list[Field]:
     return [
         StringField("Your answer", validators=[Optional(), Length(max=MAX_TEXT_LENGTH)])
     ]
 
 
-def _numeric_fields(item: PresentedQuestion) -> list[Field]:
+def _numeric_fields(options: Options) -> list[Field]:
     return [
         StringField(
             "Your answer", validators=[Optional(), Length(max=MAX_NUMBER_LENGTH)]
@@ -152,8 +182,8 @@ def _numeric_fields(item: PresentedQuestion) -> list[Field]:
     ]
 
 
-def _ordering_fields(item: PresentedQuestion) -> list[Field]:
-    items = item.options["items"]
+def _ordering_fields(options: Options) -> list[Field]:
+    items = options["items"]
     return [
         SelectField(
             f"Position {i}",
@@ -164,17 +194,17 @@ def _ordering_fields(item: PresentedQuestion) -> list[Field]:
     ]
 
 
-def _matching_fields(item: PresentedQuestion) -> list[Field]:
-    rights = item.options["rights"]
+def _matching_fields(options: Options) -> list[Field]:
+    rights = options["rights"]
     return [
         SelectField(
             left, choices=[BLANK_CHOICE, *_pairs(rights)], validators=[Optional()]
         )
-        for left in item.options["lefts"]
+        for left in options["lefts"]
     ]
 
 
-_FIELD_BUILDERS: dict[str, Callable[[PresentedQuestion], list[Field]]] = {
+_FIELD_BUILDERS: dict[str, Callable[[Options], list[Field]]] = {
     "single_choice": _single_fields,
     "multi_choice": _multi_fields,
     "true_false": _true_false_fields,

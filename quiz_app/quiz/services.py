@@ -55,11 +55,34 @@ class NotInAttempt(QuizError):
 
 
 @dataclass(frozen=True, slots=True)
+class AttemptRef:
+    """The parts of an attempt that never change (its questions and seed), read with
+    one Core query for the answer POST. Its status is checked under the write lock by
+    :func:`store_answers`.
+    """
+
+    id: int
+    seed: int
+    question_ids: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionContent:
+    """What answering and grading need of a question: fixed for a (id, version)."""
+
+    id: str
+    version: int
+    type: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class PresentedQuestion:
     """One question as this attempt shows it: place, option order and saved answer."""
 
     position: int  #: 0-based place in the attempt
-    question: Question
+    #: the full row for pages; only its content when answers are being saved
+    question: Question | QuestionContent
     options: dict[str, list[str]]
     answer: AttemptAnswer | None
 
@@ -137,6 +160,16 @@ def get_attempt(attempt_id: int, *, user_id: int) -> QuizAttempt | None:
     if attempt is None or attempt.user_id != user_id:
         return None
     return attempt
+
+
+def get_attempt_ref(attempt_id: int, *, user_id: int) -> AttemptRef | None:
+    """The attempt's fixed parts if it belongs to this user (else None), for saving
+    answers.
+    """
+    row = _run(_ATTEMPT_REF, {"attempt_id": attempt_id, "user_id": user_id}).first()
+    if row is None:
+        return None
+    return AttemptRef(id=row.id, seed=row.seed, question_ids=row.question_ids)
 
 
 def get_open_attempt(user_id: int, quiz_id: str) -> QuizAttempt | None:
@@ -273,32 +306,56 @@ def is_blank(response: Any) -> bool:
 
 
 def present_questions(
-    attempt: QuizAttempt,
-    *,
-    positions: Sequence[int] | None = None,
-    with_answers: bool = True,
+    attempt: QuizAttempt, *, positions: Sequence[int] | None = None
 ) -> list[PresentedQuestion]:
-    """The attempt's questions (or those at ``positions``) with their options.
-
-    ``with_answers=False`` skips loading the saved answers (a page being submitted).
-    """
+    """The attempt's questions (or those at ``positions``) with options and answers."""
     wanted = range(len(attempt.question_ids)) if positions is None else positions
     ids = [attempt.question_ids[p] for p in wanted]
     questions = _questions_by_id(ids)
-    answers = _answers_by_question(attempt) if with_answers else {}
+    answers = _answers_by_question(attempt)
     return [
-        PresentedQuestion(
-            position=p,
-            question=questions[qid],
-            options=selection.presented_options(
-                questions[qid].type,
-                questions[qid].data,
-                rng=selection.attempt_rng(attempt.seed, f"options:{qid}"),
-            ),
-            answer=answers.get(qid),
-        )
+        _present(p, questions[qid], seed=attempt.seed, answer=answers.get(qid))
         for p, qid in zip(wanted, ids, strict=True)
     ]
+
+
+def present_for_answering(
+    attempt: AttemptRef, *, positions: Sequence[int]
+) -> list[PresentedQuestion]:
+    """The questions at ``positions`` as shown, without saved answers: what a submitted
+    page is read and graded against. Core queries only, this is the answer POST.
+    """
+    ids = [attempt.question_ids[p] for p in positions]
+    rows = _run(_QUESTION_CONTENT, {"ids": ids})
+    questions = {
+        row.id: QuestionContent(
+            id=row.id, version=row.version, type=row.type, data=row.data
+        )
+        for row in rows
+    }
+    return [
+        _present(p, questions[qid], seed=attempt.seed, answer=None)
+        for p, qid in zip(positions, ids, strict=True)
+    ]
+
+
+def _present(
+    position: int,
+    question: Question | QuestionContent,
+    *,
+    seed: int,
+    answer: AttemptAnswer | None,
+) -> PresentedQuestion:
+    return PresentedQuestion(
+        position=position,
+        question=question,
+        options=selection.presented_options(
+            question.type,
+            question.data,
+            rng=selection.attempt_rng(seed, f"options:{question.id}"),
+        ),
+        answer=answer,
+    )
 
 
 def answered_positions(attempt: QuizAttempt) -> set[int]:
@@ -408,7 +465,7 @@ def start_attempt(
 
 
 def grade_responses(
-    questions: Sequence[Question], responses: Mapping[str, Any]
+    questions: Sequence[Question | QuestionContent], responses: Mapping[str, Any]
 ) -> list[PendingAnswer]:
     """Grade the responses (question id -> response) of these questions; no writes."""
     pending = []
@@ -446,11 +503,9 @@ def store_answers(
     :raises TimeUp: the deadline plus grace has passed; nothing is saved and the
         attempt is closed and graded with what was saved before (commit it).
     """
-    status, deadline_at = db.session.execute(
-        sa.select(QuizAttempt.status, QuizAttempt.deadline_at).where(
-            QuizAttempt.id == attempt_id
-        )
-    ).one()
+    db.session.flush()  # the check below reads the table, not the ORM's objects
+    state = _run(_ATTEMPT_STATE, {"attempt_id": attempt_id}).one()
+    status, deadline_at = state.status, state.deadline_at
     if status != AttemptStatus.IN_PROGRESS or (
         deadline_at is not None and now > deadline_at + grace
     ):
@@ -476,8 +531,7 @@ def store_answers(
         row for row, p in zip(rows, pending, strict=True) if is_blank(p.response)
     ]
     if filled:
-        bind = db.session.get_bind()
-        db.session.execute(_upsert_statement(bind.dialect.name), filled)
+        _run(_upsert_statement(db.session.get_bind().dialect.name), filled)
     for row in cleared:
         db.session.execute(
             sa.update(AttemptAnswer)
@@ -608,6 +662,30 @@ def _grade_and_close(
     attempt.status = status
     attempt.submitted_at = closed_at
     db.session.flush()
+
+
+#: Prebuilt statements of the answer POST (building one costs more than running it).
+_ATTEMPT_REF = sa.select(
+    QuizAttempt.id, QuizAttempt.seed, QuizAttempt.question_ids
+).where(
+    QuizAttempt.id == sa.bindparam("attempt_id"),
+    QuizAttempt.user_id == sa.bindparam("user_id"),
+)
+_ATTEMPT_STATE = sa.select(QuizAttempt.status, QuizAttempt.deadline_at).where(
+    QuizAttempt.id == sa.bindparam("attempt_id")
+)
+_QUESTION_CONTENT = sa.select(
+    Question.id, Question.version, Question.type, Question.data
+).where(Question.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+def _run(statement: sa.Executable, params: Any) -> sa.CursorResult[Any]:
+    """Run a Core statement on the session's connection, in the request's transaction.
+
+    Unlike ``db.session.execute`` this skips the ORM's per-statement work (and its
+    autoflush), which on the answer POST cost more than the SQL itself.
+    """
+    return db.session.connection().execute(statement, params)
 
 
 def _questions_by_id(ids: Sequence[str]) -> dict[str, Question]:

@@ -48,20 +48,17 @@ def _attempt_or_404(attempt_id: int) -> QuizAttempt:
     return attempt
 
 
-def _page_positions(attempt: QuizAttempt, page: str | None) -> list[int] | None:
-    """Positions on a page: None for "all", else the one question numbered ``page``."""
+def _page_positions(attempt: services.AttemptRef, page: str | None) -> list[int]:
+    """Positions on a submitted page: all for "all", else the one numbered ``page``."""
+    total = len(attempt.question_ids)
     if page == "all":
-        return None
-    if (
-        not page
-        or not page.isdigit()
-        or not 1 <= int(page) <= len(attempt.question_ids)
-    ):
+        return list(range(total))
+    if not page or not page.isdigit() or not 1 <= int(page) <= total:
         abort(400)
     return [int(page) - 1]
 
 
-def _after_answer_url(attempt: QuizAttempt, form: AnswerQuestionsForm) -> str:
+def _after_answer_url(attempt: services.AttemptRef, form: AnswerQuestionsForm) -> str:
     """Where the pressed button leads: previous, next, chosen question or the same."""
     action = form.action.data or "save"
     if form.page.data == "all" or action == "save":
@@ -129,7 +126,7 @@ def show_attempt(attempt_id: int) -> str | Response:
         attempt, positions=None if one_page else [number - 1]
     )
     form_class = make_answer_form(items)
-    form = form_class(data=initial_data(form_class))
+    form = form_class(data=initial_data(form_class, items))
     form.page.data = "all" if one_page else str(number)
     return render_template(
         "quiz/attempt.html",
@@ -149,25 +146,27 @@ def show_attempt(attempt_id: int) -> str | Response:
 def answer(attempt_id: int) -> Response:
     """Save the answers on the page, then move on or submit, as the button says."""
     now = utcnow()
-    attempt = _attempt_or_404(attempt_id)
-    items = services.present_questions(
-        attempt,
-        positions=_page_positions(attempt, request.form.get("page")),
-        with_answers=False,
+    attempt = services.get_attempt_ref(attempt_id, user_id=current_user.id)
+    if attempt is None:
+        abort(404)  # someone else's attempt, like a missing one
+    items = services.present_for_answering(
+        attempt, positions=_page_positions(attempt, request.form.get("page"))
     )
     form = make_answer_form(items)()
     if not form.validate_on_submit():
         flash("That answer could not be read. Please try again.", "error")
         return redirect(url_for(".attempt", attempt_id=attempt_id))
-    pending = services.grade_responses([i.question for i in items], form.responses())
+    pending = services.grade_responses(
+        [i.question for i in items], form.responses(items)
+    )
     finish = form.action.data == "finish"
-    results_url = url_for(".results", attempt_id=attempt_id)
-    next_url = results_url if finish else _after_answer_url(attempt, form)
     db.session.rollback()  # end the read snapshot (nothing was written)
     with write_transaction():
         closed = _store_page(attempt_id, pending, now=now, finish=finish)
         db.session.commit()  # also keeps an attempt closed by TimeUp
-    return redirect(results_url if closed else next_url)
+    if closed or finish:
+        return redirect(url_for(".results", attempt_id=attempt_id))
+    return redirect(_after_answer_url(attempt, form))
 
 
 def _store_page(

@@ -15,6 +15,7 @@ from quiz_app.banks.services import import_bank
 from quiz_app.extensions import db
 from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
 from tests.conftest import DATA_DIR, PASSWORD
+from tests.factories import make_schema_question
 from tests.quiz.helpers import MATCH_PAIRS, all_type_questions, make_quiz_bank
 
 #: Form data answering every question of the all-types bank right, by page number.
@@ -332,3 +333,53 @@ def test_missing_csrf_token_is_refused(tmp_path, monkeypatch, now):
         assert client.post(url, data={**answer, "csrf_token": csrf}).status_code == 302
         db.session.remove()
         db.drop_all()
+
+
+def test_a_bank_edit_reaches_the_answer_form_of_an_open_attempt(
+    client, auth, make_bank
+):
+    """Answer forms are cached per process by the options shown: an edited question's
+    new choices replace the old ones at once, even in an attempt already under way.
+    """
+
+    def import_bank_a(single, content_hash):
+        make_bank(
+            "bank-a",
+            questions=(single, *all_type_questions()[1:]),
+            quizzes=(schema.QuizDef(id="bank-a-quiz", title="Every", shuffle=False),),
+            content_hash=content_hash,
+        )
+        db.session.commit()
+
+    import_bank_a(all_type_questions()[0], "hash-1")
+    auth.login()
+    attempt_id = _start(client)
+    assert _answer(client, attempt_id, 1, {"q1": "Right"}, action="save").status_code
+    edited = make_schema_question(
+        "q-single",
+        tags=("people",),
+        data={"choices": ("Correct", "Wrong 1", "Wrong 2"), "answer": "Correct"},
+    )
+    import_bank_a(edited, "hash-2")
+    refused = _answer(client, attempt_id, 1, {"q1": "Right"}, action="save")
+    assert "could not be read" in client.get(refused.location).text
+    _answer(client, attempt_id, 1, {"q1": "Correct"}, action="save")
+    row = db.session.scalar(
+        sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id)
+    )
+    assert (row.response, row.question_version, row.is_correct) == ("Correct", 2, True)
+
+
+def test_saved_answers_stay_with_their_student(client, auth, quiz_bank):
+    quiz_bank()
+    auth.login(username="alice")
+    alice_attempt = _start(client)
+    _answer(client, alice_attempt, 1, RIGHT_FORM[1], action="save")
+    assert "checked" in client.get(f"/quiz/attempt/{alice_attempt}?q=1").text
+    auth.logout()
+    auth.login(username="bob")
+    bob_attempt = _start(client)
+    assert "checked" not in client.get(f"/quiz/attempt/{bob_attempt}?q=1").text
+    assert _answer(client, bob_attempt, 1, {"q1": "Wrong 1"}).status_code == 302
+    assert _saved(alice_attempt) == {"q-single": "Right"}
+    assert _saved(bob_attempt) == {"q-single": "Wrong 1"}
