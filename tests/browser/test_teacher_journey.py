@@ -1,0 +1,82 @@
+"""A teacher creates a class, students join it (by sign-up code and by join link),
+one takes a quiz, and the teacher sees the result on the class dashboard.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import (
+    assert_accessible,
+    log_in,
+    screenshot,
+    sign_up,
+    unique,
+)
+from tests.browser.test_student_journey import take_quiz
+
+pytestmark = pytest.mark.browser
+
+QUIZ = "reading-sources-practice"
+
+
+def test_teacher_creates_a_class_students_join_teacher_sees_results(
+    site, teacher, new_page
+):
+    desk = new_page()
+    log_in(desk, site, teacher)
+    main_nav = desk.get_by_role("navigation", name="Main")
+    main_nav.get_by_role("link", name="Teach").click()
+    assert desk.get_by_role("heading", name="Your classes").is_visible()
+    assert_accessible(desk)
+    class_name = f"10B History {unique('c')}"
+    desk.get_by_label("Class name").fill(class_name)
+    desk.get_by_role("button", name="Create class").click()
+    desk.get_by_text(f"Class {class_name} created.").wait_for()
+    assert desk.get_by_role("heading", name=class_name, level=1).is_visible()
+    code = desk.locator("code.join-code").inner_text().strip()
+    assert re.fullmatch(r"[A-Z0-9-]{6,12}", code), code
+    assert_accessible(desk)
+
+    # One student signs up with the code, on a phone ...
+    phone = new_page(phone=True)
+    alice = unique("alice")
+    sign_up(phone, site, alice, code=code)
+    take_quiz(phone, site, QUIZ, answered=2)
+    # ... another already has an account and follows the join link.
+    other = new_page(dark=True)
+    sign_up(other, site, unique("bora"))
+    other.goto(f"{site}/classes/join/{code}")
+    assert other.get_by_text(class_name).first.is_visible()
+    assert_accessible(other)
+    other.get_by_role("button", name="Join the class").click()
+    other.get_by_text(f"You are in the class {class_name}.").wait_for()
+
+    desk.reload()
+    assert desk.get_by_role("heading", name="Students (2)").is_visible()
+    row = desk.locator("table.dashboard tbody tr", has_text=alice)
+    cells = row.locator("td").all_inner_texts()
+    assert cells[0] == "1", cells  # quizzes taken
+    assert re.fullmatch(r"\d+", cells[1]), cells  # best %
+    assert_accessible(desk)
+    screenshot(desk, "teacher-class")
+
+    desk.get_by_role("link", name="Reading sources: practice").click()
+    assert_accessible(desk)
+    screenshot(desk, "teacher-item-analysis")
+
+
+def test_the_class_dashboard_reads_from_the_back_of_the_room(site, teacher, browser):
+    """On a projector-sized screen the text grows; nothing scrolls sideways."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    try:
+        log_in(page, site, teacher)
+        page.goto(site + "/teach/")
+        size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+        assert size >= 20
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1920
+    finally:
+        context.close()
