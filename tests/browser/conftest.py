@@ -198,10 +198,14 @@ def unique(prefix: str) -> str:
     return f"{prefix}{os.getpid() % 1000}x{next(_counter)}"
 
 
-def sign_up(page: Any, base: str, username: str, *, code: str | None = None) -> None:
+def sign_up(
+    page: Any, base: str, username: str, *, code: str | None = None, name: str = ""
+) -> None:
     """Create a student account through the form; the page ends logged in."""
     page.goto(base + "/account/signup")
     page.get_by_label("Username").fill(username)
+    if name:
+        page.get_by_label("Name shown to your teacher (optional)").fill(name)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
     if code:
@@ -239,8 +243,12 @@ def screenshot(page: Any, name: str, *, at: str | None = None) -> None:
     """Save the viewport for the README as docs/screenshots/<name>.png.
 
     The page is scrolled to the top, or to put the element ``at`` (a CSS selector)
-    near the top, and the mouse is moved away so that no hover state shows.
+    near the top, and the mouse is moved away so that no hover state shows. Only
+    with QUIZ_SCREENSHOTS=1 in the environment, so that ordinary test runs leave
+    the committed images alone.
     """
+    if not os.environ.get("QUIZ_SCREENSHOTS"):
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.mouse.move(0, 0)
     if at:

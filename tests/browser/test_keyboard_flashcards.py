@@ -64,7 +64,7 @@ def test_a_whole_flashcard_session_with_the_keyboard_alone(site, page):
     page.get_by_role("group", name="How well did you remember?").wait_for()
     assert focused(page)["text"].startswith("Good")  # focus follows the new content
     assert_accessible(page)
-    screenshot(page, "flashcard-keyboard", at="#study")
+    screenshot(page, "flashcard-keyboard")
     page.keyboard.press("Tab")
     assert focused(page)["text"].startswith("Easy")
     page.keyboard.press("Enter")

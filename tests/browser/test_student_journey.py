@@ -45,7 +45,7 @@ def take_quiz(page, base: str, quiz_id: str, *, answered: int = 2) -> None:
 
 def test_sign_up_take_a_quiz_review_missed_cards_see_progress(site, page):
     base = site
-    sign_up(page, base, unique("stu"))
+    sign_up(page, base, unique("stu"), name="Ji-woo Kim")
     assert page.get_by_role("heading", name=re.compile("^Welcome back")).is_visible()
     assert_accessible(page)
     screenshot(page, "home-student")
@@ -99,7 +99,7 @@ def test_sign_up_take_a_quiz_review_missed_cards_see_progress(site, page):
 
 def test_the_same_journey_on_a_phone(site, phone_page):
     page = phone_page
-    sign_up(page, site, unique("pho"))
+    sign_up(page, site, unique("pho"), name="Min-jun Lee")
     assert_accessible(page)
     take_quiz(page, site, QUIZ, answered=1)
     assert_accessible(page)
@@ -111,7 +111,7 @@ def test_the_same_journey_on_a_phone(site, phone_page):
     page.get_by_role("group", name="How well did you remember?").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_accessible(page)
-    screenshot(page, "flashcard-phone")
+    screenshot(page, "flashcard-phone", at="#study")
     page.goto(site + "/progress/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_accessible(page)
