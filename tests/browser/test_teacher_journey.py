@@ -39,12 +39,27 @@ def test_teacher_creates_a_class_students_join_teacher_sees_results(
     code = desk.locator("code.join-code").inner_text().strip()
     assert re.fullmatch(r"[A-Z0-9-]{6,12}", code), code
     assert_accessible(desk)
+    class_url = desk.url
+
+    desk.get_by_role("link", name=re.compile(r"^Assignments")).click()
+    desk.get_by_label("Quiz or bank").select_option(f"quiz:{QUIZ}")
+    desk.get_by_role("button", name="Assign").click()
+    desk.get_by_text("Assigned.").wait_for()
+    assert_accessible(desk)
+    teacher_nav = desk.get_by_role("navigation", name="Teacher")
+    for section in ("Banks", "Reports", "Add a teacher"):
+        teacher_nav.get_by_role("link", name=section).click()
+        assert_accessible(desk)
+    desk.goto(class_url)
 
     # One student signs up with the code, on a phone ...
     phone = new_page(phone=True)
     alice = unique("alice")
     sign_up(phone, site, alice, code=code, name="Alice Park")
     take_quiz(phone, site, QUIZ, answered=2)
+    response = phone.goto(site + "/teach/")  # not for students
+    assert response.status == 403
+    assert_accessible(phone)
     # ... another already has an account and follows the join link.
     other = new_page(dark=True)
     sign_up(other, site, unique("bora"))
