@@ -115,3 +115,18 @@ def test_the_same_journey_on_a_phone(site, phone_page):
     page.goto(site + "/progress/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_accessible(page)
+
+
+def test_a_timed_quiz_shows_a_quiet_countdown(site, page):
+    sign_up(page, site, unique("tim"))
+    page.goto(f"{site}/quiz/origins-test")
+    page.get_by_role("button", name="Start the quiz").click()
+    timer = page.get_by_role("timer")
+    first = timer.inner_text()
+    assert re.fullmatch(r"\d+:\d\d", first), first
+    # Screen readers are not told every second; only once, in the last minute.
+    assert timer.get_attribute("aria-live") == "off"
+    page.wait_for_function(
+        "t => document.querySelector('[role=timer]').textContent !== t", arg=first
+    )
+    assert_accessible(page)
