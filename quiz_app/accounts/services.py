@@ -4,6 +4,7 @@ commits.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import datetime
 
@@ -60,9 +61,20 @@ def create_user(
         session_token=secrets.token_hex(16),
         created_at=now,
     )
-    db.session.add(user)
-    db.session.flush()
+    try:
+        # A savepoint, so a sign-up racing another with the same name fails cleanly.
+        with db.session.begin_nested():
+            db.session.add(user)
+    except sa.exc.IntegrityError as error:
+        raise UsernameTaken(
+            f"The username {username.strip()!r} is already taken."
+        ) from error
     return user
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -71,9 +83,8 @@ def authenticate(username: str, password: str) -> User | None:
         sa.select(User).where(User.username_key == username_key(username))
     )
     if user is None:
-        check_password_hash(
-            generate_password_hash("timing"), password
-        )  # same work either way
+        # The same hashing work either way, so timing does not tell which names exist.
+        check_password_hash(_dummy_hash(), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
 

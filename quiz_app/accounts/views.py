@@ -116,12 +116,16 @@ def signup() -> str | Response:
     if request.method == "GET" and request.args.get("code"):
         form.join_code.data = request.args["code"][:20]
     if form.validate_on_submit():
-        user = services.create_user(
-            form.username.data,
-            form.password.data,
-            now=utcnow(),
-            display_name=form.display_name.data or "",
-        )
+        try:
+            user = services.create_user(
+                form.username.data,
+                form.password.data,
+                now=utcnow(),
+                display_name=form.display_name.data or "",
+            )
+        except services.UsernameTaken as error:  # taken since the form was checked
+            form.username.errors.append(str(error))
+            return render_template("accounts/signup.html", form=form)
         if form.join_code.data:
             class_services.join_class_by_code(user, form.join_code.data, now=utcnow())
         db.session.commit()

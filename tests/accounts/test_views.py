@@ -203,3 +203,18 @@ def test_login_starts_a_fresh_session(tmp_path, monkeypatch, make_user):
             assert "_user_id" in after
             assert "planted" not in after
             assert after.get("csrf_token") != planted
+
+
+def test_a_name_taken_between_check_and_insert_is_reshown_not_a_500(
+    client, monkeypatch, make_user
+):
+    from quiz_app.accounts import services
+
+    make_user("kim")
+    db.session.commit()
+    # The race: the form's check found the name free, then another sign-up took it.
+    monkeypatch.setattr(services, "is_username_taken", lambda name: False)
+    response = _signup(client, username="KIM")
+    assert response.status_code == 200
+    assert "already taken" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
