@@ -6,22 +6,12 @@ import re
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401 - fixtures used by name
-    assert_accessible,
-    browser,
-    chromium_path,
-    live_server,
-    new_page,
-    page,
-    sign_up,
-    teacher,
-    unique,
-)
+from tests.browser.conftest import assert_accessible, sign_up, unique
 
 pytestmark = pytest.mark.browser
 
 
-def test_keyboard_review_swaps_cards_without_reloading(page, live_server, teacher):  # noqa: F811
+def test_keyboard_review_swaps_cards_without_reloading(page, live_server, teacher):
     sign_up(page, live_server, unique("cards"))
     page.goto(live_server + "/cards/")
     card = page.locator("#study article.flashcard")
