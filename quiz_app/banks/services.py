@@ -355,6 +355,14 @@ def list_banks(*, include_retired: bool = False) -> list[Bank]:
     return list(db.session.scalars(query))
 
 
+def list_bank_ids_with_cards() -> set[str]:
+    """Banks that give every student flashcards (plain cards or `flashcard:` questions)."""
+    query = sa.select(Card.bank_id).where(
+        Card.is_in_deck.is_(True), Card.is_retired.is_(False)
+    )
+    return set(db.session.scalars(query.distinct()))
+
+
 def list_quizzes(*, bank_id: str | None = None) -> list[Quiz]:
     """Active quizzes, grouped by bank title then file order."""
     query = (

@@ -35,6 +35,7 @@ def index() -> str:
                 current_user.id, limit=RECENT_SCORES
             ),
             "attempts_used": quiz_services.count_attempts_by_quiz(current_user.id),
+            "banks_with_cards": bank_services.list_bank_ids_with_cards(),
             "cards_due_today": flashcard_services.count_due_today(current_user, now),
             "assignments": class_services.list_assignments_for_student(
                 current_user, now=now

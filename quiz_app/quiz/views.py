@@ -166,6 +166,8 @@ def answer(attempt_id: int) -> Response:
         db.session.commit()  # also keeps an attempt closed by TimeUp
     if closed or finish:
         return redirect(url_for(".results", attempt_id=attempt_id))
+    if (form.action.data or "save") == "save":
+        flash("Saved. You can change your answers until you submit the quiz.", "success")
     return redirect(_after_answer_url(attempt, form))
 
 

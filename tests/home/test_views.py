@@ -46,3 +46,16 @@ def test_students_see_quizzes_attempts_in_progress_and_scores(client, auth, make
 
 def test_health_check(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_each_bank_links_to_its_flashcards_and_folds_its_description(client, auth, make_bank):
+    from quiz_app.banks import schema
+
+    card = schema.Card(id="c1", front="NNSC", back="…", sources=("src",), topic="topic-a")
+    make_bank("with-cards", cards=(card,))
+    make_bank("no-cards")
+    db.session.commit()
+    auth.login()
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/cards/?bank=with-cards"' in page
+    assert "/cards/?bank=no-cards" not in page

@@ -163,6 +163,8 @@ def test_all_on_one_page_layout(client, auth, quiz_bank):
     response = _answer(client, attempt_id, "all", data, action="save")
     assert response.location.endswith(f"/quiz/attempt/{attempt_id}")
     assert len(_saved(attempt_id)) == 7
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Saved. You can change your answers until you submit the quiz." in page
     _answer(client, attempt_id, "all", data, action="finish")
     assert _attempt(attempt_id).score == 7.0
 
