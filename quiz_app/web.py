@@ -31,6 +31,9 @@ SECURITY_HEADERS = (
     ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
 )
 
+#: Half a year; no includeSubDomains, since a school's other hosts are not ours to bind.
+HSTS = "max-age=15552000"
+
 #: Static URLs carry ?v=<content hash>, so a browser may keep them for a year: a new
 #: release changes the hash and therefore the URL.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -76,4 +79,8 @@ def register_template_helpers(app: Flask) -> None:
             and response.status_code in (200, 304)
         ):
             response.headers["Cache-Control"] = IMMUTABLE
+        if request.is_secure:
+            # Only over HTTPS: on a classroom LAN served over plain HTTP it would lock
+            # browsers out of the site.
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
