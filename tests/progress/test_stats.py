@@ -94,32 +94,3 @@ def test_true_retention_counts_only_reviews_of_review_cards():
     assert retention == Retention(passed=8, total=10)
     assert retention.rate == 0.8
     assert true_retention({}).rate is None
-
-
-def test_pure_modules_import_no_flask_sqlalchemy_or_extensions():
-    import ast
-    from pathlib import Path
-
-    import quiz_app
-
-    root = Path(quiz_app.__file__).parent
-    for relative in ("flashcards/queue.py", "progress/stats.py", "progress/charts.py"):
-        tree = ast.parse((root / relative).read_text(encoding="utf-8"))
-        names = {
-            alias.name
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Import)
-            for alias in node.names
-        } | {
-            node.module or ""
-            for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom)
-        }
-        forbidden = {
-            n
-            for n in names
-            if n.split(".")[0] in {"flask", "flask_login", "sqlalchemy"}
-            or n.startswith("quiz_app.extensions")
-            or n.endswith((".models", ".services", ".queries"))
-        }
-        assert not forbidden, (relative, forbidden)
