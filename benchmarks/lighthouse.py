@@ -191,7 +191,13 @@ def run_lighthouse(
     if cookie:
         command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
     env = {**os.environ, "CHROME_PATH": chrome}
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    for _attempt in range(3):
+        done = subprocess.run(
+            command, env=env, capture_output=True, text=True, check=False
+        )
+        # Lighthouse's own advice for a failed trace (NO_NAVSTART and the like).
+        if done.returncode == 0 or "Please run Lighthouse again" not in done.stderr:
+            break
     if done.returncode != 0:
         raise RuntimeError(f"lighthouse failed on {url}:\n{done.stderr[-2000:]}")
     report = json.loads(done.stdout)
