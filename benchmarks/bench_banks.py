@@ -101,8 +101,8 @@ def best_of(repeat: int, run: Callable[[], object]) -> float:
 # SQLite database (create_app + db.create_all + banks.services.import_banks) and
 # return its seconds; main() prints it when it is not None.
 def bench_import(path: Path, repeat: int) -> float | None:
-    """Seconds to import the bank into a fresh SQLite file (first import), then to re-import it
-    after every question changed (the update path), as `quiz-app banks import` does."""
+    """Seconds to import the bank into a fresh SQLite file (first import); also prints
+    the time to re-import it after every question changed (the update path)."""
     import os
     from dataclasses import replace
 

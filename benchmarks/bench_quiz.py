@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-HOST = "127.0.0.1"
+from _local import HOST, free_port, wait_for
+
 #: Flask-Login's "strong" session protection ties the session to the User-Agent, so the
 #: setup client and wrk must send the same one.
 USER_AGENT = "bench-quiz/1"
@@ -169,23 +169,6 @@ def _cpu_seconds(pid: int) -> float | None:
     except (OSError, ValueError):
         return None
     return total / os.sysconf("SC_CLK_TCK")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for(url: str, *, timeout_s: float = 30) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up within {timeout_s} s")
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -395,7 +378,7 @@ def main() -> int:
         tmp = Path(tmp_name)
         (tmp / "banks").mkdir()
         (tmp / "banks" / "bench.yaml").write_text(BANK_YAML, encoding="utf-8")
-        quiz_port, bare_port = _free_port(), _free_port()
+        quiz_port, bare_port = free_port(), free_port()
         quiz = _serve_quiz(tmp, quiz_port, args.workers)
         bare = _serve_bare(tmp, bare_port, args.workers)
         try:
@@ -403,7 +386,7 @@ def main() -> int:
                 f"http://{HOST}:{quiz_port}",
                 f"http://{HOST}:{bare_port}",
             )
-            _wait_for(quiz_base + "/healthz")
+            wait_for(quiz_base + "/healthz")
             _wait_for_bare(bare_base)
             url, body, cookie = _prepare_student(quiz_base)
             quiz_script = tmp / "quiz.lua"

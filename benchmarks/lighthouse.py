@@ -26,17 +26,16 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-HOST = "127.0.0.1"
+from _local import HOST, free_port, wait_for
+
 #: Flask-Login's "strong" session protection ties the session to the User-Agent, so
 #: the setup client and Lighthouse (``--emulatedUserAgent``) send the same one. No
 #: "Chrome/<version>" in it: Lighthouse rewrites that to the running Chrome's version.
@@ -44,12 +43,6 @@ USER_AGENT = "Mozilla/5.0 (Linux; Android 11; Mobile) armistice-lighthouse/1"
 PASSWORD = "lighthouse pass phrase 42"
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100}
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 def _quiz_app() -> str:
@@ -110,17 +103,6 @@ class Client:
 
     def cookie_header(self) -> str:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
-
-
-def _wait_for(url: str, *, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not come up within {timeout_s} s")
 
 
 def prepare(base: str, env: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -234,7 +216,7 @@ def main() -> int:
     lighthouse = _find_lighthouse(args.lighthouse)
     chrome = args.chrome or shutil.which("chromium") or "/usr/bin/chromium"
 
-    port = _free_port()
+    port = free_port()
     base = f"http://{HOST}:{port}"
     with tempfile.TemporaryDirectory(prefix="armistice-lh-") as data:
         env = {**os.environ, "QUIZ_DATA_DIR": data}
@@ -245,7 +227,7 @@ def main() -> int:
             stderr=subprocess.DEVNULL,
         )
         try:
-            _wait_for(base + "/healthz")
+            wait_for(base + "/healthz")
             pages = prepare(base, env)
             rows = []
             for name, page_path, cookie in pages:
