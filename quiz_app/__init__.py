@@ -1,4 +1,4 @@
-"""Armistice Study: quizzes and spaced-repetition flashcards from YAML question banks."""
+"""Armistice Study: quizzes and spaced-repetition flashcards from YAML banks."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ PLACEHOLDER_SECRETS = frozenset(
 
 
 def resource_dir(name: str) -> Path:
-    """Find a top-level resource folder (templates, static, question_banks) in a checkout or an installed wheel."""
+    """Find a top-level resource folder (templates, static, question_banks) in a
+    checkout or in an installed wheel.
+    """
     installed = PACKAGE_DIR / name  # the wheel force-includes them inside the package
     return installed if installed.is_dir() else PACKAGE_DIR.parent / name
 
@@ -70,7 +72,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def ensure_secret_key(app: Flask) -> None:
-    """Use the configured secret key, or read/create one in the data folder; refuse placeholders in production."""
+    """Use the configured secret key, or read/create one in the data folder; refuse
+    well-known placeholders outside debug and testing.
+    """
     key = app.config.get("SECRET_KEY")
     if key is None:
         key_file = Path(app.instance_path) / "secret_key"
@@ -86,7 +90,8 @@ def ensure_secret_key(app: Flask) -> None:
         app.debug or app.testing
     ):
         raise RuntimeError(
-            "SECRET_KEY is a well-known placeholder; remove it to let the app generate one in the data folder"
+            "SECRET_KEY is a well-known placeholder; remove it to let the app "
+            "generate one in the data folder"
         )
 
 

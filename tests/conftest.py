@@ -1,4 +1,5 @@
-"""Shared fixtures: an app on an in-memory database, its client and CLI runner, and a fixed clock."""
+"""Shared fixtures: an app on an in-memory database, its client, its CLI runner and
+a fixed clock."""
 
 from __future__ import annotations
 

@@ -11,10 +11,14 @@ from quiz_app.extensions import db
 from tests.quiz.helpers import make_quiz_bank
 
 
-def test_missed_question_assignment_and_report_form(client, auth, make_bank, make_user, now):
+def test_missed_question_assignment_and_report_form(
+    client, auth, make_bank, make_user, now
+):
     make_quiz_bank(make_bank)
     teacher = make_user("msong", role="teacher")
-    school_class = class_services.create_class(teacher, "History 10", now=now, rng=Random(1))
+    school_class = class_services.create_class(
+        teacher, "History 10", now=now, rng=Random(1)
+    )
     class_services.add_assignment(school_class, quiz_id="bank-a-quiz", now=now)
     db.session.commit()
     student = auth.login()

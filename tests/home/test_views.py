@@ -48,10 +48,14 @@ def test_health_check(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
 
 
-def test_each_bank_links_to_its_flashcards_and_folds_its_description(client, auth, make_bank):
+def test_each_bank_links_to_its_flashcards_and_folds_its_description(
+    client, auth, make_bank
+):
     from quiz_app.banks import schema
 
-    card = schema.Card(id="c1", front="NNSC", back="…", sources=("src",), topic="topic-a")
+    card = schema.Card(
+        id="c1", front="NNSC", back="…", sources=("src",), topic="topic-a"
+    )
     make_bank("with-cards", cards=(card,))
     make_bank("no-cards")
     db.session.commit()
