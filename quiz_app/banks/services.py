@@ -356,7 +356,7 @@ def list_banks(*, include_retired: bool = False) -> list[Bank]:
 
 
 def list_bank_ids_with_cards() -> set[str]:
-    """Banks that give every student flashcards (plain cards, `flashcard:` questions)."""
+    """Banks that give every student flashcards (plain or `flashcard:` questions)."""
     query = sa.select(Card.bank_id).where(
         Card.is_in_deck.is_(True), Card.is_retired.is_(False)
     )
