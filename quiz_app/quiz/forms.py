@@ -34,7 +34,7 @@ Options = Mapping[str, Sequence[str]]
 MAX_TEXT_LENGTH = 500
 MAX_NUMBER_LENGTH = 60
 BLANK_CHOICE = SelectChoice("", "— choose —")
-ACTION_PATTERN = re.compile(r"^(prev|next|save|finish|goto:\d{1,4})$")
+ACTION_PATTERN = re.compile(r"^(prev|next|save|finish|timeup|goto:\d{1,4})$")
 TRUE_FALSE_VALUES = {"true": True, "false": False}
 
 

@@ -32,6 +32,9 @@ from quiz_app.quiz.models import QuizAttempt
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
 
+#: what a student reads when a timed attempt was closed for them
+TIME_UP_MESSAGE = "Time is up. The quiz was graded with the answers you saved."
+
 #: seeds attempts; the OS source, so two students starting at once never share a draw
 _seed_source = SystemRandom()
 
@@ -116,7 +119,7 @@ def show_attempt(attempt_id: int) -> str | Response:
     now = utcnow()
     if services.close_if_overdue(attempt, now=now, grace=_grace()):
         db.session.commit()
-        flash("Time is up. The quiz was graded with the answers you saved.", "warning")
+        flash(TIME_UP_MESSAGE, "warning")
     if not attempt.is_open:
         return redirect(url_for(".results", attempt_id=attempt.id))
     total = len(attempt.question_ids)
@@ -159,15 +162,20 @@ def answer(attempt_id: int) -> Response:
     pending = services.grade_responses(
         [i.question for i in items], form.responses(items)
     )
-    finish = form.action.data == "finish"
+    # "timeup" is the finish the countdown presses by itself when the time runs out.
+    finish = form.action.data in ("finish", "timeup")
     db.session.rollback()  # end the read snapshot (nothing was written)
     with write_transaction():
         closed = _store_page(attempt_id, pending, now=now, finish=finish)
         db.session.commit()  # also keeps an attempt closed by TimeUp
     if closed or finish:
+        if form.action.data == "timeup" and not closed:
+            flash(TIME_UP_MESSAGE, "warning")
         return redirect(url_for(".results", attempt_id=attempt_id))
     if (form.action.data or "save") == "save":
-        flash("Saved. You can change your answers until you submit the quiz.", "success")
+        flash(
+            "Saved. You can change your answers until you submit the quiz.", "success"
+        )
     return redirect(_after_answer_url(attempt, form))
 
 

@@ -31,6 +31,7 @@
       var form = document.getElementById("answer-form");
       var finish = document.getElementById("finish-button");
       if (form && finish && typeof form.requestSubmit === "function") {
+        finish.value = "timeup";  // so the results page says why the quiz ended
         form.requestSubmit(finish);
       }
     }

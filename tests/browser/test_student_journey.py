@@ -130,3 +130,18 @@ def test_a_timed_quiz_shows_a_quiet_countdown(site, page):
         "t => document.querySelector('[role=timer]').textContent !== t", arg=first
     )
     assert_accessible(page)
+
+
+def test_a_timed_quiz_says_so_when_the_time_runs_out(site, page):
+    sign_up(page, site, unique("out"))
+    page.clock.install()
+    page.goto(f"{site}/quiz/origins-test")
+    page.get_by_role("button", name="Start the quiz").click()
+    answer_current_question(page)
+    # The countdown reaches 0:00 and submits the page by itself.
+    page.clock.run_for("46:00")
+    page.get_by_role("heading", name=re.compile("^Results")).wait_for()
+    assert page.get_by_text("Time is up.").is_visible()
+    # The answer on the page when the time ran out was saved and graded.
+    first = page.locator(".results-list > li").first
+    assert first.get_by_text("(no answer)").count() == 0

@@ -86,6 +86,13 @@ def test_detail_page_shows_rules_and_start_button(client, auth, quiz_bank):
     assert client.get("/quiz/unknown").status_code == 404
 
 
+def test_a_one_minute_limit_is_one_minute(client, auth, quiz_bank):
+    quiz_bank(time_limit_minutes=1)
+    auth.login()
+    page = client.get("/quiz/bank-a-quiz").get_data(as_text=True)
+    assert "Time limit: 1 minute from" in page
+
+
 def test_every_question_type_renders_real_form_controls(client, auth, quiz_bank):
     quiz_bank()
     auth.login()
@@ -108,6 +115,26 @@ def test_every_question_type_renders_real_form_controls(client, auth, quiz_bank)
     assert '<label for="q7_0">Nam Il</label>' in pages[7]
     assert "Question 3 of 7" in pages[3] and 'value="goto:7"' in pages[3]
     assert "<script" in pages[1] and "js/quiz.js" in pages[1]
+
+
+def test_a_numeric_unit_is_named_once_not_read_as_a_quantity(
+    client, auth, make_bank
+):
+    question = make_schema_question(
+        "q-day", type="numeric", data={"answer": 8, "unit": "July 1951"}
+    )
+    make_bank(
+        "bank-u",
+        questions=(question,),
+        quizzes=(schema.QuizDef(id="bank-u-quiz", title="Days"),),
+    )
+    db.session.commit()
+    auth.login()
+    attempt_id = _start(client, "bank-u-quiz")
+    page = client.get(f"/quiz/attempt/{attempt_id}").get_data(as_text=True)
+    assert "Your answer (in July 1951)" in page
+    assert "A number, for example 1953 or 2.5." in page
+    assert "A number of July 1951" not in page
 
 
 def test_whole_journey_answer_resume_submit_results_history(client, auth, quiz_bank):
@@ -233,6 +260,22 @@ def test_answer_within_the_grace_period_is_saved(client, auth, quiz_bank, monkey
     _answer(client, attempt_id, 1, RIGHT_FORM[1], action="finish")
     attempt = _attempt(attempt_id)
     assert attempt.status == AttemptStatus.SUBMITTED and attempt.score == 1.0
+
+
+def test_the_countdowns_own_submit_says_the_time_is_up(client, auth, quiz_bank):
+    quiz_bank(time_limit_minutes=10)
+    auth.login()
+    attempt_id = _start(client)
+    response = _answer(client, attempt_id, 1, RIGHT_FORM[1], action="timeup")
+    assert response.location.endswith(f"/quiz/attempt/{attempt_id}/results")
+    attempt = _attempt(attempt_id)
+    assert attempt.status == AttemptStatus.SUBMITTED and attempt.score == 1.0
+    results = client.get(response.location).get_data(as_text=True)
+    assert "Time is up." in results
+    # A student's own "Submit quiz" is not announced as a time-up.
+    other = _start(client)
+    response = _answer(client, other, 1, RIGHT_FORM[1], action="finish")
+    assert "Time is up" not in client.get(response.location).get_data(as_text=True)
 
 
 def test_opening_an_overdue_attempt_closes_it(client, auth, quiz_bank, monkeypatch):
