@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import (
     EqualTo,
@@ -76,11 +78,19 @@ class SignUpForm(_NewAccountForm):
             raise ValidationError("No class has that code. Check it with your teacher.")
 
 
-class SetUpForm(_NewAccountForm):
+class _TeacherAccountForm(_NewAccountForm):
+    """A teacher's account: their name is shown to their students."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.display_name.label.text = "Name shown to students (optional)"
+
+
+class SetUpForm(_TeacherAccountForm):
     submit = SubmitField("Create the teacher account")
 
 
-class CreateTeacherForm(_NewAccountForm):
+class CreateTeacherForm(_TeacherAccountForm):
     submit = SubmitField("Create teacher")
 
 

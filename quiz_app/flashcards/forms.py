@@ -44,8 +44,13 @@ class UndoReviewForm(BaseForm):
     """Take back the last review: only the CSRF token."""
 
 
+#: tz database entries that are not places: the server's own zone and placeholders
+_NOT_TIME_ZONES = {"localtime", "Factory", "posixrules"}
+
+
 def _timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
+    names = sorted(available_timezones() - _NOT_TIME_ZONES)
+    return [(name, name.replace("_", " ")) for name in names]
 
 
 class EditStudySettingsForm(BaseForm):

@@ -46,7 +46,6 @@ class UploadBankForm(BaseForm):
             FileRequired("Choose a .yaml file."),
             FileAllowed(["yaml", "yml"], "Only .yaml or .yml files."),
         ],
-        description="Checked like `quiz-app banks validate`; "
-        "nothing is imported unless it is valid.",
+        description="Checked line by line; nothing is imported unless it is valid.",
     )
     submit = SubmitField("Check and import")

@@ -354,7 +354,10 @@ def upload_bank() -> str | tuple[str, int] | Response:
     except BankError as error:
         return _render_banks(form, list(error.problems)), 422
     db.session.commit()
-    flash(f"Imported {bank.title}: {summary}.", "success")
+    if summary.banks_imported:
+        flash(f"Imported {bank.title}: {summary}.", "success")
+    else:
+        flash(f"{bank.title} is already imported as it is: nothing changed.", "info")
     return redirect(url_for(".banks"))
 
 

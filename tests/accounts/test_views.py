@@ -34,6 +34,7 @@ def test_setup_creates_the_first_teacher_and_then_closes(app, client):
     app.extensions.pop("quiz_setup_done")
     page = client.get("/account/setup")
     assert b"Create the teacher account" in page.data
+    assert b"Name shown to students (optional)" in page.data
     response = client.post(
         "/account/setup",
         data={"username": "MsLee", "password": PASSWORD, "confirm": PASSWORD},

@@ -214,6 +214,9 @@ def test_settings_are_saved_and_validated(client, auth):
     user = auth.login()
     page = client.get("/cards/settings").get_data(as_text=True)
     assert "higher" in page.lower() and 'value="0.90"' in page
+    # Only places: not the server's own zone nor the tz database's placeholder.
+    assert 'value="Asia/Seoul"' in page
+    assert 'value="localtime"' not in page and 'value="Factory"' not in page
     response = client.post(
         "/cards/settings",
         data={

@@ -71,3 +71,12 @@ def test_an_empty_progress_page_still_renders(client, auth):
     auth.login()
     page = client.get("/progress/").get_data(as_text=True)
     assert "No reviews yet." in page and "—" in page
+
+
+def test_progress_page_links_to_the_download_of_my_data(client, auth):
+    auth.login()
+    page = client.get("/progress/").get_data(as_text=True)
+    assert 'href="/account/export" download' in page
+    download = client.get("/account/export")
+    assert download.status_code == 200
+    assert "attachment" in download.headers["Content-Disposition"]

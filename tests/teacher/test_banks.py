@@ -161,3 +161,23 @@ def test_preview_shows_the_question_as_students_see_it(client: FlaskClient) -> N
     for question_id in ids:  # every type's partial renders
         assert client.get(f"/teach/questions/{question_id}").status_code == 200
     assert client.get("/teach/questions/nope").status_code == 404
+
+
+def test_uploading_the_same_file_again_says_nothing_changed(
+    client: FlaskClient,
+) -> None:
+    first = _upload(client, UPLOAD)
+    assert "Imported An uploaded bank" in client.get(first.location).get_data(
+        as_text=True
+    )
+    again = client.get(_upload(client, UPLOAD).location).get_data(as_text=True)
+    assert "An uploaded bank is already imported as it is: nothing changed." in again
+    assert "0 banks imported" not in again
+
+
+def test_teacher_lists_show_a_prompt_as_text_not_markdown(
+    client: FlaskClient,
+) -> None:
+    _upload(client, UPLOAD.replace("Where were", "Where **exactly** were"))
+    page = client.get("/teach/banks/uploaded").get_data(as_text=True)
+    assert "Where exactly were the talks" in page and "**" not in page
