@@ -28,8 +28,8 @@ Response shapes (the web layer builds these from the submitted form):
 * ``true_false``: ``bool | None``.
 * ``short_text``: ``str``, the text typed.
 * ``numeric``: ``str``, the text typed (an ``int``/``float`` is accepted too). Spaces
-  are ignored, so is a trailing unit equal to the question's ``unit``; ``−`` counts as
-  minus. Commas followed by groups of three digits separate thousands (``75,823``,
+  are ignored, so is a trailing unit equal to the question's ``unit`` or to its first
+  words (``8 July`` for the unit ``July 1951``); ``−`` counts as minus. Commas followed by groups of three digits separate thousands (``75,823``,
   ``1,953.5``; ``1.234.567`` and ``1.234,5`` the other way round); otherwise one comma
   or point is the decimal separator (``4,5`` = ``4.5``). Anything else is "not a
   number" and scores 0.
@@ -423,8 +423,26 @@ _THOUSANDS_POINT = re.compile(r"\d{1,3}(?:\.\d{3}){2,}|\d{1,3}(?:\.\d{3})+,\d*")
 def parse_number(text: str, *, unit: str = "") -> Decimal | None:
     """Read a number typed by a student, or None if it is not one.
 
-    The rules are in the module docstring (numeric responses).
+    The rules are in the module docstring (numeric responses). The unit may also be
+    shortened from its end: with the unit "July 1951", "8 July" reads as 8, and with
+    "troops per month", "35,000 troops" as 35000; any other word ("4 miles" where the
+    unit is km) is not a number.
     """
+    number = _parse_bare_number(text, unit=unit)
+    unit_key = "".join(unit.split()).casefold()
+    trailing = (
+        _NUMBER_THEN_WORDS.fullmatch(text) if number is None and unit_key else None
+    )
+    if trailing and unit_key.startswith("".join(trailing.group(2).split()).casefold()):
+        number = _parse_bare_number(trailing.group(1))
+    return number
+
+
+#: a number, then words without a digit (the start of the unit, as a student types it)
+_NUMBER_THEN_WORDS = re.compile(r"\s*([+\-\u2212]?\d[\d.,\s]*?)\s*([^\d\s][^\d]*)")
+
+
+def _parse_bare_number(text: str, *, unit: str = "") -> Decimal | None:
     compact = "".join(text.split())
     if not compact or len(compact) > _MAX_NUMBER_CHARS:
         return None

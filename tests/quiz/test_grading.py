@@ -725,6 +725,13 @@ def test_different_answers_stay_different(first: str, second: str) -> None:
         ("1" * 65, "", None),
         ("Infinity", "", None),
         ("NaN", "", None),
+        # the start of the unit may follow the number; other words may not
+        ("8 July", "July 1951", Decimal("8")),
+        ("8 july 1951", "July 1951", Decimal("8")),
+        ("35,000 troops", "troops per month", Decimal("35000")),
+        ("4 miles", "km", None),
+        ("22:00", "hours", None),
+        ("8 July", "", None),
     ],
 )
 def test_parse_number(text: str, unit: str, value: Decimal | None) -> None:
