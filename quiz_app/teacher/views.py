@@ -66,8 +66,9 @@ def _uploads_dir() -> Path:
 
 
 def _csv(text: str, filename: str) -> Response:
+    # The byte-order mark makes Excel read UTF-8 (accented and Korean names) correctly.
     return Response(
-        text,
+        "\ufeff" + text,
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -225,11 +225,9 @@ def test_item_analysis_page_and_csv(
     base = f"/teach/classes/{school_class.id}/quizzes/bank-a-all"
     page = client.get(base).get_data(as_text=True)
     assert "2 first attempts analysed" in page
-    rows = list(
-        csv.DictReader(
-            io.StringIO(client.get(f"{base}/items.csv").get_data(as_text=True))
-        )
-    )
+    items_csv = client.get(f"{base}/items.csv").data
+    assert items_csv.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs for UTF-8
+    rows = list(csv.DictReader(io.StringIO(items_csv.decode("utf-8-sig"))))
     assert [r["question_id"] for r in rows] == ["qa", "qb", "qc"]
     assert rows[0]["facility"] == "50.0"
     assert rows[0]["responses"] == "2"
@@ -257,7 +255,7 @@ def test_results_csv_neutralises_formula_injection(
     db.session.commit()
     response = client.get(f"/teach/classes/{school_class.id}/results.csv")
     assert response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     names = {r[0] for r in rows[1:]}
     assert names == {'\'=HYPERLINK("http://evil.example","x")', "'+1 @SUM(A1)"}
     assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
