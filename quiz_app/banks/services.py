@@ -339,6 +339,12 @@ def bank_image_files(bank_id: str) -> set[str]:
     return {image["file"] for image in images if image and image.get("file")}
 
 
+def sources_of(question: Question) -> list[dict[str, Any]]:
+    """The bank's references ({"title", "url", "note"}) that a question cites, in order."""
+    bank_sources = question.bank.sources
+    return [bank_sources[key] for key in question.sources if key in bank_sources]
+
+
 def get_bank_folder(bank_id: str) -> str | None:
     """The folder a bank was imported from (its images lie there), or None."""
     bank = db.session.get(Bank, bank_id)

@@ -407,6 +407,7 @@ def preview_question(question_id: str) -> str:
         form=form_class(formdata=None),
         attempt={"question_ids": [question.id]},
         answer=services.describe_answer(question),
+        sources=bank_services.sources_of(question),
     )
 
 

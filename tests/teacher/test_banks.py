@@ -156,6 +156,10 @@ def test_preview_shows_the_question_as_students_see_it(client: FlaskClient) -> N
     page = client.get("/teach/questions/origins-malik-broadcast").get_data(as_text=True)
     assert 'type="radio"' in page and "Yakov Malik" in page
     assert "The Price of Peace" in page  # the explanation
+    assert (
+        'href="https://history.state.gov/historicaldocuments/frus1951v07p1/d355"'
+        in page
+    )
     assert client.get("/teach/banks/origins").status_code == 200
     ids = db.session.scalars(sa.select(Question.id)).all()
     for question_id in ids:  # every type's partial renders
