@@ -340,7 +340,7 @@ def bank_image_files(bank_id: str) -> set[str]:
 
 
 def sources_of(question: Question) -> list[dict[str, Any]]:
-    """The bank's references ({"title", "url", "note"}) that a question cites, in order."""
+    """The bank's references ({"title", "url", "note"}) a question cites, in order."""
     bank_sources = question.bank.sources
     return [bank_sources[key] for key in question.sources if key in bank_sources]
 

@@ -29,10 +29,11 @@ Response shapes (the web layer builds these from the submitted form):
 * ``short_text``: ``str``, the text typed.
 * ``numeric``: ``str``, the text typed (an ``int``/``float`` is accepted too). Spaces
   are ignored, so is a trailing unit equal to the question's ``unit`` or to its first
-  words (``8 July`` for the unit ``July 1951``); ``−`` counts as minus. Commas followed by groups of three digits separate thousands (``75,823``,
-  ``1,953.5``; ``1.234.567`` and ``1.234,5`` the other way round); otherwise one comma
-  or point is the decimal separator (``4,5`` = ``4.5``). Anything else is "not a
-  number" and scores 0.
+  words (``8 July`` for the unit ``July 1951``); ``−`` counts as minus. Commas
+  followed by groups of three digits separate thousands (``75,823``, ``1,953.5``;
+  ``1.234.567`` and ``1.234,5`` the other way round); otherwise one comma or point is
+  the decimal separator (``4,5`` = ``4.5``). Anything else is "not a number" and
+  scores 0.
 * ``ordering``: a sequence of ``str``, the items in the student's order; ``None`` or
   ``""`` for an unfilled slot.
 * ``matching``: a mapping of left text -> chosen right-hand text (or ``None``).

@@ -117,9 +117,7 @@ def test_every_question_type_renders_real_form_controls(client, auth, quiz_bank)
     assert "<script" in pages[1] and "js/quiz.js" in pages[1]
 
 
-def test_a_numeric_unit_is_named_once_not_read_as_a_quantity(
-    client, auth, make_bank
-):
+def test_a_numeric_unit_is_named_once_not_read_as_a_quantity(client, auth, make_bank):
     question = make_schema_question(
         "q-day", type="numeric", data={"answer": 8, "unit": "July 1951"}
     )
