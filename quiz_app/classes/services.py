@@ -306,3 +306,24 @@ def list_assignments_for_student(
         )
     )
     return items
+
+
+def list_quiz_windows_for_student(
+    user_id: int, *, quiz_id: str | None = None
+) -> dict[str, list[tuple[datetime | None, datetime | None]]]:
+    """Quiz id -> ``(opens_at, closes_at)`` of every assignment of it to a class the
+    student is in (of one quiz when ``quiz_id`` is given). Quizzes set for none of
+    their classes are absent.
+    """
+    query = (
+        sa.select(Assignment.quiz_id, Assignment.opens_at, Assignment.closes_at)
+        .join(ClassMembership, ClassMembership.class_id == Assignment.class_id)
+        .where(ClassMembership.user_id == user_id, Assignment.quiz_id.is_not(None))
+    )
+    if quiz_id is not None:
+        query = query.where(Assignment.quiz_id == quiz_id)
+    windows: dict[str, list[tuple[datetime | None, datetime | None]]] = {}
+    for target, opens_at, closes_at in db.session.execute(query):
+        if target is not None:  # always, by the query; for the type checker
+            windows.setdefault(target, []).append((opens_at, closes_at))
+    return windows
