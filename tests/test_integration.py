@@ -34,7 +34,7 @@ def test_missed_question_assignment_and_report_form(
     attempt_id = int(re.search(r"/quiz/attempt/(\d+)", started.location).group(1))
     client.post(
         f"/quiz/attempt/{attempt_id}/answer",
-        data={"page": "1", "action": "finish", "q1": "Wrong 1"},
+        data={"page": "1", "action": "review", "q1": "Wrong 1"},
     )
     client.post(f"/quiz/attempt/{attempt_id}/submit")
     results = client.get(f"/quiz/attempt/{attempt_id}/results").get_data(as_text=True)

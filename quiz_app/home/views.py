@@ -13,6 +13,7 @@ from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
 from quiz_app.flashcards import services as flashcard_services
 from quiz_app.quiz import services as quiz_services
+from quiz_app.quiz import windows
 
 bp = Blueprint("home", __name__)
 
@@ -29,12 +30,24 @@ def index() -> str:
     student: dict[str, Any] = {}
     if current_user.is_authenticated:
         now = utcnow()
+        tz_name = current_user.timezone
+        attempts_used = quiz_services.count_attempts_by_quiz(current_user.id)
         student = {
             "open_attempts": quiz_services.list_open_attempts(current_user.id),
             "recent": quiz_services.list_closed_attempts(
                 current_user.id, limit=RECENT_SCORES
             ),
-            "attempts_used": quiz_services.count_attempts_by_quiz(current_user.id),
+            "attempts_used": attempts_used,
+            "is_returning": bool(attempts_used)
+            or flashcard_services.has_reviews(current_user.id),
+            "not_open": {
+                quiz_id: windows.badge(available, tz_name, now=now)
+                for quiz_id, available in quiz_services.list_unavailable_quizzes(
+                    current_user.id, now=now
+                ).items()
+            },
+            "when": windows.formatter(tz_name, now=now),
+            "timezone": windows.zone_name(tz_name),
             "banks_with_cards": bank_services.list_bank_ids_with_cards(),
             "cards_due_today": flashcard_services.count_due_today(current_user, now),
             "assignments": class_services.list_assignments_for_student(

@@ -34,7 +34,8 @@ Options = Mapping[str, Sequence[str]]
 MAX_TEXT_LENGTH = 500
 MAX_NUMBER_LENGTH = 60
 BLANK_CHOICE = SelectChoice("", "— choose —")
-ACTION_PATTERN = re.compile(r"^(prev|next|save|finish|timeup|goto:\d{1,4})$")
+# "finish" is what "Submit quiz" sent before the review page: it now leads there too.
+ACTION_PATTERN = re.compile(r"^(prev|next|save|review|finish|timeup|goto:\d{1,4})$")
 TRUE_FALSE_VALUES = {"true": True, "false": False}
 
 
@@ -43,7 +44,12 @@ class StartQuizForm(BaseForm):
 
 
 class SubmitQuizForm(BaseForm):
-    """Grade and close an attempt: only the CSRF token."""
+    """Grade and close an attempt: the CSRF token, and "timeup" when the countdown
+    pressed the button by itself.
+    """
+
+    #: "timeup" from the countdown; anything else is the student's own submit
+    action = StringField(validators=[Optional(), Length(max=20)])
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -62,7 +68,7 @@ class AnswerQuestionsForm(BaseForm):
 
     #: the page shown ("all" or the 1-based question number); the answers belong to it
     page = HiddenField(validators=[Regexp(r"^(all|\d{1,4})$")])
-    #: prev / next / save / finish / goto:<number>, from the button pressed
+    #: prev / next / save / review / timeup / goto:<number>, from the button pressed
     action = StringField(validators=[Optional(), Regexp(ACTION_PATTERN)])
 
     #: question id -> names of its fields, in slot order

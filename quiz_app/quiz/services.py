@@ -17,10 +17,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from quiz_app.banks.models import Bank, Question, Quiz
+from quiz_app.classes import services as class_services
 from quiz_app.extensions import db
 from quiz_app.flashcards import services as flashcard_services
-from quiz_app.quiz import selection
-from quiz_app.quiz.grading import QUESTION_TYPES
+from quiz_app.quiz import selection, windows
+from quiz_app.quiz.grading import QUESTION_TYPES, parse_number
 from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
 
 ALL_BANKS = "all"
@@ -40,6 +41,12 @@ class NoQuestions(QuizError):
 
 class AttemptsExhausted(QuizError):
     """Every allowed attempt of this quiz has been used."""
+
+
+class QuizNotOpen(QuizError):
+    """The quiz is set for the student's classes and none of those assignments is
+    open now.
+    """
 
 
 class AttemptClosed(QuizError):
@@ -101,6 +108,11 @@ class PresentedQuestion:
     @property
     def is_answered(self) -> bool:
         return not is_blank(self.response)
+
+    @property
+    def is_unreadable(self) -> bool:
+        """A saved numeric answer that is not a number (it would score 0)."""
+        return is_unreadable_number(self.question, self.response)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +249,56 @@ def list_closed_attempts(
     if limit is not None:
         query = query.limit(limit)
     return list(db.session.scalars(query))
+
+
+def get_availability(
+    user_id: int, quiz_id: str, *, now: datetime
+) -> windows.Availability:
+    """Whether the student may start this quiz now, by its assignments to their
+    classes.
+    """
+    found = class_services.list_quiz_windows_for_student(user_id, quiz_id=quiz_id)
+    return windows.availability(
+        [windows.Window(*w) for w in found.get(quiz_id, ())], now=now
+    )
+
+
+def list_unavailable_quizzes(
+    user_id: int, *, now: datetime
+) -> dict[str, windows.Availability]:
+    """Quiz id -> availability, for the quizzes the student may not start now."""
+    found = class_services.list_quiz_windows_for_student(user_id)
+    result = {
+        quiz_id: windows.availability([windows.Window(*w) for w in spans], now=now)
+        for quiz_id, spans in found.items()
+    }
+    return {quiz_id: a for quiz_id, a in result.items() if not a.can_start}
+
+
+def count_answered(attempt: QuizAttempt) -> int:
+    """How many of the attempt's questions have a saved non-blank answer."""
+    return len(answered_positions(attempt))
+
+
+def is_unreadable_number(question: Question | QuestionContent, response: Any) -> bool:
+    """Whether a response to a numeric question is text that is not a number."""
+    return (
+        question.type == "numeric"
+        and isinstance(response, str)
+        and not is_blank(response)
+        and parse_number(response, unit=question.data.get("unit") or "") is None
+    )
+
+
+def list_unreadable_numbers(
+    items: Sequence[PresentedQuestion], responses: Mapping[str, Any]
+) -> list[tuple[int, str]]:
+    """(question number, text) of each numeric answer on a page that is not a number."""
+    return [
+        (item.number, responses[item.question.id])
+        for item in items
+        if is_unreadable_number(item.question, responses.get(item.question.id))
+    ]
 
 
 def select_question_ids(quiz: Quiz) -> list[str]:
@@ -414,11 +476,21 @@ def sparkline_points(
 
 
 def start_attempt(
-    user_id: int, quiz_id: str, *, now: datetime, rng: Random, grace: timedelta
+    user_id: int,
+    quiz_id: str,
+    *,
+    now: datetime,
+    rng: Random,
+    grace: timedelta,
+    tz_name: str = "UTC",
 ) -> tuple[QuizAttempt, bool]:
     """Start an attempt or resume the one in progress; returns it and "was resumed".
 
+    An attempt in progress is resumed even when its assignment has closed meanwhile.
+
+    :param tz_name: the student's time zone, for the dates in a refusal.
     :raises QuizUnavailable: unknown or retired quiz.
+    :raises QuizNotOpen: set for the student's classes, and no assignment is open.
     :raises AttemptsExhausted: ``max_attempts`` already started (overdue ones count).
     :raises NoQuestions: the selection matches no live question.
     """
@@ -428,6 +500,9 @@ def start_attempt(
     current = get_open_attempt(user_id, quiz_id)
     if current is not None and not close_if_overdue(current, now=now, grace=grace):
         return current, True
+    available = get_availability(user_id, quiz_id, now=now)
+    if not available.can_start:
+        raise QuizNotOpen(windows.refusal(available, tz_name, now=now))
     if (
         quiz.max_attempts is not None
         and count_attempts(user_id, quiz_id) >= quiz.max_attempts

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from random import SystemRandom
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -20,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db, read_transaction, write_transaction
-from quiz_app.quiz import services
+from quiz_app.quiz import services, windows
 from quiz_app.quiz.forms import (
     AnswerQuestionsForm,
     StartQuizForm,
@@ -51,6 +52,15 @@ def _attempt_or_404(attempt_id: int) -> QuizAttempt:
     return attempt
 
 
+def _clock(now: datetime) -> dict[str, Any]:
+    """What a template needs to show times on the student's clock, zone named."""
+    tz_name = current_user.timezone
+    return {
+        "when": windows.formatter(tz_name, now=now),
+        "timezone": windows.zone_name(tz_name),
+    }
+
+
 def _page_positions(attempt: services.AttemptRef, page: str | None) -> list[int]:
     """Positions on a submitted page: all for "all", else the one numbered ``page``."""
     total = len(attempt.question_ids)
@@ -75,17 +85,28 @@ def _after_answer_url(attempt: services.AttemptRef, form: AnswerQuestionsForm) -
     return url_for(".attempt", attempt_id=attempt.id, q=number)
 
 
+def _close_if_overdue(attempt: QuizAttempt, *, now: datetime) -> None:
+    """Close an attempt whose time ran out, and tell the student so."""
+    if services.close_if_overdue(attempt, now=now, grace=_grace()):
+        db.session.commit()
+        flash(TIME_UP_MESSAGE, "warning")
+
+
 @bp.get("/<quiz_id>")
 @login_required
 def detail(quiz_id: str) -> str:
-    """Show a quiz's rules (time limit, attempts left) and its start button."""
+    """Show a quiz's rules (time limit, attempts left, when it is open) and its start
+    button.
+    """
     quiz = services.get_quiz(quiz_id) or abort(404)
-    used = services.count_attempts(current_user.id, quiz.id)
+    now = utcnow()
+    available = services.get_availability(current_user.id, quiz.id, now=now)
     return render_template(
         "quiz/detail.html",
         quiz=quiz,
-        used=used,
+        used=services.count_attempts(current_user.id, quiz.id),
         open_attempt=services.get_open_attempt(current_user.id, quiz.id),
+        closed_reason=windows.refusal(available, current_user.timezone, now=now),
         form=StartQuizForm(),
     )
 
@@ -98,7 +119,12 @@ def start(quiz_id: str) -> Response:
         abort(400)
     try:
         attempt, resumed = services.start_attempt(
-            current_user.id, quiz_id, now=utcnow(), rng=_seed_source, grace=_grace()
+            current_user.id,
+            quiz_id,
+            now=utcnow(),
+            rng=_seed_source,
+            grace=_grace(),
+            tz_name=current_user.timezone,
         )
     except services.QuizUnavailable:
         abort(404)
@@ -117,9 +143,7 @@ def show_attempt(attempt_id: int) -> str | Response:
     """Show one question of an attempt (or all, per the layout) with saved answers."""
     attempt = _attempt_or_404(attempt_id)
     now = utcnow()
-    if services.close_if_overdue(attempt, now=now, grace=_grace()):
-        db.session.commit()
-        flash(TIME_UP_MESSAGE, "warning")
+    _close_if_overdue(attempt, now=now)
     if not attempt.is_open:
         return redirect(url_for(".results", attempt_id=attempt.id))
     total = len(attempt.question_ids)
@@ -139,7 +163,6 @@ def show_attempt(attempt_id: int) -> str | Response:
         number=None if one_page else number,
         answered=services.answered_positions(attempt),
         seconds_left=services.seconds_left(attempt, now=now),
-        submit_form=SubmitQuizForm(),
     )
 
 
@@ -147,7 +170,9 @@ def show_attempt(attempt_id: int) -> str | Response:
 @read_transaction()  # reading and grading take no write lock: only the write below does
 @login_required
 def answer(attempt_id: int) -> Response:
-    """Save the answers on the page, then move on or submit, as the button says."""
+    """Save the answers on the page, then move on or go to the review page, as the
+    button says; the countdown's own "timeup" submits at once.
+    """
     now = utcnow()
     attempt = services.get_attempt_ref(attempt_id, user_id=current_user.id)
     if attempt is None:
@@ -159,20 +184,29 @@ def answer(attempt_id: int) -> Response:
     if not form.validate_on_submit():
         flash("That answer could not be read. Please try again.", "error")
         return redirect(url_for(".attempt", attempt_id=attempt_id))
-    pending = services.grade_responses(
-        [i.question for i in items], form.responses(items)
-    )
-    # "timeup" is the finish the countdown presses by itself when the time runs out.
-    finish = form.action.data in ("finish", "timeup")
+    responses = form.responses(items)
+    pending = services.grade_responses([i.question for i in items], responses)
+    action = form.action.data or "save"
+    # "timeup" is the submit the countdown presses by itself when the time runs out:
+    # no review page then, the time is over.
+    finish = action == "timeup"
     db.session.rollback()  # end the read snapshot (nothing was written)
     with write_transaction():
         closed = _store_page(attempt_id, pending, now=now, finish=finish)
         db.session.commit()  # also keeps an attempt closed by TimeUp
     if closed or finish:
-        if form.action.data == "timeup" and not closed:
+        if finish and not closed:
             flash(TIME_UP_MESSAGE, "warning")
         return redirect(url_for(".results", attempt_id=attempt_id))
-    if (form.action.data or "save") == "save":
+    for number, text in services.list_unreadable_numbers(items, responses):
+        flash(
+            f"Question {number}: “{text}” is not a number — type digits only, "
+            "for example 1953 or 2.5.",
+            "warning",
+        )
+    if action in ("review", "finish"):
+        return redirect(url_for(".review", attempt_id=attempt_id))
+    if action == "save":
         flash(
             "Saved. You can change your answers until you submit the quiz.", "success"
         )
@@ -191,7 +225,7 @@ def _store_page(
         services.store_answers(attempt_id, pending, now=now, grace=_grace())
     except services.AttemptClosed as error:
         if isinstance(error, services.TimeUp) or not finish:
-            flash(str(error), "warning")  # a repeated "Submit quiz" is not news
+            flash(str(error), "warning")  # a repeated time-up submit is not news
         return True
     if finish:
         attempt = db.session.get_one(QuizAttempt, attempt_id)
@@ -199,15 +233,41 @@ def _store_page(
     return False
 
 
+@bp.get("/attempt/<int:attempt_id>/submit", endpoint="review")
+@login_required
+def review(attempt_id: int) -> str | Response:
+    """Show every question of an attempt as answered or not, before the final submit."""
+    attempt = _attempt_or_404(attempt_id)
+    now = utcnow()
+    _close_if_overdue(attempt, now=now)
+    if not attempt.is_open:
+        return redirect(url_for(".results", attempt_id=attempt.id))
+    items = services.present_questions(attempt)
+    return render_template(
+        "quiz/review.html",
+        attempt=attempt,
+        items=items,
+        answered=sum(1 for item in items if item.is_answered),
+        one_page=attempt.quiz.layout == "all_on_one_page",
+        seconds_left=services.seconds_left(attempt, now=now),
+        submit_form=SubmitQuizForm(),
+        **_clock(now),
+    )
+
+
 @bp.post("/attempt/<int:attempt_id>/submit")
 @login_required
 def submit(attempt_id: int) -> Response:
     """Grade and close an attempt (a second submit changes nothing)."""
-    if not SubmitQuizForm().validate_on_submit():
+    form = SubmitQuizForm()
+    if not form.validate_on_submit():
         abort(400)
     attempt = _attempt_or_404(attempt_id)
+    was_open = attempt.is_open
     services.submit_attempt(attempt, now=utcnow(), grace=_grace())
     db.session.commit()
+    if was_open and form.action.data == "timeup":
+        flash(TIME_UP_MESSAGE, "warning")
     return redirect(url_for(".results", attempt_id=attempt.id))
 
 
@@ -216,13 +276,17 @@ def submit(attempt_id: int) -> Response:
 def results(attempt_id: int) -> str | Response:
     """Show a graded attempt: score, pass or fail, every answer and its sources."""
     attempt = _attempt_or_404(attempt_id)
-    if services.close_if_overdue(attempt, now=utcnow(), grace=_grace()):
+    now = utcnow()
+    if services.close_if_overdue(attempt, now=now, grace=_grace()):
         db.session.commit()
     if attempt.is_open:
         flash("Submit the quiz to see your results.", "info")
         return redirect(url_for(".attempt", attempt_id=attempt.id))
     return render_template(
-        "quiz/results.html", attempt=attempt, items=services.list_results(attempt)
+        "quiz/results.html",
+        attempt=attempt,
+        items=services.list_results(attempt),
+        **_clock(now),
     )
 
 
@@ -236,4 +300,5 @@ def history() -> str:
         "quiz/history.html",
         attempts=attempts,
         sparkline=services.sparkline_points(percents),
+        **_clock(utcnow()),
     )

@@ -27,11 +27,17 @@
     }
     if (remaining === 0) {
       clearInterval(handle);
-      // Submit what is on the page while the server's grace period still accepts it.
+      // Submit what is on the page while the server's grace period still accepts it:
+      // straight to grading (a question page skips the review page), and "timeup" so
+      // the results page says why the quiz ended.
       var form = document.getElementById("answer-form");
       var finish = document.getElementById("finish-button");
+      if (!form || !finish) {  // the review page: nothing to save, only to submit
+        form = document.getElementById("submit-form");
+        finish = document.getElementById("submit-button");
+      }
       if (form && finish && typeof form.requestSubmit === "function") {
-        finish.value = "timeup";  // so the results page says why the quiz ended
+        finish.value = "timeup";
         form.requestSubmit(finish);
       }
     }

@@ -35,8 +35,9 @@ def test_students_see_quizzes_attempts_in_progress_and_scores(client, auth, make
     first = _start(client)
     client.post(
         f"/quiz/attempt/{first}/answer",
-        data={"page": "1", "action": "finish", "q1": "Right"},
+        data={"page": "1", "action": "review", "q1": "Right"},
     )
+    client.post(f"/quiz/attempt/{first}/submit")
     second = _start(client)
     page = client.get("/").get_data(as_text=True)
     assert f'href="/quiz/attempt/{second}"' in page and "Resume" in page
@@ -63,3 +64,15 @@ def test_each_bank_links_to_its_flashcards_and_folds_its_description(
     page = client.get("/").get_data(as_text=True)
     assert 'href="/cards/?bank=with-cards"' in page
     assert "/cards/?bank=no-cards" not in page
+
+
+def test_a_new_student_is_welcomed_and_a_returning_one_welcomed_back(
+    client, auth, make_bank
+):
+    make_quiz_bank(make_bank)
+    db.session.commit()
+    student = auth.login()
+    page = client.get("/").text
+    assert f"<h1>Welcome, {student.name}</h1>" in page and "Welcome back" not in page
+    _start(client)  # any attempt, even unfinished, makes them a returning student
+    assert f"<h1>Welcome back, {student.name}</h1>" in client.get("/").text

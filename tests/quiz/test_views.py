@@ -55,6 +55,17 @@ def _answer(client, attempt_id, page, data, action="next"):
     )
 
 
+def _finish(client, attempt_id, page, data):
+    """Press "Submit quiz" on a page, read the review page, then submit for grading;
+    returns the final submit's response.
+    """
+    response = _answer(client, attempt_id, page, data, action="review")
+    assert response.location.endswith(f"/quiz/attempt/{attempt_id}/submit")
+    review = client.get(response.location)
+    assert review.status_code == 200 and "Submit quiz for grading" in review.text
+    return client.post(f"/quiz/attempt/{attempt_id}/submit")
+
+
 def _saved(attempt_id):
     db.session.expire_all()
     rows = db.session.scalars(
@@ -150,7 +161,7 @@ def test_whole_journey_answer_resume_submit_results_history(client, auth, quiz_b
     assert "3 answered" in page2
     for page in range(4, 8):
         _answer(client, attempt_id, page, RIGHT_FORM[page])
-    response = _answer(client, attempt_id, 7, RIGHT_FORM[7], action="finish")
+    response = _finish(client, attempt_id, 7, RIGHT_FORM[7])
     assert response.location.endswith(f"/quiz/attempt/{attempt_id}/results")
     attempt = _attempt(attempt_id)
     assert attempt.status == AttemptStatus.SUBMITTED and attempt.score == 7.0
@@ -190,7 +201,7 @@ def test_all_on_one_page_layout(client, auth, quiz_bank):
     assert len(_saved(attempt_id)) == 7
     page = client.get(response.location).get_data(as_text=True)
     assert "Saved. You can change your answers until you submit the quiz." in page
-    _answer(client, attempt_id, "all", data, action="finish")
+    _finish(client, attempt_id, "all", data)
     assert _attempt(attempt_id).score == 7.0
 
 
@@ -207,11 +218,12 @@ def test_double_final_submit_is_idempotent(client, auth, quiz_bank):
     quiz_bank()
     auth.login()
     attempt_id = _start(client)
-    first = _answer(client, attempt_id, 1, RIGHT_FORM[1], action="finish")
+    first = _finish(client, attempt_id, 1, RIGHT_FORM[1])
     submitted_at = _attempt(attempt_id).submitted_at
-    second = _answer(client, attempt_id, 1, {"q1": "Wrong 1"}, action="finish")
+    second = _answer(client, attempt_id, 1, {"q1": "Wrong 1"}, action="review")
     third = client.post(f"/quiz/attempt/{attempt_id}/submit")
-    assert first.location == second.location == third.location
+    fourth = client.get(f"/quiz/attempt/{attempt_id}/submit")  # the review page
+    assert first.location == second.location == third.location == fourth.location
     attempt = _attempt(attempt_id)
     assert attempt.submitted_at == submitted_at and attempt.score == 1.0
     assert _saved(attempt_id)["q-single"] == "Right"
@@ -255,7 +267,7 @@ def test_answer_within_the_grace_period_is_saved(client, auth, quiz_bank, monkey
     attempt_id = _start(client)
     late = start + timedelta(minutes=10, seconds=10)
     monkeypatch.setattr("quiz_app.quiz.views.utcnow", lambda: late)
-    _answer(client, attempt_id, 1, RIGHT_FORM[1], action="finish")
+    _finish(client, attempt_id, 1, RIGHT_FORM[1])
     attempt = _attempt(attempt_id)
     assert attempt.status == AttemptStatus.SUBMITTED and attempt.score == 1.0
 
@@ -272,7 +284,7 @@ def test_the_countdowns_own_submit_says_the_time_is_up(client, auth, quiz_bank):
     assert "Time is up." in results
     # A student's own "Submit quiz" is not announced as a time-up.
     other = _start(client)
-    response = _answer(client, other, 1, RIGHT_FORM[1], action="finish")
+    response = _finish(client, other, 1, RIGHT_FORM[1])
     assert "Time is up" not in client.get(response.location).get_data(as_text=True)
 
 
@@ -327,7 +339,7 @@ def test_history_draws_a_sparkline_of_scores(client, auth, quiz_bank):
     auth.login()
     for answer in ("Right", "Wrong 1"):
         attempt_id = _start(client)
-        _answer(client, attempt_id, 1, {"q1": answer}, action="finish")
+        _finish(client, attempt_id, 1, {"q1": answer})
     page = client.get("/quiz/history").get_data(as_text=True)
     assert "<polyline" in page and page.count("Review<span") == 2
 
@@ -426,3 +438,122 @@ def test_saved_answers_stay_with_their_student(client, auth, quiz_bank):
     assert _answer(client, bob_attempt, 1, {"q1": "Wrong 1"}).status_code == 302
     assert _saved(alice_attempt) == {"q-single": "Right"}
     assert _saved(bob_attempt) == {"q-single": "Wrong 1"}
+
+
+def test_submit_quiz_leads_to_a_review_page_and_grades_nothing(client, auth, quiz_bank):
+    quiz_bank()
+    auth.login()
+    attempt_id = _start(client)
+    _answer(client, attempt_id, 1, RIGHT_FORM[1])
+    _answer(client, attempt_id, 2, RIGHT_FORM[2])
+    response = _answer(client, attempt_id, 3, RIGHT_FORM[3], action="review")
+    assert response.location.endswith(f"/quiz/attempt/{attempt_id}/submit")
+    assert _saved(attempt_id)["q-tf"] is False  # the page's answer was saved first
+    attempt = _attempt(attempt_id)
+    assert attempt.is_open and attempt.score is None and attempt.submitted_at is None
+    page = client.get(response.location).text
+    assert "3 of 7 answered; 4 unanswered" in page
+    assert page.count("Not answered</span>") == 4 and page.count(">Answered<") == 3
+    for n in range(1, 8):  # every question links back to its page
+        assert f'href="/quiz/attempt/{attempt_id}?q={n}">Question {n}</a>' in page
+    assert "Where was the Armistice signed?" in page  # a glimpse of each prompt
+    assert f'action="/quiz/attempt/{attempt_id}/submit"' in page
+    assert "Submit quiz for grading" in page and "Time left" not in page
+    # Still nothing graded: results send back to the quiz.
+    assert _attempt(attempt_id).is_open
+    assert client.get(f"/quiz/attempt/{attempt_id}/results").status_code == 302
+    # Going back to a question and answering it is counted on the review page.
+    _answer(client, attempt_id, 5, RIGHT_FORM[5], action="review")
+    page = client.get(f"/quiz/attempt/{attempt_id}/submit").text
+    assert "4 of 7 answered; 3 unanswered" in page
+    response = client.post(f"/quiz/attempt/{attempt_id}/submit")
+    assert response.location.endswith(f"/quiz/attempt/{attempt_id}/results")
+    attempt = _attempt(attempt_id)
+    assert attempt.status == AttemptStatus.SUBMITTED and attempt.score == 4.0
+
+
+def test_the_review_page_of_a_one_page_quiz_links_to_each_question(
+    client, auth, quiz_bank
+):
+    quiz_bank(layout="all_on_one_page")
+    auth.login()
+    attempt_id = _start(client)
+    data = {k: v for answers in RIGHT_FORM.values() for k, v in answers.items()}
+    _answer(client, attempt_id, "all", data, action="review")
+    page = client.get(f"/quiz/attempt/{attempt_id}/submit").text
+    assert "7 of 7 answered" in page and "unanswered" not in page
+    assert f'href="/quiz/attempt/{attempt_id}#question-3">Question 3</a>' in page
+
+
+def test_a_timed_review_page_shows_the_time_left_and_the_countdown_submits_it(
+    client, auth, quiz_bank, monkeypatch, now
+):
+    quiz_bank(time_limit_minutes=10)
+    student = auth.login()
+    student.timezone = "Asia/Seoul"
+    db.session.commit()
+    monkeypatch.setattr("quiz_app.quiz.views.utcnow", lambda: now)
+    attempt_id = _start(client)
+    page = client.get(f"/quiz/attempt/{attempt_id}/submit").text
+    assert 'data-seconds-left="600"' in page and "Time left" in page
+    # 09:40 UTC is 18:40 in Seoul.
+    assert "The time limit ends at Mon 2 Mar, 18:40 (Asia/Seoul time)." in page
+    assert 'id="submit-form"' in page and 'id="submit-button"' in page
+    # The countdown presses the final button with "timeup": graded, and said so.
+    response = client.post(
+        f"/quiz/attempt/{attempt_id}/submit", data={"action": "timeup"}
+    )
+    assert _attempt(attempt_id).status == AttemptStatus.SUBMITTED
+    assert "Time is up." in client.get(response.location).text
+
+
+def test_an_overdue_review_page_closes_the_attempt(
+    client, auth, quiz_bank, monkeypatch
+):
+    quiz_bank(time_limit_minutes=5)
+    auth.login()
+    attempt_id = _start(client)
+    later = datetime.now(UTC) + timedelta(hours=1)
+    monkeypatch.setattr("quiz_app.quiz.views.utcnow", lambda: later)
+    response = client.get(f"/quiz/attempt/{attempt_id}/submit")
+    assert response.location.endswith(f"/quiz/attempt/{attempt_id}/results")
+    assert _attempt(attempt_id).status == AttemptStatus.EXPIRED
+    assert "Time is up." in client.get(response.location).text
+
+
+def test_a_numeric_answer_that_is_not_a_number_is_pointed_out(client, auth, quiz_bank):
+    quiz_bank()
+    auth.login()
+    attempt_id = _start(client)
+    response = _answer(client, attempt_id, 5, {"q5": "22:00"})
+    assert response.location.endswith(f"/quiz/attempt/{attempt_id}?q=6")
+    page = client.get(response.location).text
+    assert "Question 5: “22:00” is not a number — type digits only" in page
+    assert _saved(attempt_id)["q-numeric"] == "22:00"  # kept, to be corrected
+    review = _answer(client, attempt_id, 6, {}, action="review")
+    assert "Not a number</span>" in client.get(review.location).text
+    # A number (here with a thousands comma) says nothing.
+    response = _answer(client, attempt_id, 5, {"q5": "1,953"})
+    assert "is not a number" not in client.get(response.location).text
+
+
+def test_times_are_shown_in_the_students_time_zone(
+    client, auth, quiz_bank, monkeypatch, now
+):
+    quiz_bank(time_limit_minutes=30)
+    student = auth.login()
+    student.timezone = "America/New_York"
+    db.session.commit()
+    for module in ("quiz_app.quiz.views", "quiz_app.home.views"):
+        monkeypatch.setattr(f"{module}.utcnow", lambda: now)
+    attempt_id = _start(client)
+    home = client.get("/").text  # 09:30 UTC is 04:30 in New York (EST)
+    assert "started Mon 2 Mar, 04:30, time ends Mon 2 Mar, 05:00" in home
+    assert "Times are in your time zone, America/New_York." in home
+    response = _finish(client, attempt_id, 1, RIGHT_FORM[1])
+    results = client.get(response.location).text
+    assert "Submitted Mon 2 Mar, 04:30 (America/New_York time)." in results
+    assert " UTC" not in results
+    history = client.get("/quiz/history").text
+    assert "Date (America/New_York time)" in history
+    assert "<td>Mon 2 Mar, 04:30</td>" in history
