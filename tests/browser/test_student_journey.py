@@ -30,7 +30,21 @@ def answer_current_question(page) -> None:
             selects.nth(i).select_option(index=1)
 
 
-def take_quiz(page, base: str, quiz_id: str, *, answered: int = 2) -> None:
+def submit_quiz(page, *, on_review=None) -> None:
+    """Press "Submit quiz", then (on the review page) "Submit quiz for grading"; the
+    page ends on the results. ``on_review(page)`` runs on the review page.
+    """
+    page.get_by_role("button", name="Submit quiz", exact=True).click()
+    page.get_by_role("heading", name="Check your answers").wait_for()
+    if on_review is not None:
+        on_review(page)
+    page.get_by_role("button", name="Submit quiz for grading").click()
+    page.get_by_role("heading", name=re.compile("^Results")).wait_for()
+
+
+def take_quiz(
+    page, base: str, quiz_id: str, *, answered: int = 2, on_review=None
+) -> None:
     """Start a quiz, answer a few questions, submit it; the page ends on the results."""
     page.goto(f"{base}/quiz/{quiz_id}")
     page.get_by_role("button", name="Start the quiz").click()
@@ -39,14 +53,14 @@ def take_quiz(page, base: str, quiz_id: str, *, answered: int = 2) -> None:
         answer_current_question(page)
         page.get_by_role("button", name="Save and next").click()
         page.get_by_role("button", name="Submit quiz").wait_for()
-    page.get_by_role("button", name="Submit quiz").click()
-    page.get_by_role("heading", name=re.compile("^Results")).wait_for()
+    submit_quiz(page, on_review=on_review)
 
 
 def test_sign_up_take_a_quiz_review_missed_cards_see_progress(site, page):
     base = site
     sign_up(page, base, unique("stu"), name="Ji-woo Kim")
-    assert page.get_by_role("heading", name=re.compile("^Welcome back")).is_visible()
+    # A brand-new account is welcomed, not welcomed back.
+    assert page.get_by_role("heading", name=re.compile("^Welcome, ")).is_visible()
     assert_accessible(page)
     screenshot(page, "home-student")
 
@@ -62,9 +76,17 @@ def test_sign_up_take_a_quiz_review_missed_cards_see_progress(site, page):
     assert page.get_by_text("Question 2 of 10 · 1 answered").is_visible()
     # The navigator says which questions are answered, to screen readers too.
     assert page.get_by_role("button", name=re.compile(r"^1\s*, answered")).is_visible()
-    page.get_by_role("button", name="Submit quiz").click()
 
-    page.get_by_role("heading", name=re.compile("^Results")).wait_for()
+    def check_review(review) -> None:
+        # Nothing is graded yet: the review page counts and lists what is missing.
+        assert review.get_by_text("1 of 10 answered; 9 unanswered").is_visible()
+        table = review.get_by_role("table")
+        assert table.get_by_text("Not answered").count() == 9
+        assert table.get_by_role("link", name="Question 10").is_visible()
+        assert_accessible(review)
+        screenshot(review, "quiz-review")
+
+    submit_quiz(page, on_review=check_review)
     assert page.get_by_text(re.compile(r"You scored [\d.]+ of 10")).is_visible()
     assert page.locator(".results-list > li").count() == 10
     assert_accessible(page)
@@ -101,7 +123,14 @@ def test_the_same_journey_on_a_phone(site, phone_page):
     page = phone_page
     sign_up(page, site, unique("pho"), name="Min-jun Lee")
     assert_accessible(page)
-    take_quiz(page, site, QUIZ, answered=1)
+
+    def check_review(review) -> None:
+        assert review.get_by_text("1 of 10 answered; 9 unanswered").is_visible()
+        assert review.evaluate("document.documentElement.scrollWidth") <= 360
+        assert_accessible(review)
+        screenshot(review, "quiz-review-phone")
+
+    take_quiz(page, site, QUIZ, answered=1, on_review=check_review)
     assert_accessible(page)
     screenshot(page, "quiz-results-phone")
     # Nothing is wider than the phone: no sideways scrolling.
@@ -145,3 +174,17 @@ def test_a_timed_quiz_says_so_when_the_time_runs_out(site, page):
     # The answer on the page when the time ran out was saved and graded.
     first = page.locator(".results-list > li").first
     assert first.get_by_text("(no answer)").count() == 0
+
+
+def test_the_countdown_submits_from_the_review_page_too(site, page):
+    sign_up(page, site, unique("rev"))
+    page.clock.install()
+    page.goto(f"{site}/quiz/origins-test")
+    page.get_by_role("button", name="Start the quiz").click()
+    answer_current_question(page)
+    page.get_by_role("button", name="Submit quiz", exact=True).click()
+    page.get_by_role("heading", name="Check your answers").wait_for()
+    assert page.get_by_role("timer").is_visible()
+    page.clock.run_for("46:00")
+    page.get_by_role("heading", name=re.compile("^Results")).wait_for()
+    assert page.get_by_text("Time is up.").is_visible()

@@ -95,3 +95,33 @@ def test_the_class_dashboard_reads_from_the_back_of_the_room(site, teacher, brow
         assert page.evaluate("document.documentElement.scrollWidth") <= 1920
     finally:
         context.close()
+
+
+def test_a_quiz_set_to_open_later_cannot_be_started_yet(site, teacher, new_page):
+    desk = new_page()
+    log_in(desk, site, teacher)
+    desk.goto(site + "/teach/")
+    class_name = f"11A History {unique('')}"
+    desk.get_by_label("Class name").fill(class_name)
+    desk.get_by_role("button", name="Create class").click()
+    code = desk.locator("code.join-code").inner_text().strip()
+    desk.get_by_role("link", name=re.compile(r"^Assignments")).click()
+    desk.get_by_label("Quiz or bank").select_option("quiz:origins-test")
+    desk.get_by_label("Opens (optional)").fill("2035-12-03T08:00")
+    desk.get_by_role("button", name="Assign").click()
+    desk.get_by_text("Assigned.").wait_for()
+
+    for phone in (False, True):
+        page = new_page(phone=phone)
+        sign_up(page, site, unique("early"), code=code)
+        catalogue = page.locator(".quiz-list li", has_text="Test: how the talks")
+        assert catalogue.get_by_text("Opens Mon 3 Dec 2035, 08:00").is_visible()
+        page.goto(f"{site}/quiz/origins-test")
+        reason = "This quiz opens on Mon 3 Dec 2035, 08:00 (UTC time)."
+        assert page.get_by_text(reason).is_visible()
+        assert page.get_by_role("button", name="Start the quiz").count() == 0
+        assert page.evaluate("document.documentElement.scrollWidth") <= (
+            360 if phone else 1280
+        )
+        assert_accessible(page)
+        screenshot(page, "quiz-not-open-phone" if phone else "quiz-not-open")

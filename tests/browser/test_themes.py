@@ -4,12 +4,10 @@ axe-core checks colour contrast in each, so both palettes are held to WCAG AA.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.browser.conftest import assert_accessible, screenshot, sign_up, unique
-from tests.browser.test_student_journey import answer_current_question
+from tests.browser.test_student_journey import answer_current_question, submit_quiz
 
 pytestmark = pytest.mark.browser
 
@@ -29,8 +27,7 @@ def test_dark_theme_pages_are_accessible(site, new_page, phone):
     answer_current_question(page)
     assert_accessible(page)
     screenshot(page, "quiz-question" + suffix)
-    page.get_by_role("button", name="Submit quiz").click()
-    page.get_by_role("heading", name=re.compile("^Results")).wait_for()
+    submit_quiz(page, on_review=assert_accessible)
     assert_accessible(page)
     page.goto(f"{site}/cards/")
     page.get_by_role("button", name="Show answer").click()
