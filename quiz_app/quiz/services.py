@@ -275,11 +275,6 @@ def list_unavailable_quizzes(
     return {quiz_id: a for quiz_id, a in result.items() if not a.can_start}
 
 
-def count_answered(attempt: QuizAttempt) -> int:
-    """How many of the attempt's questions have a saved non-blank answer."""
-    return len(answered_positions(attempt))
-
-
 def is_unreadable_number(question: Question | QuestionContent, response: Any) -> bool:
     """Whether a response to a numeric question is text that is not a number."""
     return (
