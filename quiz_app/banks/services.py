@@ -380,15 +380,3 @@ def list_quizzes(*, bank_id: str | None = None) -> list[Quiz]:
     if bank_id is not None:
         query = query.where(Quiz.bank_id == bank_id)
     return list(db.session.scalars(query))
-
-
-def count_active_questions() -> int:
-    """How many questions are live (not retired)."""
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Question)
-            .where(Question.is_retired.is_(False))
-        )
-        or 0
-    )
