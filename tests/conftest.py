@@ -23,21 +23,28 @@ TESTS_DIR = Path(__file__).resolve().parent
 DATA_DIR = TESTS_DIR / "data"
 
 
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "SQLALCHEMY_DATABASE_URI": "sqlite://",
+    "WTF_CSRF_ENABLED": False,
+    "BANKS_DIR": str(DATA_DIR / "banks" / "valid"),
+}
+
+
+def make_test_app(**overrides: Any) -> Flask:
+    """An app on an in-memory database, past its first-run setup (most tests exercise
+    an installed app; tests of the setup pop ``quiz_setup_done``)."""
+    app = create_app({**TEST_CONFIG, **overrides})
+    app.extensions["quiz_setup_done"] = True
+    return app
+
+
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     """A fresh app with its own data folder and an empty in-memory database."""
     monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path / "data"))
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key-not-for-production",
-            "SQLALCHEMY_DATABASE_URI": "sqlite://",
-            "WTF_CSRF_ENABLED": False,
-            "BANKS_DIR": str(DATA_DIR / "banks" / "valid"),
-        }
-    )
-    # Most tests exercise an installed app; tests of the first-run setup pop this flag.
-    app.extensions["quiz_setup_done"] = True
+    app = make_test_app()
     with app.app_context():
         db.create_all()
         yield app

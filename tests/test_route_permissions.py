@@ -25,13 +25,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
-from quiz_app import create_app
 from quiz_app.classes import services as class_services
 from quiz_app.extensions import db
 from quiz_app.quiz.models import QuizAttempt
 from quiz_app.reports import services as report_services
 from quiz_app.reports.models import Report
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, make_test_app
 from tests.factories import make_schema_question
 from tests.teacher.helpers import make_class, take_quiz
 
@@ -236,15 +235,7 @@ def test_every_post_route_needs_a_csrf_token(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path))
-    csrf_app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "x" * 32,
-            "SQLALCHEMY_DATABASE_URI": "sqlite://",
-            "WTF_CSRF_ENABLED": True,
-        }
-    )
-    csrf_app.extensions["quiz_setup_done"] = True
+    csrf_app = make_test_app(WTF_CSRF_ENABLED=True)
     values = {"class_id": 1, "user_id": 1, "assignment_id": 1, "report_id": 1}
     values |= {"attempt_id": 1, "quiz_id": "q", "bank_id": "b", "question_id": "q"}
     values |= {"card_id": "c", "code": "C", "filename": "f.png"}

@@ -6,10 +6,9 @@ import re
 
 import sqlalchemy as sa
 
-from quiz_app import create_app
 from quiz_app.accounts.models import User
 from quiz_app.extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_test_app
 
 
 def _signup(client, username="kim", password=PASSWORD, confirm=None):
@@ -114,14 +113,7 @@ def test_logout_revokes_a_copied_session_cookie(app, client, auth):
 
 def test_logout_needs_a_csrf_token(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path))
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": "sqlite://",
-            "SECRET_KEY": "x" * 32,
-        }
-    )
-    app.extensions["quiz_setup_done"] = True
+    app = make_test_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         db.create_all()
         response = app.test_client().post("/account/logout")
@@ -177,14 +169,7 @@ def test_repeated_wrong_passwords_are_refused_for_a_while(app, client, make_user
 
 def test_login_starts_a_fresh_session(tmp_path, monkeypatch, make_user):
     monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path))
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": "sqlite://",
-            "SECRET_KEY": "x" * 32,
-        }
-    )
-    app.extensions["quiz_setup_done"] = True
+    app = make_test_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         db.create_all()
         make_user("kim")

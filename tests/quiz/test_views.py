@@ -8,13 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from quiz_app import create_app
 from quiz_app.accounts.services import create_user
 from quiz_app.banks import schema
 from quiz_app.banks.services import import_bank
 from quiz_app.extensions import db
 from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
-from tests.conftest import DATA_DIR, PASSWORD
+from tests.conftest import PASSWORD, make_test_app
 from tests.factories import make_schema_question
 from tests.quiz.helpers import MATCH_PAIRS, all_type_questions, make_quiz_bank
 
@@ -346,16 +345,7 @@ def test_history_draws_a_sparkline_of_scores(client, auth, quiz_bank):
 
 def test_missing_csrf_token_is_refused(tmp_path, monkeypatch, now):
     monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path / "data"))
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "csrf-test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": "sqlite://",
-            "WTF_CSRF_ENABLED": True,
-            "BANKS_DIR": str(DATA_DIR / "banks" / "valid"),
-        }
-    )
-    app.extensions["quiz_setup_done"] = True
+    app = make_test_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         db.create_all()
         bank = schema.Bank(
