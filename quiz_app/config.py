@@ -51,6 +51,13 @@ class DefaultConfig:
     #: from addresses that failed recently wait an exponential backoff (up to 1 min).
     LOGIN_ACCOUNT_MAX_FAILURES = 30
     LOGIN_FAILURE_WINDOW_S = 15 * 60
+    #: New accounts per client address per hour (a whole class behind one school
+    #: address signs up together, so this is generous).
+    SIGNUPS_PER_ADDRESS_PER_HOUR = 60
+    #: New quiz attempts a student may start per hour (resuming one is free).
+    ATTEMPT_STARTS_PER_HOUR = 30
+    #: Problem reports a student may file per hour.
+    REPORTS_PER_HOUR = 20
     #: Grace period after a quiz's time limit during which a submission still counts
     #: (seconds).
     QUIZ_GRACE_SECONDS = 30

@@ -29,7 +29,7 @@ from quiz_app.clock import utcnow
 from quiz_app.extensions import db, read_transaction, write_transaction
 from quiz_app.forms import EmptyForm
 from quiz_app.limits import services as limit_services
-from quiz_app.limits.policy import LoginPolicy, login_wait
+from quiz_app.limits.policy import SIGNUP, LoginPolicy, login_wait
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -144,31 +144,49 @@ def setup() -> str | Response:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-def signup() -> str | Response:
+@read_transaction()  # checks and hashing first; the write lock only for the insert
+def signup() -> str | tuple[str, int] | Response:
     """Create a student account and log it in."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = SignUpForm()
     if request.method == "GET" and request.args.get("code"):
         form.join_code.data = request.args["code"][:20]
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        return render_template("accounts/signup.html", form=form)
+    now = utcnow()
+    address = request.remote_addr or ""
+    try:
+        limit_services.check_hourly(
+            SIGNUP, current_app.config, address=address, now=now
+        )
+    except limit_services.LimitReached as error:
+        form.username.errors.append(
+            "Too many accounts were made from this network in the last hour. "
+            f"Try again in {error.minutes} minutes, or ask your teacher."
+        )
+        return render_template("accounts/signup.html", form=form), 429
+    password_hash = services.hash_password(form.password.data)
+    db.session.rollback()  # end the read snapshot before taking the write lock
+    with write_transaction():
         try:
             user = services.create_user(
                 form.username.data,
-                form.password.data,
-                now=utcnow(),
+                "",
+                password_hash=password_hash,
+                now=now,
                 display_name=form.display_name.data or "",
             )
         except services.UsernameTaken as error:  # taken since the form was checked
             form.username.errors.append(str(error))
             return render_template("accounts/signup.html", form=form)
         if form.join_code.data:
-            class_services.join_class_by_code(user, form.join_code.data, now=utcnow())
+            class_services.join_class_by_code(user, form.join_code.data, now=now)
+        limit_services.record_event(SIGNUP, address=address, now=now)
         db.session.commit()
-        _start_session(user)
-        flash("Your account is ready.", "success")
-        return redirect(url_for("home.index"))
-    return render_template("accounts/signup.html", form=form)
+    _start_session(user)
+    flash("Your account is ready.", "success")
+    return redirect(url_for("home.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

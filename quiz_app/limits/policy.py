@@ -5,9 +5,10 @@ No Flask, no database: the services count the events and pass them in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,3 +95,21 @@ def login_wait(
     delay = min(policy.base_delay * 2**excess, policy.max_delay)
     left = history.account_last_failure + delay - now
     return left if left > timedelta(0) else None
+
+
+SIGNUP = "signup"
+ATTEMPT_START = "attempt_start"
+REPORT = "report"
+
+#: The abuse limits: kind -> the setting giving its maximum per hour. Sign-ups count
+#: per address, the others per user.
+HOURLY_LIMIT_SETTINGS = {
+    SIGNUP: "SIGNUPS_PER_ADDRESS_PER_HOUR",
+    ATTEMPT_START: "ATTEMPT_STARTS_PER_HOUR",
+    REPORT: "REPORTS_PER_HOUR",
+}
+
+
+def hourly_limit(kind: str, settings: Mapping[str, Any]) -> Limit:
+    """The limit on ``kind`` that the app's settings give."""
+    return Limit(kind, int(settings[HOURLY_LIMIT_SETTINGS[kind]]), timedelta(hours=1))

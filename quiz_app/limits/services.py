@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
 from quiz_app.extensions import db
 from quiz_app.limits.models import LimitEvent
-from quiz_app.limits.policy import Limit, LoginHistory, LoginPolicy, wait_for
+from quiz_app.limits.policy import (
+    Limit,
+    LoginHistory,
+    LoginPolicy,
+    hourly_limit,
+    wait_for,
+)
 
 LOGIN_FAILURE = "login_failure"
 #: Events older than this are deleted as new ones are recorded.
@@ -103,3 +110,15 @@ def clear_login_failures(username_key: str, address: str) -> None:
             LimitEvent.address == address,
         )
     )
+
+
+def check_hourly(
+    kind: str,
+    settings: Any,
+    *,
+    key: str = "",
+    address: str | None = None,
+    now: datetime,
+) -> None:
+    """Raise LimitReached if one more ``kind`` would pass its hourly setting."""
+    check_limit(hourly_limit(kind, settings), key=key, address=address, now=now)

@@ -21,6 +21,8 @@ from werkzeug.wrappers import Response
 
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db, read_transaction, write_transaction
+from quiz_app.limits import services as limit_services
+from quiz_app.limits.policy import ATTEMPT_START
 from quiz_app.quiz import services, windows
 from quiz_app.quiz.forms import (
     AnswerQuestionsForm,
@@ -117,11 +119,24 @@ def start(quiz_id: str) -> Response:
     """Start an attempt at a quiz, or resume the one in progress."""
     if not StartQuizForm().validate_on_submit():
         abort(400)
+    now = utcnow()
+    if services.get_open_attempt(current_user.id, quiz_id) is None:
+        try:  # resuming is free; a new attempt counts
+            limit_services.check_hourly(
+                ATTEMPT_START, current_app.config, key=str(current_user.id), now=now
+            )
+        except limit_services.LimitReached as error:
+            flash(
+                "You have started many quizzes in the last hour. "
+                f"Try again in {error.minutes} minutes.",
+                "error",
+            )
+            return redirect(url_for(".detail", quiz_id=quiz_id))
     try:
         attempt, resumed = services.start_attempt(
             current_user.id,
             quiz_id,
-            now=utcnow(),
+            now=now,
             rng=_seed_source,
             grace=_grace(),
             tz_name=current_user.timezone,
@@ -131,6 +146,8 @@ def start(quiz_id: str) -> Response:
     except services.QuizError as error:
         flash(str(error), "error")
         return redirect(url_for(".detail", quiz_id=quiz_id))
+    if not resumed:
+        limit_services.record_event(ATTEMPT_START, key=str(current_user.id), now=now)
     db.session.commit()
     if resumed:
         flash("You already had this quiz open; carry on where you left off.", "info")
