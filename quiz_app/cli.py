@@ -152,6 +152,7 @@ def backup_command() -> None:
     target_dir = Path(current_app.instance_path) / "backups"
     target_dir.mkdir(exist_ok=True)
     target = target_dir / f"quiz-{utcnow():%Y%m%d-%H%M%S}.sqlite"
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     source = sqlite3.connect(engine.url.database)
     try:
         with sqlite3.connect(target) as dest:

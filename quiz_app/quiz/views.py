@@ -89,8 +89,16 @@ def _after_answer_url(attempt: services.AttemptRef, form: AnswerQuestionsForm) -
 
 def _close_if_overdue(attempt: QuizAttempt, *, now: datetime) -> None:
     """Close an attempt whose time ran out, and tell the student so."""
-    if services.close_if_overdue(attempt, now=now, grace=_grace()):
+    if not services.is_overdue(attempt, now=now, grace=_grace()):
+        return
+    # A GET reads in a deferred transaction; writing from it fails at once with
+    # "database is locked" if another request wrote meanwhile. Take the lock first, as
+    # POSTs do, and check again under it.
+    db.session.rollback()
+    with write_transaction():
+        closed = services.close_if_overdue(attempt, now=now, grace=_grace())
         db.session.commit()
+    if closed:
         flash(TIME_UP_MESSAGE, "warning")
 
 
