@@ -114,8 +114,15 @@ def _collection_bytes(data: bytes, *, max_bytes: int) -> tuple[bytes, str, int]:
     return raw, member, media
 
 
+def _unicase(a: str, b: str) -> int:
+    x, y = a.casefold(), b.casefold()
+    return (x > y) - (x < y)
+
+
 def _open(raw: bytes) -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:")
+    # Newer collections declare Anki's own case-insensitive collation on names.
+    conn.create_collation("unicase", _unicase)
     try:
         conn.deserialize(raw)
         # A hostile database must not run code through views or triggers we query.
@@ -194,7 +201,7 @@ def parse_anki(data: bytes, *, max_bytes: int) -> Draft:
 
     :raises ConvertError: for anything that is not a readable, bounded Anki package.
     """
-    raw, member, media_files = _collection_bytes(data, max_bytes=max_bytes)
+    raw, _member, media_files = _collection_bytes(data, max_bytes=max_bytes)
     draft = Draft(FORMAT_LABEL)
     conn = _open(raw)
     try:
@@ -251,8 +258,6 @@ def parse_anki(data: bytes, *, max_bytes: int) -> Draft:
             f"{max(media, media_files)} images or sounds were left out (only text is "
             "imported)"
         )
-    if member != _COLLECTIONS[0] and "anki21b" not in member:
-        draft.notes.append(f"read {member}")
     return draft
 
 

@@ -135,9 +135,10 @@ def _unique(base: str, used: set[str]) -> str:
 
 
 def item_id(bank_id: str, name: str, fallback: str, used: set[str]) -> str:
-    """A stable id from the source's name: ``<bank>-<slug>``, unique in ``used``."""
+    """A stable id from the source's name, unique in ``used``: ``<bank>-<slug>``, or
+    the slug alone when it already names the bank (ids our own exports wrote)."""
     base = slugify(name) or fallback
-    if base != bank_id and not base.startswith(bank_id + "-"):
+    if f"-{bank_id}-" not in f"-{base}-":
         base = f"{bank_id}-{base}"
     return _unique(base, used)
 

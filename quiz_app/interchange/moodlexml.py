@@ -87,7 +87,7 @@ def parse_moodle_xml(data: bytes) -> Draft:
         if handler is None:
             draft.skip(where, f"Moodle question type {qtype!r} is not supported")
             continue
-        idnumber = _text(node, "idnumber").strip()
+        idnumber = (node.findtext("idnumber") or "").strip()
         q = DraftQuestion(
             type="",
             prompt=reader.rich(node.find("questiontext")),
