@@ -11,6 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from quiz_app.accounts import policy
 from quiz_app.accounts.models import Role, User
 from quiz_app.extensions import db, login_manager
 
@@ -60,7 +61,7 @@ def create_user(
     user = User(
         username=username.strip(),
         username_key=username_key(username),
-        display_name=display_name.strip(),
+        display_name=policy.clean_display_name(display_name),
         password_hash=password_hash or hash_password(password),
         role=role,
         session_token=secrets.token_hex(16),
