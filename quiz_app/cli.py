@@ -202,6 +202,8 @@ def register_cli(app: Flask) -> None:
     """Attach each domain's command group to the app."""
     from quiz_app.accounts.cli import create_teacher_command
     from quiz_app.banks.cli import group as banks_group
+    from quiz_app.doctor import doctor_command
 
     app.cli.add_command(banks_group)
+    app.cli.add_command(doctor_command)
     app.cli.add_command(create_teacher_command)
