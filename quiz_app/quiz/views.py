@@ -87,7 +87,9 @@ def _after_answer_url(attempt: services.AttemptRef, form: AnswerQuestionsForm) -
     return url_for(".attempt", attempt_id=attempt.id, q=number)
 
 
-def _close_if_overdue(attempt: QuizAttempt, *, now: datetime) -> None:
+def _close_if_overdue(
+    attempt: QuizAttempt, *, now: datetime, announce: bool = True
+) -> None:
     """Close an attempt whose time ran out, and tell the student so."""
     if not services.is_overdue(attempt, now=now, grace=_grace()):
         return
@@ -98,7 +100,7 @@ def _close_if_overdue(attempt: QuizAttempt, *, now: datetime) -> None:
     with write_transaction():
         closed = services.close_if_overdue(attempt, now=now, grace=_grace())
         db.session.commit()
-    if closed:
+    if closed and announce:
         flash(TIME_UP_MESSAGE, "warning")
 
 
@@ -302,8 +304,7 @@ def results(attempt_id: int) -> str | Response:
     """Show a graded attempt: score, pass or fail, every answer and its sources."""
     attempt = _attempt_or_404(attempt_id)
     now = utcnow()
-    if services.close_if_overdue(attempt, now=now, grace=_grace()):
-        db.session.commit()
+    _close_if_overdue(attempt, now=now, announce=False)
     if attempt.is_open:
         flash("Submit the quiz to see your results.", "info")
         return redirect(url_for(".attempt", attempt_id=attempt.id))

@@ -549,8 +549,9 @@ def test_times_are_shown_in_the_students_time_zone(
     assert "<td>Mon 2 Mar, 04:30</td>" in history
 
 
+@pytest.mark.parametrize("page", ["?q=1", "/results"])
 def test_a_get_that_closes_an_overdue_attempt_takes_the_write_lock_first(
-    client, auth, quiz_bank, monkeypatch
+    client, auth, quiz_bank, monkeypatch, page
 ):
     """A deferred transaction that reads and then writes fails at once with
     "database is locked" when another request wrote in between."""
@@ -566,7 +567,7 @@ def test_a_get_that_closes_an_overdue_attempt_takes_the_write_lock_first(
 
     sa.event.listen(db.engine, "before_cursor_execute", record)
     try:
-        client.get(f"/quiz/attempt/{attempt_id}?q=1")
+        client.get(f"/quiz/attempt/{attempt_id}{page}")
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", record)
     first_write = next(i for i, s in enumerate(statements) if s.startswith("UPDATE"))
