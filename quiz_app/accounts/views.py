@@ -290,7 +290,7 @@ def reset(code: str | None) -> Response:
     pending = services.get_valid_reset(form.code.data or "", now=now)
     if pending is not None:
         form._username = pending.user.username
-    if form.validate_on_submit():
+    if form.validate_on_submit() and pending is not None:
         try:
             user = services.reset_password(form.code.data, form.password.data, now=now)
         except services.InvalidResetCode as error:
@@ -306,6 +306,8 @@ def reset(code: str | None) -> Response:
                 "success",
             )
             return redirect(url_for(".login"))
+    elif form.is_submitted() and pending is None and form.code.data:
+        form.code.errors = [*form.code.errors, str(services.InvalidResetCode())]
     return _no_store(
         render_template(
             "accounts/reset.html",
