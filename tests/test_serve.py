@@ -34,6 +34,15 @@ def test_slow_clients_do_not_starve_the_log_in_page(tmp_path):
     port = _free_port()
     env = {**os.environ, "QUIZ_DATA_DIR": str(tmp_path / "data")}
     quiz_app = str(Path(sys.executable).with_name("quiz-app"))
+    for command in (["db", "upgrade"], ["create-teacher", "mrpark"]):
+        subprocess.run(
+            [quiz_app, *command],
+            env=env,
+            input="a long teacher password\n" * 2,
+            text=True,
+            check=True,
+            capture_output=True,
+        )
     server = subprocess.Popen(
         [quiz_app, "serve", "--port", str(port), "--threads", "2"],
         env=env,
