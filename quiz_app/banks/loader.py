@@ -199,6 +199,18 @@ QUESTION_KEYS: Final[Mapping[str, KeySpec]] = {
     "image": _spec(
         Kind.OBJECT, False, "An image shown with the prompt.", table=IMAGE_KEYS
     ),
+    "variant_group": _spec(
+        Kind.SLUG,
+        False,
+        "Name shared by questions that ask the same thing (in any bank): one quiz "
+        f"draws at most one of them; {_SLUG_HELP}.",
+    ),
+    "allow_overlap": _spec(
+        Kind.SLUG_LIST,
+        False,
+        "Ids of questions that may show this question's answer, or whose answer this "
+        "one may show, in the same quiz (checked by 'banks validate').",
+    ),
 }
 
 #: Help text for the question types' own keys, by (type, key) and then by key.
@@ -1274,6 +1286,8 @@ def _question(c: _Checker, node: Node, index: int, refs: _Refs) -> Question | No
         image=image,
         data=data,
         line=node.line,
+        variant_group=values.get("variant_group"),
+        allow_overlap=values.get("allow_overlap", ()),
     )
 
 
