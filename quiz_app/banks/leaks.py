@@ -10,7 +10,8 @@ Which answers count:
 
 * ``short_text`` (every accepted answer) and ``numeric`` answers are hidden until the
   student answers, so they leak wherever another question shows them: prompt, choices,
-  ordering items, matching pairs or distractors.
+  ordering items, matching pairs or distractors. A small whole number also leaks as a
+  word ("Ten senior officers") from ordering items and matching pairs.
 * A ``single_choice`` answer is already on screen among its own choices; another
   question leaks it only by tying it to the facts, in its prompt, its ordering items or
   its matching pairs, not by listing it as one more choice.
@@ -32,6 +33,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from quiz_app.banks.schema import Bank, Question, QuizDef
 from quiz_app.quiz.grading import answer_words
@@ -39,7 +41,6 @@ from quiz_app.quiz.grading import answer_words
 #: answers whose normalised text is shorter than this are not checked
 MIN_ANSWER_CHARS = 3
 
-_HIDDEN_ANSWER_TYPES = frozenset({"short_text", "numeric"})
 _CHOICE_TYPES = frozenset({"single_choice", "multi_choice"})
 
 
@@ -81,25 +82,45 @@ class UnknownOverlap:
         )
 
 
-def answers_of(question: Question) -> tuple[tuple[str, bool], ...]:
-    """The question's answer texts long enough to check, each with "is it hidden"
-    (not on screen among the question's own choices).
+class Scope(StrEnum):
+    """Which of another question's texts can give an answer away."""
+
+    ANYWHERE = "anywhere"  #: hidden answers: prompt, choices, items, pairs, distractors
+    NOT_OPTIONS = "not_options"  #: shown answers: prompt, items and pairs only
+    ITEMS_AND_PAIRS = "items_and_pairs"  #: a number written as a word: items, pairs
+
+
+#: Small whole numbers as students read them in a matching pair ("Ten senior officers").
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+).split()
+
+
+def answers_of(question: Question) -> tuple[tuple[str, Scope], ...]:
+    """The question's answer texts long enough to check, each with where another
+    question could give it away.
+
+    A whole-number answer up to twenty is also checked as a word ("ten"), but only
+    against ordering items and matching pairs: in prompts such words are too common
+    ("two sides", "ten days") to mean anything.
     """
     data = question.data
+    texts: list[tuple[str, Scope]] = []
     if question.type == "short_text":
-        texts: Iterable[str] = data["answers"]
+        texts = [(answer, Scope.ANYWHERE) for answer in data["answers"]]
     elif question.type == "numeric":
-        texts = [_number_text(data["answer"])]
+        value = data["answer"]
+        texts = [(_number_text(value), Scope.ANYWHERE)]
+        if float(value).is_integer() and 0 <= value < len(_NUMBER_WORDS):
+            texts.append((_NUMBER_WORDS[int(value)], Scope.ITEMS_AND_PAIRS))
     elif question.type == "single_choice":
-        texts = [data["answer"]]
-    else:
-        return ()
-    hidden = question.type in _HIDDEN_ANSWER_TYPES
-    result = []
-    for text in dict.fromkeys(texts):
-        if len("".join(answer_words(text))) >= MIN_ANSWER_CHARS:
-            result.append((text, hidden))
-    return tuple(result)
+        texts = [(data["answer"], Scope.NOT_OPTIONS)]
+    return tuple(
+        (text, scope)
+        for text, scope in dict.fromkeys(texts)
+        if len("".join(answer_words(text))) >= MIN_ANSWER_CHARS
+    )
 
 
 def shown_texts(question: Question) -> tuple[tuple[str, str, bool], ...]:
@@ -144,8 +165,12 @@ def find_pair_leak(shown_in: Question, answer_of: Question) -> tuple[str, str] |
         return None
     for field, text, is_option in shown_texts(shown_in):
         words = answer_words(text)
-        for answer, hidden in answers:
-            if (hidden or not is_option) and _contains(words, answer_words(answer)):
+        for answer, scope in answers:
+            if scope is Scope.NOT_OPTIONS and is_option:
+                continue
+            if scope is Scope.ITEMS_AND_PAIRS and field not in ("items", "pairs"):
+                continue
+            if _contains(words, answer_words(answer)):
                 return answer, field
     return None
 
