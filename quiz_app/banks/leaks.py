@@ -60,9 +60,10 @@ class Leak:
         quizzes = ", ".join(self.quizzes)
         return (
             f"{self.source}:{self.line}:0: warning: questions ({self.shown_in}): its "
-            f"{self.field} show {self.answer!r}, the answer of {self.answer_of}, and "
-            f"quiz {quizzes} can draw both; reword one, put both in one "
-            f"'variant_group', or list {self.answer_of} in 'allow_overlap'"
+            f"{self.field} give away {self.answer!r}, the answer of {self.answer_of}, "
+            f"and {'quizzes' if len(self.quizzes) > 1 else 'quiz'} {quizzes} can draw "
+            f"both; reword one, put both in one 'variant_group', or list "
+            f"{self.answer_of} in 'allow_overlap'"
         )
 
 
@@ -91,10 +92,7 @@ class Scope(StrEnum):
 
 
 #: Small whole numbers as students read them in a matching pair ("Ten senior officers").
-_NUMBER_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-    "fourteen fifteen sixteen seventeen eighteen nineteen twenty"
-).split()
+_NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
 
 
 def answers_of(question: Question) -> tuple[tuple[str, Scope], ...]:
@@ -235,9 +233,10 @@ def find_unknown_overlaps(banks: Sequence[Bank]) -> list[UnknownOverlap]:
 Resolver = Callable[[QuizDef, Bank, Mapping[str, Bank]], list[Question]]
 
 
-def check_banks(banks: Sequence[Bank], *, resolve: Resolver) -> list[str]:
-    """Every leak and unknown ``allow_overlap`` id among the quizzes of these banks,
-    as ``file:line:column: warning: ...`` lines.
+def find_bank_leaks(
+    banks: Sequence[Bank], *, resolve: Resolver
+) -> list[UnknownOverlap | Leak]:
+    """Every unknown ``allow_overlap`` id, then every leak, among these banks' quizzes.
 
     :param resolve: the selection rule (``loader.resolve_quiz_questions``), passed in so
         this module does not depend on the loader.
@@ -249,6 +248,11 @@ def check_banks(banks: Sequence[Bank], *, resolve: Resolver) -> list[str]:
         for quiz in bank.quizzes
     ]
     sources = {q.id: bank.source_path for bank in banks for q in bank.questions}
-    return [str(w) for w in find_unknown_overlaps(banks)] + [
-        str(leak) for leak in find_leaks(pools, sources=sources)
-    ]
+    found: list[UnknownOverlap | Leak] = [*find_unknown_overlaps(banks)]
+    found += find_leaks(pools, sources=sources)
+    return found
+
+
+def check_banks(banks: Sequence[Bank], *, resolve: Resolver) -> list[str]:
+    """:func:`find_bank_leaks` as ``file:line:column: warning: ...`` lines."""
+    return [str(warning) for warning in find_bank_leaks(banks, resolve=resolve)]

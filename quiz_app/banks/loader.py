@@ -36,6 +36,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
 
+from quiz_app.banks import leaks
 from quiz_app.banks.schema import (
     FORMAT_VERSION,
     ID_PATTERN,
@@ -1827,15 +1828,20 @@ def validate_command(paths: Sequence[str], echo: Callable[[str], None]) -> int:
     banks, problems = load_bank_files(paths)
     for problem in problems:
         echo(str(problem))
+    # Warnings (one question giving away another's answer) do not fail validation.
+    warnings = leaks.check_banks(banks, resolve=resolve_quiz_questions)
+    for warning in warnings:
+        echo(warning)
     if problems:
         echo(f"{len(problems)} problem{'s' * (len(problems) != 1)}")
         return 1
     questions = sum(len(b.questions) for b in banks)
     cards = sum(len(b.cards) for b in banks)
     quizzes = sum(len(b.quizzes) for b in banks)
+    noted = f", {len(warnings)} warning{'s' * (len(warnings) != 1)}" if warnings else ""
     echo(
         f"{len(banks)} banks, {questions} questions, {cards} cards, {quizzes} "
-        "quizzes: OK"
+        f"quizzes: OK{noted}"
     )
     return 0
 

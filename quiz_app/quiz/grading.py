@@ -185,10 +185,12 @@ def _is_initial(word: str) -> bool:
 def _same_words(typed: Sequence[str], accepted: Sequence[str]) -> bool:
     """Equal word for word, up to middle initials.
 
-    An initial ("f") stands for a word starting with it ("foster"), and an initial
-    between the first and last word may be left out on either side, so "Walter S.
-    Robertson" = "Walter Robertson" and "John F. Dulles" = "John Foster Dulles". A full
-    word is never left out, so "John Foster" stays different from "John Foster Dulles".
+    An initial ("f") stands for a word starting with it ("foster") anywhere but in last
+    place, and an initial between the first and last word may be left out on either
+    side, so "Walter S. Robertson" = "Walter Robertson" and "John F. Dulles" = "John
+    Foster Dulles". A full word is never left out, so "John Foster" stays different from
+    "John Foster Dulles", and the last word must match exactly ("Article I" is not
+    "Article II").
     """
     n, m = len(typed), len(accepted)
 
@@ -207,8 +209,9 @@ def _same_words(typed: Sequence[str], accepted: Sequence[str]) -> bool:
                 a, b = typed[i], accepted[j]
                 if a == b:
                     steps.append((i + 1, j + 1, full or not _is_initial(a)))
-                elif (_is_initial(a) and b.startswith(a)) or (
-                    _is_initial(b) and a.startswith(b)
+                elif (i < n - 1 and j < m - 1) and (
+                    (_is_initial(a) and b.startswith(a))
+                    or (_is_initial(b) and a.startswith(b))
                 ):
                     steps.append((i + 1, j + 1, full))
             if i < n and optional(typed, i, n):

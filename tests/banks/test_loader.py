@@ -310,6 +310,8 @@ def test_valid_bank_parses_to_the_expected_objects() -> None:
         "unit": "",
     }
     assert by_id["origins-first-plenary"].difficulty is Difficulty.MEDIUM
+    assert by_id["origins-first-plenary"].allow_overlap == ("origins-malik-broadcast",)
+    assert by_id["origins-first-plenary"].variant_group is None
     assert by_id["origins-rhee-opposed"].data == {"answer": False}
     assert by_id["delegations-match"].data == {
         "pairs": (
@@ -324,7 +326,7 @@ def test_valid_bank_parses_to_the_expected_objects() -> None:
     )
     assert by_id["delegations-unc-members"].data["shuffle"] is False
     assert [(c.id, c.topic, c.tags, c.line) for c in bank.cards] == [
-        ("card-kaesong", "origins", ("places",), 87)
+        ("card-kaesong", "origins", ("places",), 89)
     ]
     assert bank.quizzes == (
         QuizDef(
