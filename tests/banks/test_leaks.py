@@ -121,11 +121,11 @@ TRUE_FALSE = question("tf", "true_false", "Nam Il led the talks.", answer=True)
             MAC_SIZE,
             None,
         ),
-        # multi_choice, true_false, ordering and matching have no answer text to give away.
+        # multi_choice, true_false, ordering and matching: no answer text to give away.
         (PEOPLE, NAMES, None),
         (PEOPLE, TRUE_FALSE, None),
         (NAM_IL, PEOPLE, None),
-        # Word boundaries: "Joy" is not found in "enjoyed", nor "Nam Il" in "Vietnam Illinois".
+        # Word boundaries: "Joy" is not in "enjoyed", "Nam Il" not in "Vietnam Illinois"
         (
             question(
                 "p", "true_false", "Everyone enjoyed Vietnam Illinois.", answer=True
@@ -190,9 +190,10 @@ def test_each_leaking_pair_is_reported_once_with_every_quiz_that_draws_both() ->
         ),
     ]
     assert str(leaks[1]) == (
-        "origins.yaml:7:0: warning: questions (people): its pairs give away 'Nam Il', "
-        "the answer of nam-il, and quizzes test, practice can draw both; reword one, put "
-        "both in one 'variant_group', or list nam-il in 'allow_overlap'"
+        "origins.yaml:7:0: warning: questions (people): its pairs give away "
+        "'Nam Il', the answer of nam-il, and quizzes test, practice can draw both; "
+        "reword one, put both in one 'variant_group', or list nam-il in "
+        "'allow_overlap'"
     )
 
 
