@@ -156,7 +156,7 @@ def import_bank(
     quizzes = _rows_for(Quiz, bank.id, quiz_ids)
 
     for position, q in enumerate(bank.questions):
-        _upsert(
+        row = _upsert(
             Question,
             questions,
             q.id,
@@ -176,6 +176,9 @@ def import_bank(
             now=now,
             summary=summary,
         )
+        # Set apart from the values above: grouping changes no wording, so it must not
+        # bump the question's version.
+        row.variant_group = q.variant_group
     db.session.flush()  # cards refer to the questions just added
     position = 0
     for position, c in enumerate(bank.cards):

@@ -757,3 +757,41 @@ def test_module_entry_point_exits_non_zero_on_problems() -> None:
         "'format: 1'",
         "1 problem",
     ]
+
+
+def test_a_variant_group_counts_once_towards_a_quiz_count(tmp_path: Path) -> None:
+    grouped = "    variant_group: same-fact\n"
+    write(
+        tmp_path,
+        "a.yaml",
+        bank_text(
+            "one",
+            "questions:\n"
+            + tf_question("q-a")
+            + grouped
+            + tf_question("q-b")
+            + grouped
+            + tf_question("q-c")
+            + "    variant_group: Not A Slug\n"
+            + "    allow_overlap: [q-a, Q-B]\n"
+            + "quizzes:\n  - id: two\n    title: T\n    count: 2\n",
+        ),
+    )
+    _, problems = load_bank_files([tmp_path])
+    assert [p.message for p in problems] == [
+        "questions[2] (q-c): 'variant_group' is 'Not A Slug'; it must be a lowercase "
+        "slug (a-z, 0-9 and '-'), at most 80 characters",
+        "questions[2] (q-c): 'allow_overlap[1]' is 'Q-B'; it must be a lowercase slug "
+        "(a-z, 0-9 and '-'), at most 80 characters",
+    ]
+    fixed = (
+        (tmp_path / "a.yaml")
+        .read_text()
+        .replace("    variant_group: Not A Slug\n    allow_overlap: [q-a, Q-B]\n", "")
+    )
+    write(tmp_path, "a.yaml", fixed.replace("count: 2", "count: 3"))
+    _, problems = load_bank_files([tmp_path])
+    assert [p.message for p in problems] == [
+        "quizzes[0] (two): 'count' is 3 but the selection has only 2 questions "
+        "(a variant group counts once)"
+    ]
