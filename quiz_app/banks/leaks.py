@@ -34,6 +34,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import PurePath
 
 from quiz_app.banks.schema import Bank, Question, QuizDef
 from quiz_app.quiz.grading import answer_words
@@ -60,7 +61,8 @@ class Leak:
         quizzes = ", ".join(self.quizzes)
         return (
             f"{self.source}:{self.line}:0: warning: questions ({self.shown_in}): its "
-            f"{self.field} give away {self.answer!r}, the answer of {self.answer_of}, "
+            f"{self.field} {'gives' if self.field == 'prompt' else 'give'} away "
+            f"{self.answer!r}, the answer of {self.answer_of}, "
             f"and {'quizzes' if len(self.quizzes) > 1 else 'quiz'} {quizzes} can draw "
             f"both; reword one, put both in one 'variant_group', or list "
             f"{self.answer_of} in 'allow_overlap'"
@@ -260,3 +262,35 @@ def find_bank_leaks(
 def check_banks(banks: Sequence[Bank], *, resolve: Resolver) -> list[str]:
     """:func:`find_bank_leaks` as ``file:line:column: warning: ...`` lines."""
     return [str(warning) for warning in find_bank_leaks(banks, resolve=resolve)]
+
+
+def warnings_about(
+    bank_id: str,
+    banks: Sequence[Bank],
+    *,
+    resolve: Resolver,
+    shown_as: str | None = None,
+) -> list[str]:
+    """The warnings that concern one bank (one of its questions shows or is given
+    away), for the teacher who uploads it.
+
+    :param shown_as: the file name to print for the bank instead of its path (an upload
+        is checked under a temporary name); other banks are named by file name only.
+    """
+    mine = next((b for b in banks if b.id == bank_id), None)
+    if mine is None:
+        return []
+    ids = {q.id for q in mine.questions}
+    lines = []
+    for found in find_bank_leaks(banks, resolve=resolve):
+        if isinstance(found, Leak):
+            if found.shown_in not in ids and found.answer_of not in ids:
+                continue
+        elif found.question_id not in ids:
+            continue
+        # Teachers see file names, not the server's folders.
+        name = PurePath(found.source).name
+        if shown_as is not None and found.source == mine.source_path:
+            name = shown_as
+        lines.append(name + str(found)[len(found.source) :])
+    return lines

@@ -30,6 +30,8 @@ class ImportSummary:
     updated: int = 0  #: rows whose content changed
     retired: int = 0  #: rows that left their file (kept for history)
     bank_ids: list[str] = field(default_factory=list)
+    #: questions that give away another's answer in some quiz (``banks.leaks``)
+    warnings: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
