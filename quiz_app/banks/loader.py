@@ -227,7 +227,9 @@ TYPE_KEY_DESCRIPTIONS: Final[Mapping[tuple[str, str] | str, str]] = {
     (
         "short_text",
         "answers",
-    ): "Accepted answers; matching ignores case, accents, punctuation and spacing.",
+    ): "Accepted answers; matching ignores case, accents, punctuation, spacing, a "
+    "leading article, middle initials and a bracketed abbreviation "
+    "(docs/bank-format.md).",
     ("numeric", "answer"): "The correct number (decimal).",
     ("numeric", "tolerance"): "A response within ± tolerance is correct (default 0).",
     ("numeric", "unit"): "Unit shown after the input box, e.g. 'km'.",
