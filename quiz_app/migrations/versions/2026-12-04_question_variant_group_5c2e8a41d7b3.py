@@ -4,7 +4,7 @@ Reviewed by hand: one nullable column without constraints, so every existing row
 its values (no group) and SQLite adds it in place, without rebuilding the table.
 
 Revision ID: 5c2e8a41d7b3
-Revises: 13bd2f759335
+Revises: 5d1c0a7e9b21
 Create Date: 2026-12-04 23:45:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c2e8a41d7b3'
-down_revision = '13bd2f759335'
+down_revision = '5d1c0a7e9b21'
 branch_labels = None
 depends_on = None
 
