@@ -4,7 +4,7 @@ worker). A new table only: no existing row is touched; events older than a day a
 deleted as new ones are recorded, so downgrading loses nothing worth keeping.
 
 Revision ID: a474a60e9a5c
-Revises: 5d1c0a7e9b21
+Revises: 5c2e8a41d7b3
 Create Date: 2026-12-04 23:33:17.191549
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a474a60e9a5c'
-down_revision = '5d1c0a7e9b21'
+down_revision = '5c2e8a41d7b3'
 branch_labels = None
 depends_on = None
 
