@@ -21,7 +21,8 @@ from werkzeug.wrappers import Response
 
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db, read_transaction, write_transaction
-from quiz_app.quiz import services, windows
+from quiz_app.quiz import access, services, windows
+from quiz_app.quiz import review as rules
 from quiz_app.quiz.forms import (
     AnswerQuestionsForm,
     StartQuizForm,
@@ -282,10 +283,16 @@ def results(attempt_id: int) -> str | Response:
     if attempt.is_open:
         flash("Submit the quiz to see your results.", "info")
         return redirect(url_for(".attempt", attempt_id=attempt.id))
+    settings = access.attempt_settings(attempt)
+    assert settings.review is not None
+    full = access.attempt_disclosure(attempt, now=now) is rules.Disclosure.FULL
+    held = access.held_back_question_ids(current_user.id, now=now) if full else set()
     return render_template(
         "quiz/results.html",
         attempt=attempt,
-        items=services.list_results(attempt),
+        items=services.list_results(attempt, held_back=held) if full else [],
+        is_full=full,
+        release_at=rules.release_at(settings.review, closes_at=settings.closes_at),
         **_clock(now),
     )
 
