@@ -101,14 +101,23 @@ def detail(quiz_id: str) -> str:
     """
     quiz = services.get_quiz(quiz_id) or abort(404)
     now = utcnow()
-    available = services.get_availability(current_user.id, quiz.id, now=now)
+    met = access.get_student_quiz(
+        current_user.id, quiz, now=now, is_teacher=current_user.is_teacher
+    )
+    if not met.may_see:
+        abort(404)  # an assigned-only quiz does not exist for other students
     return render_template(
         "quiz/detail.html",
         quiz=quiz,
+        settings=met.settings,
+        review_label=rules.REVIEW_LABELS[
+            met.settings.review or rules.Review.IMMEDIATELY
+        ],
         used=services.count_attempts(current_user.id, quiz.id),
         open_attempt=services.get_open_attempt(current_user.id, quiz.id),
-        closed_reason=windows.refusal(available, current_user.timezone, now=now),
+        closed_reason=windows.refusal(met.availability, current_user.timezone, now=now),
         form=StartQuizForm(),
+        **_clock(now),
     )
 
 
