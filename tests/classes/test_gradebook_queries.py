@@ -1,8 +1,9 @@
-"""The gradebook from the database: cells per student and assignment, constant queries."""
+"""The gradebook from the database: cells per student and assignment; query count."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from random import Random
 
 import sqlalchemy as sa
 
@@ -39,7 +40,7 @@ def test_cells_show_score_progress_and_missing(app, make_bank, make_user, now):
     )
     take_quiz(a, "bank-a-all", {"qa": "Right"}, now=now)
     quiz_services.start_attempt(
-        b.id, "bank-a-all", now=now, rng=__import__("random").Random(2), grace=GRACE
+        b.id, "bank-a-all", now=now, rng=Random(2), grace=GRACE
     )
     db.session.commit()
     book = build_gradebook(school_class, now=now)
