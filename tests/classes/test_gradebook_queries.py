@@ -39,9 +39,7 @@ def test_cells_show_score_progress_and_missing(app, make_bank, make_user, now):
         make_bank, make_user, now, students=3
     )
     take_quiz(a, "bank-a-all", {"qa": "Right"}, now=now)
-    quiz_services.start_attempt(
-        b.id, "bank-a-all", now=now, rng=Random(2), grace=GRACE
-    )
+    quiz_services.start_attempt(b.id, "bank-a-all", now=now, rng=Random(2), grace=GRACE)
     db.session.commit()
     book = build_gradebook(school_class, now=now)
     assert [c.assignment_id for c in book.columns] == [closed.id, open_one.id]
