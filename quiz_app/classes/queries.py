@@ -133,3 +133,36 @@ def gradebook_csv_rows(
         gradebook.csv_row(r.student.username, r.student.name, r.cells, tz_name)
         for r in book.rows
     ]
+
+
+def get_class_attempt(school_class: SchoolClass, attempt_id: int) -> QuizAttempt | None:
+    """The attempt if its student is in this class; any other attempt is None."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None:
+        return None
+    member = db.session.scalar(
+        sa.select(ClassMembership.id).where(
+            ClassMembership.class_id == school_class.id,
+            ClassMembership.user_id == attempt.user_id,
+        )
+    )
+    return attempt if member is not None else None
+
+
+def seconds_between_saves(attempt: QuizAttempt) -> dict[str, int]:
+    """Question id -> whole seconds from the previous save (or the start) to this
+    answer's last save: roughly the time spent on it.
+    """
+    saved = sorted(
+        (a for a in attempt.answers if a.answered_at is not None),
+        key=lambda a: a.answered_at,  # type: ignore[arg-type, return-value]
+    )
+    result: dict[str, int] = {}
+    previous = attempt.started_at
+    for answer in saved:
+        assert answer.answered_at is not None
+        result[answer.question_id] = max(
+            0, int((answer.answered_at - previous).total_seconds())
+        )
+        previous = answer.answered_at
+    return result

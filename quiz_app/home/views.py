@@ -15,6 +15,7 @@ from quiz_app.flashcards import services as flashcard_services
 from quiz_app.quiz import access as quiz_access
 from quiz_app.quiz import services as quiz_services
 from quiz_app.quiz import windows
+from quiz_app.reports import services as report_services
 
 bp = Blueprint("home", __name__)
 
@@ -62,6 +63,7 @@ def index() -> str:
             "assignments": class_services.list_assignments_for_student(
                 current_user, now=now
             ),
+            "replies": report_services.list_replies(current_user.id)[:RECENT_SCORES],
         }
     return render_template(
         "home/index.html",

@@ -744,7 +744,7 @@ def _grade_and_close(
             )
             db.session.add(row)
         grade = QUESTION_TYPES[question.type].grade(question.data, row.response)
-        is_accepted = (qid, row.question_version, _response_key(row.response)) in (
+        is_accepted = (qid, row.question_version, response_key(row.response)) in (
             accepted
         )
         row.score = 1.0 if is_accepted else grade.score
@@ -761,7 +761,7 @@ def _grade_and_close(
     db.session.flush()
 
 
-def _response_key(response: Any) -> str:
+def response_key(response: Any) -> str:
     """A response as comparable text (JSON with sorted keys)."""
     return json.dumps(response, sort_keys=True, ensure_ascii=False)
 
@@ -779,7 +779,7 @@ def list_accepted_responses(question_ids: Sequence[str]) -> set[tuple[str, int, 
             AcceptedAnswer.response,
         ).where(AcceptedAnswer.question_id.in_(list(question_ids)))
     )
-    return {(qid, version, _response_key(resp)) for qid, version, resp in rows}
+    return {(qid, version, response_key(resp)) for qid, version, resp in rows}
 
 
 #: Prebuilt statements of the answer POST (building one costs more than running it).

@@ -31,6 +31,7 @@ from quiz_app.quiz.forms import (
     make_answer_form,
 )
 from quiz_app.quiz.models import QuizAttempt
+from quiz_app.reports import services as report_services
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
 
@@ -302,6 +303,12 @@ def results(attempt_id: int) -> str | Response:
         items=services.list_results(attempt, held_back=held) if full else [],
         is_full=full,
         release_at=rules.release_at(settings.review, closes_at=settings.closes_at),
+        replies={
+            r.question_id: r
+            for r in report_services.list_replies(
+                current_user.id, attempt_id=attempt.id
+            )
+        },
         **_clock(now),
     )
 
