@@ -118,3 +118,15 @@ def csv_row(
     for c in cells:
         row += [c.best, c.last, c.label, minute(c.last_submitted_at, tz_name)]
     return row
+
+
+def duration_text(started_at: datetime, submitted_at: datetime | None) -> str:
+    """``23 min 5 s`` from start to submission; "" while open."""
+    if submitted_at is None:
+        return ""
+    seconds = max(0, int((submitted_at - started_at).total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"

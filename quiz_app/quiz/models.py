@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from quiz_app.accounts.models import User
 from quiz_app.banks.models import ID_LENGTH, Question, Quiz
 from quiz_app.classes.models import Assignment
 from quiz_app.extensions import UtcDateTime, db
@@ -61,6 +62,7 @@ class QuizAttempt(db.Model):
     )
 
     quiz: Mapped[Quiz] = relationship()
+    user: Mapped[User] = relationship()
     assignment: Mapped[Assignment | None] = relationship()
     answers: Mapped[list[AttemptAnswer]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan"

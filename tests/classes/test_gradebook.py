@@ -82,3 +82,12 @@ def test_csv_times_are_in_the_teachers_zone_to_the_minute():
         "Done",
         "2026-03-02 18:30",
     ]
+
+
+def test_duration_text():
+    from quiz_app.classes.gradebook import duration_text
+
+    assert duration_text(NOW, None) == ""
+    assert duration_text(NOW, NOW + timedelta(seconds=42)) == "42 s"
+    assert duration_text(NOW, NOW + timedelta(minutes=23, seconds=5)) == "23 min 5 s"
+    assert duration_text(NOW, NOW + timedelta(hours=1, minutes=2)) == "1 h 2 min"
