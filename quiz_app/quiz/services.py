@@ -146,6 +146,8 @@ class ResultItem:
     #: a test of the student's is open (or not yet closed) with this question: its
     #: right answer, mark and explanation are not shown here either
     is_held_back: bool = False
+    #: partial credit in parts, e.g. (5, 6, "pairs"): see ``grading.Grade.tally``
+    tally: tuple[int, int, str] | None = None
 
     @property
     def score(self) -> float:
@@ -226,6 +228,16 @@ def count_attempts_by_quiz(user_id: int) -> dict[str, int]:
         .group_by(QuizAttempt.quiz_id)
     )
     return {quiz_id: n for quiz_id, n in rows}
+
+
+def list_best_percent_by_quiz(user_id: int) -> dict[str, float]:
+    """The best graded percentage per quiz the user has finished (0-100)."""
+    best: dict[str, float] = {}
+    for attempt in list_closed_attempts(user_id):
+        best[attempt.quiz_id] = max(
+            best.get(attempt.quiz_id, 0.0), attempt.percent or 0
+        )
+    return best
 
 
 def list_open_attempts(user_id: int) -> list[QuizAttempt]:
@@ -458,6 +470,7 @@ def list_results(
         row = answers.get(qid)
         response = None if row is None else row.response
         bank_sources = question.bank.sources
+        grade = qtype.grade(question.data, response)
         items.append(
             ResultItem(
                 number=number,
@@ -465,7 +478,8 @@ def list_results(
                 answer=row,
                 your_answer=qtype.describe_response(question.data, response),
                 right_answer=qtype.describe_answer(question.data),
-                feedback=qtype.grade(question.data, response).feedback,
+                feedback=grade.feedback,
+                tally=grade.tally,
                 sources=[
                     bank_sources[k] for k in question.sources if k in bank_sources
                 ],

@@ -285,7 +285,9 @@ def submit(attempt_id: int) -> Response:
 @bp.get("/attempt/<int:attempt_id>/results")
 @login_required
 def results(attempt_id: int) -> str | Response:
-    """Show a graded attempt: score, pass or fail, every answer and its sources."""
+    """Show a graded attempt: score, pass or fail, every answer (or only the missed
+    ones, with ``?missed=1``) and its sources.
+    """
     attempt = _attempt_or_404(attempt_id)
     now = utcnow()
     if services.close_if_overdue(attempt, now=now, grace=_grace()):
@@ -297,10 +299,13 @@ def results(attempt_id: int) -> str | Response:
     assert settings.review is not None
     full = access.attempt_disclosure(attempt, now=now) is rules.Disclosure.FULL
     held = access.held_back_question_ids(current_user.id, now=now) if full else set()
+    items = services.list_results(attempt, held_back=held) if full else []
     return render_template(
         "quiz/results.html",
         attempt=attempt,
-        items=services.list_results(attempt, held_back=held) if full else [],
+        items=items,
+        missed=[i for i in items if i.outcome != "correct" and not i.is_held_back],
+        missed_only=request.args.get("missed") == "1",
         is_full=full,
         release_at=rules.release_at(settings.review, closes_at=settings.closes_at),
         replies={

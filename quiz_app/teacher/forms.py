@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.fields import DateTimeLocalField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from quiz_app.forms import BaseForm
+
+#: What students see after an attempt; "" keeps the quiz's own option.
+REVIEW_CHOICES = [
+    ("", "As the quiz says"),
+    ("immediately", "Everything at once"),
+    ("after_close", "The score; answers after the close date"),
+    ("score_only", "The score only"),
+]
 
 #: The format of <input type="datetime-local"> values.
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -31,6 +45,28 @@ class AssignWorkForm(BaseForm):
     )
     closes_at = DateTimeLocalField(
         "Closes (optional)", format=LOCAL_FORMAT, validators=[Optional()]
+    )
+    time_limit_minutes = IntegerField(
+        "Time limit in minutes (optional)",
+        validators=[Optional(), NumberRange(min=1, max=24 * 60)],
+        description="Empty: the quiz's own limit.",
+    )
+    max_attempts = IntegerField(
+        "Attempts allowed (optional)",
+        validators=[Optional(), NumberRange(min=1, max=100)],
+        description="Empty: the quiz's own number.",
+    )
+    pass_mark = IntegerField(
+        "Pass mark in percent (optional)",
+        validators=[Optional(), NumberRange(min=0, max=100)],
+        description="Empty: the quiz's own pass mark.",
+    )
+    review = SelectField(
+        "After submitting, students see",
+        choices=REVIEW_CHOICES,
+        validators=[Optional()],
+        description="Without a close date, 'answers after the close date' means "
+        "the score only.",
     )
     submit = SubmitField("Assign")
 

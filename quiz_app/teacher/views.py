@@ -209,6 +209,10 @@ def assignments(class_id: int) -> str | Response:
                 and dates.local_to_utc(form.opens_at.data, tz),
                 closes_at=form.closes_at.data
                 and dates.local_to_utc(form.closes_at.data, tz),
+                time_limit_minutes=form.time_limit_minutes.data,
+                max_attempts=form.max_attempts.data,
+                pass_mark=form.pass_mark.data,
+                review=form.review.data or None,
                 now=utcnow(),
             )
         except class_services.InvalidAssignment as error:
