@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import IntegerField, SelectField, StringField, SubmitField
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, SubmitField
+
 from wtforms.fields import DateTimeLocalField
 from wtforms.validators import (
     InputRequired,
@@ -17,10 +18,10 @@ from quiz_app.forms import BaseForm
 
 #: What students see after an attempt; "" keeps the quiz's own option.
 REVIEW_CHOICES = [
-    ("", "As the quiz says"),
-    ("immediately", "Everything at once"),
-    ("after_close", "The score; answers after the close date"),
-    ("score_only", "The score only"),
+    SelectChoice("", "As the quiz says"),
+    SelectChoice("immediately", "Everything at once"),
+    SelectChoice("after_close", "The score; answers after the close date"),
+    SelectChoice("score_only", "The score only"),
 ]
 
 #: The format of <input type="datetime-local"> values.
