@@ -136,10 +136,17 @@ def gradebook_csv_rows(
 
 
 def get_class_attempt(school_class: SchoolClass, attempt_id: int) -> QuizAttempt | None:
-    """The attempt if its student is in this class; any other attempt is None."""
+    """The attempt if its student is in this class or it was made for one of the
+    class's assignments (a student who left keeps their work there); else None.
+    """
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None:
         return None
+    if (
+        attempt.assignment is not None
+        and attempt.assignment.class_id == school_class.id
+    ):
+        return attempt
     member = db.session.scalar(
         sa.select(ClassMembership.id).where(
             ClassMembership.class_id == school_class.id,

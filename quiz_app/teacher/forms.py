@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import IntegerField, SelectChoice, SelectField, StringField, SubmitField
-
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields import DateTimeLocalField
 from wtforms.validators import (
     InputRequired,
@@ -86,3 +94,34 @@ class UploadBankForm(BaseForm):
         description="Checked line by line; nothing is imported unless it is valid.",
     )
     submit = SubmitField("Check and import")
+
+
+class OverrideMarkForm(BaseForm):
+    """A teacher's new mark for one answer (empty = back to the graded mark)."""
+
+    question_id = HiddenField(validators=[InputRequired(), Length(max=80)])
+    mark = StringField("New mark", validators=[Optional(), Length(max=10)])
+    reason = TextAreaField(
+        "Reason (the student reads it)", validators=[Optional(), Length(max=500)]
+    )
+
+    def validate_mark(self, field: StringField) -> None:
+        if field.data and self._parse(field.data) is None:
+            raise ValidationError("Type a mark from 0 to 1, for example 0.5.")
+
+    @staticmethod
+    def _parse(text: str) -> float | None:
+        try:
+            value = float(text.strip().replace(",", "."))
+        except ValueError:
+            return None
+        return value if 0 <= value <= 1 else None
+
+    def mark_value(self) -> float | None:
+        """The mark as a number, or None to remove the teacher's mark."""
+        return self._parse(self.mark.data) if self.mark.data else None
+
+
+class ReplyReportForm(BaseForm):
+    reply = TextAreaField("Reply", validators=[InputRequired(), Length(max=2000)])
+    close = BooleanField("Close the report")
