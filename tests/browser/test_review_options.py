@@ -86,6 +86,16 @@ def test_after_close_test_hides_answers_until_it_closes(site, teacher, new_page)
     desk.get_by_role("heading", name=re.compile("Exam Taker")).wait_for()
     assert "Time taken" in desk.locator("main").inner_text()
     assert_accessible(desk)
+    screenshot(desk, "teacher-class-attempt")
+    # On a phone the grid scrolls inside its own region, names in view.
+    pocket = new_page(phone=True)
+    log_in(pocket, site, teacher)
+    pocket.goto(class_url + "/gradebook")
+    assert pocket.get_by_role(
+        "region", name=re.compile("Each student's work")
+    ).is_visible()
+    assert_accessible(pocket)
+    screenshot(pocket, "teacher-gradebook-phone")
 
     _close_assignments_now(site, class_name)
     student.goto(results_url)
