@@ -10,7 +10,7 @@ their foreign keys; the migration environment runs with foreign keys off so the 
 does not cascade into answers and reports.
 
 Revision ID: 1895706225d9
-Revises: 5c2e8a41d7b3
+Revises: a474a60e9a5c
 Create Date: 2026-12-04 23:34:15.601063
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1895706225d9'
-down_revision = '5c2e8a41d7b3'
+down_revision = 'a474a60e9a5c'
 branch_labels = None
 depends_on = None
 
