@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from quiz_app import create_app
+from tests.conftest import TEST_DATABASE_URL
 
 
 def test_testing_config_is_applied(app):
     assert app.testing
-    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite://"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == (TEST_DATABASE_URL or "sqlite://")
 
 
 def test_data_dir_from_environment_holds_the_secret_key(tmp_path, monkeypatch):

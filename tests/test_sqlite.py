@@ -4,10 +4,13 @@ writes.
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from quiz_app import create_app
 from quiz_app.extensions import db, write_transaction
+
+pytestmark = pytest.mark.sqlite_only
 
 
 def _file_app(tmp_path, monkeypatch):
