@@ -20,6 +20,9 @@ class DefaultConfig:
     #: QUIZ_SQLALCHEMY_DATABASE_URI=postgresql+psycopg://user:pass@host/dbname (pip
     #: install "armistice-study[postgres]").
     SQLALCHEMY_DATABASE_URI = "sqlite:///quiz.sqlite"
+    #: Engine options. pool_pre_ping tests a pooled connection before lending it, so a
+    #: restarted PostgreSQL costs a reconnect, not a 500 per stale connection.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     #: Seconds a SQLite connection waits for another writer before failing with
     #: "database is locked".
     SQLITE_BUSY_TIMEOUT_S = 15

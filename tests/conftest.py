@@ -194,3 +194,72 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient, make_user: Any) -> AuthActions:
     return AuthActions(client, make_user)
+
+
+@pytest.fixture
+def shared_app(make_app: Callable[..., Flask], tmp_path: Path) -> Iterator[Flask]:
+    """An app whose database several connections share at once (for race tests): the
+    test database, or a SQLite file when that is in memory (each connection to an
+    in-memory SQLite database would get a database of its own)."""
+    if TEST_DATABASE_URL is None:
+        app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'race.sqlite'}")
+        with app.app_context():
+            db.create_all()
+    else:
+        app = make_app()
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+def logged_in_client(app: Flask, username: str) -> FlaskClient:
+    """A new client of ``app`` logged in as an existing user."""
+    client = app.test_client()
+    # A fresh app context: a request reuses the one already pushed, and Flask-Login
+    # caches the user of an earlier request in its ``g``.
+    with app.app_context():
+        response = client.post(
+            "/account/login", data={"username": username, "password": PASSWORD}
+        )
+    assert response.status_code == 302, "login failed"
+    return client
+
+
+def run_together(
+    app: Flask, calls: list[Callable[[], Any]], *, timeout_s: float = 60
+) -> list[Any]:
+    """Run each call in its own thread (and so its own database session and
+    connection), all released at the same instant; return their results in order.
+
+    An exception a call raised (Flask propagates them while testing; on a real server
+    each would be a 500) is returned in its place.
+    """
+    import threading
+
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def _run(index: int) -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=timeout_s)
+                results[index] = calls[index]()
+            except Exception as exc:  # noqa: BLE001 - the test asserts there is none
+                results[index] = exc
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=_run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout_s)
+    assert not any(t.is_alive() for t in threads), "a racing request hung"
+    return results
+
+
+def statuses(results: list[Any]) -> list[int | str]:
+    """Each result's HTTP status, or the name of the exception it raised."""
+    return [
+        type(r).__name__ if isinstance(r, Exception) else r.status_code for r in results
+    ]

@@ -92,3 +92,9 @@ def test_hsts_only_over_https(client):
     assert "Strict-Transport-Security" not in client.get("/healthz").headers
     secure = client.get("/healthz", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"] == "max-age=15552000"
+
+
+def test_pooled_connections_are_pinged_before_use(app):
+    from quiz_app.extensions import db
+
+    assert db.engine.pool._pre_ping is True
