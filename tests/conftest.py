@@ -263,3 +263,20 @@ def statuses(results: list[Any]) -> list[int | str]:
     return [
         type(r).__name__ if isinstance(r, Exception) else r.status_code for r in results
     ]
+
+
+def fresh_database_url(name: str) -> str:
+    """The URL of an empty database of the suite's own, for tests that build a schema
+    themselves (migrations, ``db copy``): a new PostgreSQL schema in the test database
+    (named ``name``, dropped first if a previous run left it), reached through its
+    ``search_path``. Only for a PostgreSQL test database."""
+    assert TEST_DATABASE_URL is not None and TEST_DIALECT == "postgresql"
+    engine = sa.create_engine(TEST_DATABASE_URL)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+    engine.dispose()
+    url = sa.engine.make_url(TEST_DATABASE_URL)
+    return url.update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(
+        hide_password=False
+    )
