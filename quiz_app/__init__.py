@@ -10,14 +10,9 @@ from typing import Any
 
 from flask import Flask
 
-from quiz_app.config import DefaultConfig
+from quiz_app.config import DefaultConfig, secret_key_problem
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-
-#: Secrets that must never run a real server: they are in every tutorial.
-PLACEHOLDER_SECRETS = frozenset(
-    {"dev", "secret", "changeme", "change-me", "development", "test", ""}
-)
 
 
 def resource_dir(name: str) -> Path:
@@ -51,6 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["BANKS_DIR"] = str(resource_dir("question_banks"))
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_secret_key(app)
+    trust_proxies(app)
 
     from quiz_app.extensions import init_extensions
 
@@ -73,9 +69,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def ensure_secret_key(app: Flask) -> None:
     """Use the configured secret key, or read/create one in the data folder; refuse
-    well-known placeholders outside debug and testing.
+    well-known placeholders and short keys outside debug and testing, and a key of
+    one server's own on a database several servers may share.
     """
     key = app.config.get("SECRET_KEY")
+    explicit = key is not None
     if key is None:
         key_file = Path(app.instance_path) / "secret_key"
         if key_file.exists():
@@ -86,12 +84,25 @@ def ensure_secret_key(app: Flask) -> None:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(key)
         app.config["SECRET_KEY"] = key
-    if str(key).strip().lower() in PLACEHOLDER_SECRETS and not (
-        app.debug or app.testing
-    ):
-        raise RuntimeError(
-            "SECRET_KEY is a well-known placeholder; remove it to let the app "
-            "generate one in the data folder"
+    problem = secret_key_problem(
+        key,
+        explicit=explicit,
+        database_uri=str(app.config["SQLALCHEMY_DATABASE_URI"]),
+        strict=not (app.debug or app.testing),
+    )
+    if problem:
+        raise RuntimeError(problem)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme and
+    host from their X-Forwarded-* headers (Werkzeug's ProxyFix)."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
         )
 
 

@@ -118,6 +118,26 @@ def import_configured_banks(*, force: bool = False) -> tuple[Any, list[Any]]:
     return summary, problems
 
 
+def deploy() -> None:
+    """Upgrade the schema and import the banks, once even when several servers start
+    together (the others wait for the lock, then find nothing to do)."""
+    from quiz_app.deploy import deploy_lock
+
+    with deploy_lock():
+        upgrade_database()
+        summary, problems = import_configured_banks()
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    click.echo(f"Banks: {summary}")
+
+
+@main.command("deploy")
+@with_appcontext
+def deploy_command() -> None:
+    """Upgrade the database and import the banks (what serve does before serving)."""
+    deploy()
+
+
 @main.command("serve")
 @click.option(
     "--host",
@@ -132,17 +152,19 @@ def import_configured_banks(*, force: bool = False) -> tuple[Any, list[Any]]:
     type=int,
     help="Worker processes (default: 2 x CPUs + 1, at most 8).",
 )
+@click.option(
+    "--no-deploy",
+    is_flag=True,
+    help="Skip the upgrade and bank import (run `quiz-app deploy` separately).",
+)
 @with_appcontext
-def serve_command(host: str, port: int, workers: int | None) -> None:
+def serve_command(host: str, port: int, workers: int | None, no_deploy: bool) -> None:
     """Upgrade the database, import the banks and serve the app with a production
     server.
     """
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    upgrade_database()
-    summary, problems = import_configured_banks()
-    for problem in problems:
-        click.echo(f"warning: {problem}", err=True)
-    click.echo(f"Banks: {summary}")
+    if not no_deploy:
+        deploy()
     click.echo(f"Data folder: {app.instance_path}")
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
     db.engine.dispose()  # workers open their own connections
