@@ -205,8 +205,34 @@ def backup_command() -> None:
     click.echo(f"Backed up to {target}")
 
 
+@click.command("copy")
+@click.option(
+    "--to",
+    "target_url",
+    required=True,
+    metavar="URL",
+    help="An empty database, e.g. postgresql+psycopg://user:pw@host/dbname.",
+)
+@with_appcontext
+def copy_command(target_url: str) -> None:
+    """Copy this data folder's SQLite database into an empty PostgreSQL database."""
+    import sqlalchemy as sa
+
+    from quiz_app.dbcopy import CopyError, copy_database
+
+    try:
+        counts = copy_database(target_url, echo=click.echo)
+    except CopyError as error:
+        raise click.ClickException(str(error)) from error
+    shown = sa.engine.make_url(target_url).render_as_string(hide_password=True)
+    click.echo(f"Copied {sum(counts.values())} rows in {len(counts)} tables to {shown}")
+
+
 def register_cli(app: Flask) -> None:
     """Attach each domain's command group to the app."""
+    from flask_migrate.cli import db as db_group
+
+    db_group.add_command(copy_command)
     from quiz_app.accounts.cli import create_teacher_command
     from quiz_app.banks.cli import group as banks_group
 

@@ -66,9 +66,13 @@ def create_user(
         with db.session.begin_nested():
             db.session.add(user)
     except sa.exc.IntegrityError as error:
-        raise UsernameTaken(
-            f"The username {username.strip()!r} is already taken."
-        ) from error
+        # Only a name taken in the meantime is "taken"; any other conflict (an id
+        # sequence left behind by a hand-made copy, say) is a fault to report as one.
+        if is_username_taken(username):
+            raise UsernameTaken(
+                f"The username {username.strip()!r} is already taken."
+            ) from error
+        raise
     return user
 
 
