@@ -18,7 +18,7 @@ from flask_migrate import downgrade, upgrade
 
 from quiz_app import create_app
 from quiz_app.extensions import MIGRATIONS_DIR, db
-from tests.conftest import TEST_DIALECT, fresh_database_url
+from tests.conftest import TEST_CONFIG, TEST_DIALECT, fresh_database_url
 from tests.migration_rows import ROWS_PER_TABLE, populate, snapshot
 
 
@@ -47,6 +47,7 @@ def empty_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask
     if TEST_DIALECT == "postgresql":
         url = fresh_database_url("migration_test")
         monkeypatch.setenv("QUIZ_SQLALCHEMY_DATABASE_URI", url)
+        monkeypatch.setenv("QUIZ_SECRET_KEY", TEST_CONFIG["SECRET_KEY"])
     app = create_app()
     yield app
     with app.app_context():
@@ -212,3 +213,28 @@ def test_serve_backs_up_the_database_before_a_migration_changes_it(
         cli.upgrade_database()  # up to date: no second copy
         assert len(list(backups.glob("*.sqlite"))) == 1
         db.engine.dispose()
+
+
+def test_attempts_left_open_twice_by_the_old_race_are_kept_one_open(
+    empty_app: Flask,
+) -> None:
+    """Before the one-open-attempt index, a race could leave several attempts in
+    progress for one student and quiz: the upgrade keeps every row, the newest open."""
+    with empty_app.app_context():
+        upgrade(directory=MIGRATIONS_DIR, revision="13bd2f759335")
+        with db.engine.begin() as conn:
+            populate(conn)
+            conn.execute(
+                sa.text(
+                    "UPDATE quiz_attempts SET status = 'in_progress', "
+                    "submitted_at = NULL, user_id = (SELECT min(id) FROM users), "
+                    "quiz_id = (SELECT min(id) FROM quizzes)"
+                )
+            )
+        upgrade(directory=MIGRATIONS_DIR, revision="5c1e7a90d2b4")
+        with db.engine.connect() as conn:
+            rows = conn.execute(
+                sa.text("SELECT id, status FROM quiz_attempts ORDER BY id")
+            ).all()
+        db.engine.dispose()
+    assert [status for _id, status in rows] == ["expired"] * 2 + ["in_progress"]
