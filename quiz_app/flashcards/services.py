@@ -156,11 +156,20 @@ def enqueue_missed(user_id: int, question_id: str, *, now: datetime) -> None:
         return
     row = get_progress(user_id, card.id)
     if row is None:
-        row = CardProgress(
-            user_id=user_id, card_id=card.id, added_at=now, origin="missed"
+        # Insert-or-nothing: the student may rate this card in another tab meanwhile.
+        db.session.execute(
+            sql.insert(CardProgress)
+            .values(
+                user_id=user_id,
+                card_id=card.id,
+                added_at=now,
+                origin="missed",
+                review_count=0,
+                lapse_count=0,
+                **_state_values(CardState.new(now)),
+            )
+            .on_conflict_do_nothing(index_elements=["user_id", "card_id"])
         )
-        apply_state(row, CardState.new(now))
-        db.session.add(row)
     elif row.due_at > now:
         row.due_at = now
     db.session.flush()
