@@ -329,6 +329,16 @@ def select_question_ids(quiz: Quiz) -> list[str]:
     return [q.id for q in questions]
 
 
+def variant_groups(question_ids: Sequence[str]) -> dict[str, str]:
+    """Question id -> variant group, for those of these questions that have one."""
+    rows = db.session.execute(
+        sa.select(Question.id, Question.variant_group).where(
+            Question.id.in_(question_ids), Question.variant_group.is_not(None)
+        )
+    )
+    return {qid: group for qid, group in rows}
+
+
 def deadline_with_grace(attempt: QuizAttempt, *, grace: timedelta) -> datetime | None:
     """The last moment an answer to this attempt is accepted, or None when untimed."""
     return None if attempt.deadline_at is None else attempt.deadline_at + grace
@@ -514,6 +524,7 @@ def start_attempt(
         count=quiz.count,
         shuffle=quiz.shuffle,
         rng=selection.attempt_rng(seed, "questions"),
+        groups=variant_groups(candidates),
     )
     attempt = QuizAttempt(
         user_id=user_id,
