@@ -262,15 +262,12 @@ def copy_command(target_url: str) -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach each domain's command group to the app."""
-<<<<<<< HEAD
     from flask_migrate.cli import db as db_group
 
-    db_group.add_command(copy_command)
-    from quiz_app.accounts.cli import create_teacher_command
-=======
     from quiz_app.accounts.cli import create_teacher_command, reset_password_command
->>>>>>> main
     from quiz_app.banks.cli import group as banks_group
+
+    db_group.add_command(copy_command)
 
     app.cli.add_command(banks_group)
     app.cli.add_command(create_teacher_command)
