@@ -154,19 +154,19 @@ def test_deploy_upgrades_and_imports_once_when_servers_start_together(tmp_path):
     assert versions == 1 and bank_rows == 3
 
 
-def test_serve_without_deploy_leaves_the_database_alone(tmp_path, monkeypatch):
+def test_serve_deploys_first_unless_told_not_to(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path))
-    served = []
-    monkeypatch.setattr(
-        "quiz_app.cli._serve_gunicorn", lambda *args: served.append(args)
-    )
+    monkeypatch.setenv("QUIZ_BANKS_DIR", TEST_CONFIG["BANKS_DIR"])
+    assert CliRunner().invoke(main, ["deploy"]).exit_code == 0
+    served, deployed = [], []
+    monkeypatch.setattr("quiz_app.cli._serve_gunicorn", lambda *a: served.append(a))
+    monkeypatch.setattr("quiz_app.cli.deploy", lambda: deployed.append(True))
     result = CliRunner().invoke(main, ["serve", "--no-deploy", "--workers", "1"])
     assert result.exit_code == 0, result.output
-    assert served == [("127.0.0.1", 5000, 1)]
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'quiz.sqlite'}")
-    with engine.connect() as conn:
-        assert sa.inspect(conn).get_table_names() == []
-    engine.dispose()
+    assert (served, deployed) == ([("127.0.0.1", 5000, 1)], [])
+    result = CliRunner().invoke(main, ["serve", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert deployed == [True]
 
 
 @pytest.mark.skipif(TEST_DIALECT != "postgresql", reason="needs PostgreSQL")
