@@ -11,16 +11,10 @@ import sqlalchemy as sa
 
 from quiz_app.extensions import db
 from quiz_app.quiz.models import AttemptAnswer, QuizAttempt
-from tests.conftest import TEST_DIALECT, logged_in_client, run_together, statuses
+from tests.conftest import logged_in_client, run_together, statuses
 from tests.quiz.helpers import all_type_questions, make_quiz_bank
 
 QUESTIONS = len(all_type_questions())
-
-# TODO(#12): the quiz's writes become race-safe on PostgreSQL once quiz/services.py
-# is split (issue 15); until then these fail there (SQLite serialises the writers).
-pytestmark = pytest.mark.skipif(
-    TEST_DIALECT == "postgresql", reason="quiz races are not fixed on PostgreSQL yet"
-)
 
 
 @pytest.fixture
