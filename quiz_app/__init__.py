@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter, Map
 
 from quiz_app.config import DefaultConfig, secret_key_problem
+
+__all__ = ["create_app", "resource_dir", "secret_key_problem"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -47,6 +50,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_secret_key(app)
     trust_proxies(app)
+    # Before any route is added: <int:...> ids stop at 64 bits, so a huge id is a 404
+    # rather than an OverflowError in the database driver (a 500).
+    app.url_map.converters["int"] = Int64Converter
 
     from quiz_app.extensions import init_extensions
 
@@ -65,6 +71,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+#: The largest id a database integer column holds (signed 64 bits).
+MAX_ID = 2**63 - 1
+
+
+class Int64Converter(IntegerConverter):
+    """Flask's ``int`` converter, bounded to what a database id can be."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def ensure_secret_key(app: Flask) -> None:

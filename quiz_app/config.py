@@ -51,9 +51,21 @@ class DefaultConfig:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
     #: Failed log-ins allowed per username and client address within the window
-    #: below; more are refused until the oldest falls out of the window.
+    #: below; that address may then not try that username until the oldest falls out
+    #: of the window (a browser that logged in to it before still may). Counted in the
+    #: database, so every worker and server sees them.
     LOGIN_MAX_FAILURES = 10
+    #: Failed log-ins per username from all addresses within the window before tries
+    #: from addresses that failed recently wait an exponential backoff (up to 1 min).
+    LOGIN_ACCOUNT_MAX_FAILURES = 30
     LOGIN_FAILURE_WINDOW_S = 15 * 60
+    #: New accounts per client address per hour (a whole class behind one school
+    #: address signs up together, so this is generous).
+    SIGNUPS_PER_ADDRESS_PER_HOUR = 60
+    #: New quiz attempts a student may start per hour (resuming one is free).
+    ATTEMPT_STARTS_PER_HOUR = 30
+    #: Problem reports a student may file per hour.
+    REPORTS_PER_HOUR = 20
     #: Grace period after a quiz's time limit during which a submission still counts
     #: (seconds).
     QUIZ_GRACE_SECONDS = 30
@@ -83,17 +95,24 @@ PLACEHOLDER_SECRETS = frozenset(
 
 
 def secret_key_problem(
-    key: str | bytes, *, explicit: bool, database_uri: str, strict: bool
+    key: object,
+    *,
+    explicit: bool = True,
+    database_uri: str = "sqlite://",
+    strict: bool = True,
 ) -> str | None:
-    """Why this secret key must not run the app, or None when it may.
+    """Why this value cannot sign sessions, or None if it can (the one rule for
+    secret keys).
+
+    A QUIZ_SECRET_KEY of digits arrives as a number (the environment is read as JSON)
+    and a short one is guessable offline from any session cookie.
 
     :param explicit: whether the key was configured (QUIZ_SECRET_KEY, config.py) rather
         than generated into the data folder.
-    :param database_uri: a database other than SQLite is shared by several servers,
-        which must all sign cookies with one configured key.
-    :param strict: False in debug and testing, where short keys are allowed.
+    :param database_uri: a database other than SQLite may be shared by several
+        servers, which must all sign cookies with one configured key.
+    :param strict: False in debug and testing, where any text key is allowed.
     """
-    text = key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
     if not database_uri.startswith("sqlite") and not explicit:
         return (
             "a database other than SQLite may be shared by several servers: set "
@@ -101,18 +120,22 @@ def secret_key_problem(
             f"{MIN_SECRET_KEY_BYTES} bytes, e.g. from `python3 -c 'import secrets; "
             "print(secrets.token_hex(32))'`) on every server"
         )
+    if not isinstance(key, str):
+        return (
+            f"SECRET_KEY must be text, not {type(key).__name__}; quote it, e.g. "
+            "QUIZ_SECRET_KEY='\"...\"', or remove it to let the app generate one"
+        )
     if not strict:
         return None
-    if text.strip().lower() in PLACEHOLDER_SECRETS:
+    if key.strip().lower() in PLACEHOLDER_SECRETS:
         return (
             "SECRET_KEY is a well-known placeholder; remove it to let the app "
             "generate one in the data folder"
         )
-    size = len(key) if isinstance(key, bytes) else len(text.encode("utf-8"))
+    size = len(key.encode("utf-8"))
     if size < MIN_SECRET_KEY_BYTES:
         return (
-            f"SECRET_KEY is {size} bytes long; use at least {MIN_SECRET_KEY_BYTES} "
-            "random bytes (e.g. `python3 -c 'import secrets; "
-            "print(secrets.token_hex(32))'`)"
+            f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes long (it is "
+            f"{size}); remove it to let the app generate one in the data folder"
         )
     return None

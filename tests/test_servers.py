@@ -39,9 +39,9 @@ def test_a_shared_database_needs_a_configured_secret_key(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("key", "explicit", "uri", "strict", "problem"),
     [
-        ("k" * 31, True, "sqlite:///q.sqlite", True, "31 bytes long"),
+        ("k" * 31, True, "sqlite:///q.sqlite", True, "(it is 31)"),
         ("é" * 16, True, "sqlite:///q.sqlite", True, None),  # 32 bytes in UTF-8
-        (b"\x00" * 32, True, PG_URL, True, None),
+        (b"\x00" * 32, True, PG_URL, True, "must be text"),
         ("changeme", True, PG_URL, True, "placeholder"),
         ("short", True, PG_URL, False, None),  # debug and testing allow it
         ("generated" * 8, False, PG_URL, False, "QUIZ_SECRET_KEY"),
@@ -159,12 +159,17 @@ def test_serve_deploys_first_unless_told_not_to(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_BANKS_DIR", TEST_CONFIG["BANKS_DIR"])
     assert CliRunner().invoke(main, ["deploy"]).exit_code == 0
     served, deployed = [], []
-    monkeypatch.setattr("quiz_app.cli._serve_gunicorn", lambda *a: served.append(a))
+    monkeypatch.setattr(
+        "quiz_app.cli.serve_waitress", lambda app, **kw: served.append(kw)
+    )
     monkeypatch.setattr("quiz_app.cli.deploy", lambda: deployed.append(True))
-    result = CliRunner().invoke(main, ["serve", "--no-deploy", "--workers", "1"])
+    result = CliRunner().invoke(main, ["serve", "--no-deploy", "--threads", "2"])
     assert result.exit_code == 0, result.output
-    assert (served, deployed) == ([("127.0.0.1", 5000, 1)], [])
-    result = CliRunner().invoke(main, ["serve", "--workers", "1"])
+    assert (served, deployed) == (
+        [{"host": "127.0.0.1", "port": 5000, "threads": 2}],
+        [],
+    )
+    result = CliRunner().invoke(main, ["serve", "--threads", "2"])
     assert result.exit_code == 0, result.output
     assert deployed == [True]
 

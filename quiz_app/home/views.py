@@ -13,8 +13,10 @@ from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
 from quiz_app.extensions import ping_database
 from quiz_app.flashcards import services as flashcard_services
+from quiz_app.quiz import access as quiz_access
 from quiz_app.quiz import services as quiz_services
 from quiz_app.quiz import windows
+from quiz_app.reports import services as report_services
 
 bp = Blueprint("home", __name__)
 
@@ -25,14 +27,27 @@ RECENT_SCORES = 5
 @bp.get("/")
 def index() -> str:
     """Show the banks and quizzes, and a signed-in student's attempts and scores."""
+    quizzes = bank_services.list_quizzes()
+    signed_in = current_user.is_authenticated
+    visible = quiz_access.list_visible_quiz_ids(
+        current_user.id if signed_in else None,
+        quizzes,
+        is_teacher=signed_in and current_user.is_teacher,
+    )
     quizzes_by_bank: dict[str, list[Quiz]] = {}
-    for quiz in bank_services.list_quizzes():
-        quizzes_by_bank.setdefault(quiz.bank_id, []).append(quiz)
+    for quiz in quizzes:
+        if quiz.id in visible:  # assigned-only tests are for their classes
+            quizzes_by_bank.setdefault(quiz.bank_id, []).append(quiz)
     student: dict[str, Any] = {}
     if current_user.is_authenticated:
         now = utcnow()
         tz_name = current_user.timezone
         attempts_used = quiz_services.count_attempts_by_quiz(current_user.id)
+        cards = flashcard_services.build_study_queue(
+            current_user,
+            now=now,
+            prefs=flashcard_services.get_study_prefs(current_user),
+        )
         student = {
             "open_attempts": quiz_services.list_open_attempts(current_user.id),
             "recent": quiz_services.list_closed_attempts(
@@ -50,10 +65,14 @@ def index() -> str:
             "when": windows.formatter(tz_name, now=now),
             "timezone": windows.zone_name(tz_name),
             "banks_with_cards": bank_services.list_bank_ids_with_cards(),
-            "cards_due_today": flashcard_services.count_due_today(current_user, now),
+            # as the flashcards page counts them: due (learning and review) and new
+            "cards_due": cards.learning + cards.review,
+            "cards_new": cards.new,
+            "best_percent": quiz_services.list_best_percent_by_quiz(current_user.id),
             "assignments": class_services.list_assignments_for_student(
                 current_user, now=now
             ),
+            "replies": report_services.list_replies(current_user.id)[:RECENT_SCORES],
         }
     return render_template(
         "home/index.html",

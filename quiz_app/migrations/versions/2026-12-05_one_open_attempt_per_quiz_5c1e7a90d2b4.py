@@ -10,7 +10,7 @@ closed as expired at their start, with no score to count (score 0 of 0), so the 
 can be built. No row is deleted.
 
 Revision ID: 5c1e7a90d2b4
-Revises: 5c2e8a41d7b3
+Revises: 1895706225d9
 Create Date: 2026-12-05 00:10:00
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c1e7a90d2b4'
-down_revision = '5c2e8a41d7b3'
+down_revision = '1895706225d9'
 branch_labels = None
 depends_on = None
 
