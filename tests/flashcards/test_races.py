@@ -7,8 +7,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from quiz_app.accounts.models import User
 from quiz_app.extensions import db
 from quiz_app.flashcards.models import CardProgress, ReviewLog
+from quiz_app.flashcards.views import shown_token
 from tests.conftest import logged_in_client, run_together, statuses
 
 
@@ -18,9 +20,15 @@ def app(shared_app):
     return shared_app
 
 
+def _form(card_id, seen):
+    """The rating form as the page showing the card ``seen`` reviews in sends it."""
+    user_id = db.session.scalar(sa.select(User.id).where(User.username == "kim"))
+    return {"rating": "3", "seen": shown_token(user_id, card_id, seen)}
+
+
 def _rate_together(app, card_id, *, seen, times=4):
     clients = [logged_in_client(app, "kim") for _ in range(times)]
-    data = {"rating": "3", "seen": str(seen)}
+    data = _form(card_id, seen)
     return run_together(
         app,
         [lambda c=c: c.post(f"/cards/{card_id}/answer", data=data) for c in clients],
@@ -57,7 +65,7 @@ def test_a_studied_card_rated_four_times_at_once_loses_no_update(
     db.session.commit()
     client = logged_in_client(app, "kim")
     with app.app_context():
-        first = client.post("/cards/deck-c01/answer", data={"rating": "3", "seen": "0"})
+        first = client.post("/cards/deck-c01/answer", data=_form("deck-c01", 0))
     assert first.status_code == 302
     results = _rate_together(app, "deck-c01", seen=1)
     assert statuses(results) == [302] * 4
