@@ -11,14 +11,11 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter, Map
 
-from quiz_app.config import DefaultConfig
+from quiz_app.config import DefaultConfig, secret_key_problem
+
+__all__ = ["create_app", "resource_dir", "secret_key_problem"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-
-#: Secrets that must never run a real server: they are in every tutorial.
-PLACEHOLDER_SECRETS = frozenset(
-    {"dev", "secret", "changeme", "change-me", "development", "test", ""}
-)
 
 
 def resource_dir(name: str) -> Path:
@@ -52,6 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["BANKS_DIR"] = str(resource_dir("question_banks"))
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_secret_key(app)
+    trust_proxies(app)
     # Before any route is added: <int:...> ids stop at 64 bits, so a huge id is a 404
     # rather than an OverflowError in the database driver (a 500).
     app.url_map.converters["int"] = Int64Converter
@@ -77,8 +75,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 #: The largest id a database integer column holds (signed 64 bits).
 MAX_ID = 2**63 - 1
-#: Shortest secret key accepted, in bytes (the generated one has 64).
-MIN_SECRET_KEY_BYTES = 32
 
 
 class Int64Converter(IntegerConverter):
@@ -89,30 +85,13 @@ class Int64Converter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def secret_key_problem(key: object) -> str | None:
-    """Why this value cannot sign sessions, or None if it can.
-
-    A QUIZ_SECRET_KEY of digits arrives as a number (the environment is read as JSON)
-    and a short one is guessable offline from any session cookie.
-    """
-    if not isinstance(key, str):
-        return (
-            f"SECRET_KEY must be text, not {type(key).__name__}; quote it, e.g. "
-            "QUIZ_SECRET_KEY='\"...\"', or remove it to let the app generate one"
-        )
-    if len(key.encode()) < MIN_SECRET_KEY_BYTES:
-        return (
-            f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes long; remove it "
-            "to let the app generate one in the data folder"
-        )
-    return None
-
-
 def ensure_secret_key(app: Flask) -> None:
     """Use the configured secret key, or read/create one in the data folder; refuse
-    well-known placeholders outside debug and testing.
+    well-known placeholders and short keys outside debug and testing, and a key of
+    one server's own on a database several servers may share.
     """
     key = app.config.get("SECRET_KEY")
+    explicit = key is not None
     if key is None:
         key_file = Path(app.instance_path) / "secret_key"
         if key_file.exists():
@@ -123,16 +102,26 @@ def ensure_secret_key(app: Flask) -> None:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(key)
         app.config["SECRET_KEY"] = key
-    if app.debug or app.testing:
-        return
-    if str(key).strip().lower() in PLACEHOLDER_SECRETS:
-        raise RuntimeError(
-            "SECRET_KEY is a well-known placeholder; remove it to let the app "
-            "generate one in the data folder"
-        )
-    problem = secret_key_problem(key)
+    problem = secret_key_problem(
+        key,
+        explicit=explicit,
+        database_uri=str(app.config["SQLALCHEMY_DATABASE_URI"]),
+        strict=not (app.debug or app.testing),
+    )
     if problem:
         raise RuntimeError(problem)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme and
+    host from their X-Forwarded-* headers (Werkzeug's ProxyFix)."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )
 
 
 def register_blueprints(app: Flask) -> None:

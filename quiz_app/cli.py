@@ -134,6 +134,26 @@ def import_configured_banks(*, force: bool = False) -> tuple[Any, list[Any]]:
     return summary, problems
 
 
+def deploy() -> None:
+    """Upgrade the schema and import the banks, once even when several servers start
+    together (the others wait for the lock, then find nothing to do)."""
+    from quiz_app.deploy import deploy_lock
+
+    with deploy_lock():
+        upgrade_database()
+        summary, problems = import_configured_banks()
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    click.echo(f"Banks: {summary}")
+
+
+@main.command("deploy")
+@with_appcontext
+def deploy_command() -> None:
+    """Upgrade the database and import the banks (what serve does before serving)."""
+    deploy()
+
+
 #: How `serve` faces the network. waitress reads and buffers each whole request in
 #: its asynchronous front (one thread, many sockets) and only then hands it to a
 #: request thread, so a client that trickles its headers (slowloris) or idles holds a
@@ -164,8 +184,13 @@ MAX_REQUEST_HEADER_BYTES = 64 * 1024
     type=click.IntRange(1, 64),
     help="Request threads (they run requests whose bytes have all arrived).",
 )
+@click.option(
+    "--no-deploy",
+    is_flag=True,
+    help="Skip the upgrade and bank import (run `quiz-app deploy` separately).",
+)
 @with_appcontext
-def serve_command(host: str, port: int, threads: int) -> None:
+def serve_command(host: str, port: int, threads: int, no_deploy: bool) -> None:
     """Upgrade the database, import the banks and serve the app with a production
     server.
     """
@@ -176,11 +201,8 @@ def serve_command(host: str, port: int, threads: int) -> None:
         # Held while serving, so that `quiz-app restore` refuses to pull the
         # database from under a running server.
         app.extensions["serve_lock"] = hold_serve_lock(folder.root)
-    upgrade_database()
-    summary, problems = import_configured_banks()
-    for problem in problems:
-        click.echo(f"warning: {problem}", err=True)
-    click.echo(f"Banks: {summary}")
+    if not no_deploy:
+        deploy()
     click.echo(f"Data folder: {app.instance_path}")
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
     setup_link = _setup_link(host, port)
@@ -247,7 +269,9 @@ def serve_waitress(app: Flask, *, host: str, port: int, threads: int) -> None:
         # A few bytes over the app's own limit, so Flask answers 413 itself.
         max_request_body_size=int(app.config["MAX_CONTENT_LENGTH"]) + 64 * 1024,
         ident="armistice-study",
-        clear_untrusted_proxy_headers=True,
+        # Behind trusted proxies the X-Forwarded-* headers must reach ProxyFix, which
+        # believes only the last TRUSTED_PROXIES entries; otherwise drop them.
+        clear_untrusted_proxy_headers=not app.config.get("TRUSTED_PROXIES"),
     )
 
 
@@ -288,11 +312,38 @@ def restore_command(backup: Path) -> None:
     click.echo(f"Restored {backup.name}; the replaced files are in {aside}")
 
 
+@click.command("copy")
+@click.option(
+    "--to",
+    "target_url",
+    required=True,
+    metavar="URL",
+    help="An empty database, e.g. postgresql+psycopg://user:pw@host/dbname.",
+)
+@with_appcontext
+def copy_command(target_url: str) -> None:
+    """Copy this data folder's SQLite database into an empty PostgreSQL database."""
+    import sqlalchemy as sa
+
+    from quiz_app.dbcopy import CopyError, copy_database
+
+    try:
+        counts = copy_database(target_url, echo=click.echo)
+    except CopyError as error:
+        raise click.ClickException(str(error)) from error
+    shown = sa.engine.make_url(target_url).render_as_string(hide_password=True)
+    click.echo(f"Copied {sum(counts.values())} rows in {len(counts)} tables to {shown}")
+
+
 def register_cli(app: Flask) -> None:
     """Attach each domain's command group to the app."""
+    from flask_migrate.cli import db as db_group
+
     from quiz_app.accounts.cli import create_teacher_command, reset_password_command
     from quiz_app.banks.cli import group as banks_group
     from quiz_app.doctor import doctor_command
+
+    db_group.add_command(copy_command)
 
     app.cli.add_command(banks_group)
     app.cli.add_command(doctor_command)

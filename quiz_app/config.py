@@ -20,6 +20,14 @@ class DefaultConfig:
     #: QUIZ_SQLALCHEMY_DATABASE_URI=postgresql+psycopg://user:pass@host/dbname (pip
     #: install "armistice-study[postgres]").
     SQLALCHEMY_DATABASE_URI = "sqlite:///quiz.sqlite"
+    #: Engine options. pool_pre_ping tests a pooled connection before lending it, so a
+    #: restarted PostgreSQL costs a reconnect, not a 500 per stale connection.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: How many reverse proxies (nginx, Caddy) stand in front of the app. With N > 0
+    #: the client address, scheme and host come from the last N X-Forwarded-* headers
+    #: (Werkzeug's ProxyFix); leave 0 when clients connect directly, or they could
+    #: claim any address.
+    TRUSTED_PROXIES = 0
     #: Seconds a SQLite connection waits for another writer before failing with
     #: "database is locked".
     SQLITE_BUSY_TIMEOUT_S = 15
@@ -80,3 +88,59 @@ class DefaultConfig:
     #: Template auto-reload and SQL echo stay off unless debugging.
     SQLALCHEMY_ECHO = False
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+
+#: Shortest secret key accepted outside debug and testing (bytes).
+MIN_SECRET_KEY_BYTES = 32
+
+#: Secrets that must never run a real server: they are in every tutorial.
+PLACEHOLDER_SECRETS = frozenset(
+    {"dev", "secret", "changeme", "change-me", "development", "test", ""}
+)
+
+
+def secret_key_problem(
+    key: object,
+    *,
+    explicit: bool = True,
+    database_uri: str = "sqlite://",
+    strict: bool = True,
+) -> str | None:
+    """Why this value cannot sign sessions, or None if it can (the one rule for
+    secret keys).
+
+    A QUIZ_SECRET_KEY of digits arrives as a number (the environment is read as JSON)
+    and a short one is guessable offline from any session cookie.
+
+    :param explicit: whether the key was configured (QUIZ_SECRET_KEY, config.py) rather
+        than generated into the data folder.
+    :param database_uri: a database other than SQLite may be shared by several
+        servers, which must all sign cookies with one configured key.
+    :param strict: False in debug and testing, where any text key is allowed.
+    """
+    if not database_uri.startswith("sqlite") and not explicit:
+        return (
+            "a database other than SQLite may be shared by several servers: set "
+            "QUIZ_SECRET_KEY to the same random value (at least "
+            f"{MIN_SECRET_KEY_BYTES} bytes, e.g. from `python3 -c 'import secrets; "
+            "print(secrets.token_hex(32))'`) on every server"
+        )
+    if not isinstance(key, str):
+        return (
+            f"SECRET_KEY must be text, not {type(key).__name__}; quote it, e.g. "
+            "QUIZ_SECRET_KEY='\"...\"', or remove it to let the app generate one"
+        )
+    if not strict:
+        return None
+    if key.strip().lower() in PLACEHOLDER_SECRETS:
+        return (
+            "SECRET_KEY is a well-known placeholder; remove it to let the app "
+            "generate one in the data folder"
+        )
+    size = len(key.encode("utf-8"))
+    if size < MIN_SECRET_KEY_BYTES:
+        return (
+            f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes long (it is "
+            f"{size}); remove it to let the app generate one in the data folder"
+        )
+    return None

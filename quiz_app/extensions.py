@@ -106,6 +106,16 @@ def read_transaction() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+def ping_database() -> bool:
+    """Whether the database answers a ``SELECT 1`` (for health checks)."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return False
+    return True
+
+
 def make_private(database: str) -> None:
     """Make a SQLite database and its -wal/-shm files readable by their owner alone.
 

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from quiz_app import create_app
+from tests.conftest import TEST_DATABASE_URL
 
 
 def test_testing_config_is_applied(app):
     assert app.testing
-    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite://"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == (TEST_DATABASE_URL or "sqlite://")
 
 
 def test_data_dir_from_environment_holds_the_secret_key(tmp_path, monkeypatch):
@@ -91,3 +92,9 @@ def test_hsts_only_over_https(client):
     assert "Strict-Transport-Security" not in client.get("/healthz").headers
     secure = client.get("/healthz", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"] == "max-age=15552000"
+
+
+def test_pooled_connections_are_pinged_before_use(app):
+    from quiz_app.extensions import db
+
+    assert db.engine.pool._pre_ping is True

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from flask_migrate import downgrade, upgrade
 
 from quiz_app import create_app
 from quiz_app.extensions import MIGRATIONS_DIR, db
+from tests.conftest import TEST_CONFIG, TEST_DIALECT, fresh_database_url
 from tests.migration_rows import ROWS_PER_TABLE, populate, snapshot
 
 
@@ -38,8 +40,23 @@ def file_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
     return create_app()
 
 
-def test_migrations_match_the_models(file_app: Flask) -> None:
-    with file_app.app_context():
+@pytest.fixture
+def empty_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """An app on an empty database of the kind the suite runs on: a SQLite file, or a
+    schema of its own in the PostgreSQL test database."""
+    monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path))
+    if TEST_DIALECT == "postgresql":
+        url = fresh_database_url("migration_test")
+        monkeypatch.setenv("QUIZ_SQLALCHEMY_DATABASE_URI", url)
+        monkeypatch.setenv("QUIZ_SECRET_KEY", TEST_CONFIG["SECRET_KEY"])
+    app = create_app()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_migrations_match_the_models(empty_app: Flask) -> None:
+    with empty_app.app_context():
         upgrade(directory=MIGRATIONS_DIR)
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
@@ -50,10 +67,10 @@ def test_there_is_one_head() -> None:
     assert len(_script().get_heads()) == 1
 
 
-def test_every_row_survives_the_upgrade_and_the_way_back(file_app: Flask) -> None:
+def test_every_row_survives_the_upgrade_and_the_way_back(empty_app: Flask) -> None:
     """Populate every table at the first revision, upgrade to the newest and back."""
     first = _revisions_oldest_first()[0]
-    with file_app.app_context():
+    with empty_app.app_context():
         upgrade(directory=MIGRATIONS_DIR, revision=first)
         with db.engine.begin() as conn:
             populate(conn)
@@ -70,8 +87,10 @@ def test_every_row_survives_the_upgrade_and_the_way_back(file_app: Flask) -> Non
         downgrade(directory=MIGRATIONS_DIR, revision=first)
         with db.engine.connect() as conn:
             assert snapshot(conn) == before
-            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
-            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            if conn.dialect.name == "sqlite":
+                pragma = conn.exec_driver_sql
+                assert pragma("PRAGMA foreign_key_check").fetchall() == []
+                assert pragma("PRAGMA foreign_keys").scalar() == 1
         db.engine.dispose()
 
 
@@ -105,6 +124,7 @@ def _with_extra_migration(tmp_path: Path, source: str) -> str:
     return str(directory)
 
 
+@pytest.mark.sqlite_only
 def test_a_batch_rebuild_of_users_keeps_every_students_history(
     file_app: Flask, tmp_path: Path
 ) -> None:
@@ -148,6 +168,7 @@ def downgrade():
 '''
 
 
+@pytest.mark.sqlite_only
 def test_a_migration_that_breaks_a_foreign_key_changes_nothing(
     file_app: Flask, tmp_path: Path
 ) -> None:
@@ -167,6 +188,7 @@ def test_a_migration_that_breaks_a_foreign_key_changes_nothing(
     assert version == _script().get_current_head()
 
 
+@pytest.mark.sqlite_only
 def test_serve_backs_up_the_database_before_a_migration_changes_it(
     file_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -194,6 +216,31 @@ def test_serve_backs_up_the_database_before_a_migration_changes_it(
         cli.upgrade_database()  # up to date: no second copy
         assert len(list(backups.iterdir())) == 1
         db.engine.dispose()
+
+
+def test_attempts_left_open_twice_by_the_old_race_are_kept_one_open(
+    empty_app: Flask,
+) -> None:
+    """Before the one-open-attempt index, a race could leave several attempts in
+    progress for one student and quiz: the upgrade keeps every row, the newest open."""
+    with empty_app.app_context():
+        upgrade(directory=MIGRATIONS_DIR, revision="13bd2f759335")
+        with db.engine.begin() as conn:
+            populate(conn)
+            conn.execute(
+                sa.text(
+                    "UPDATE quiz_attempts SET status = 'in_progress', "
+                    "submitted_at = NULL, user_id = (SELECT min(id) FROM users), "
+                    "quiz_id = (SELECT min(id) FROM quizzes)"
+                )
+            )
+        upgrade(directory=MIGRATIONS_DIR, revision="5c1e7a90d2b4")
+        with db.engine.connect() as conn:
+            rows = conn.execute(
+                sa.text("SELECT id, status FROM quiz_attempts ORDER BY id")
+            ).all()
+        db.engine.dispose()
+    assert [status for _id, status in rows] == ["expired"] * 2 + ["in_progress"]
 
 
 def test_the_oldest_teacher_of_an_existing_install_becomes_administrator(

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,7 +29,7 @@ from quiz_app.extensions import db
 from quiz_app.quiz.models import QuizAttempt
 from quiz_app.reports import services as report_services
 from quiz_app.reports.models import Report
-from tests.conftest import AuthActions, make_test_app
+from tests.conftest import AuthActions
 from tests.factories import make_schema_question
 from tests.teacher.helpers import make_class, take_quiz
 
@@ -242,18 +241,14 @@ def test_another_student_gets_404_for_every_route_with_an_attempt_id(
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Report)) == 1
 
 
-def test_every_post_route_needs_a_csrf_token(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path))
-    csrf_app = make_test_app(WTF_CSRF_ENABLED=True)
+def test_every_post_route_needs_a_csrf_token(make_app: Callable[..., Flask]) -> None:
+    csrf_app = make_app(WTF_CSRF_ENABLED=True)
     values = {"class_id": 1, "user_id": 1, "assignment_id": 1, "report_id": 1}
     values |= {"attempt_id": 1, "quiz_id": "q", "bank_id": "b", "question_id": "q"}
     values |= {"card_id": "c", "code": "C", "filename": "f.png"}
     posts = [r for r, m in _rules(csrf_app) if m == "POST"]
     assert len(posts) >= 15
     with csrf_app.app_context():
-        db.create_all()
         client = csrf_app.test_client()
         for rule in posts:
             response = client.post(_url(csrf_app, rule, values), data={})

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from quiz_app import create_app
 from quiz_app.extensions import db, write_transaction
 
+pytestmark = pytest.mark.sqlite_only
+
 
 def _file_app(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path))

@@ -56,6 +56,10 @@ def username_key(username: str) -> str:
 
 def is_username_taken(username: str) -> bool:
     """Whether any account already uses this name, ignoring case."""
+    return _username_in_use(username)
+
+
+def _username_in_use(username: str) -> bool:
     return (
         db.session.scalar(
             sa.select(User.id).where(User.username_key == username_key(username))
@@ -101,9 +105,13 @@ def create_user(
         with db.session.begin_nested():
             db.session.add(user)
     except sa.exc.IntegrityError as error:
-        raise UsernameTaken(
-            f"The username {username.strip()!r} is already taken."
-        ) from error
+        # Only a name taken in the meantime is "taken"; any other conflict (an id
+        # sequence left behind by a hand-made copy, say) is a fault to report as one.
+        if _username_in_use(username):
+            raise UsernameTaken(
+                f"The username {username.strip()!r} is already taken."
+            ) from error
+        raise
     return user
 
 

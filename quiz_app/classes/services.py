@@ -10,6 +10,7 @@ from random import Random
 
 import sqlalchemy as sa
 
+from quiz_app import sql
 from quiz_app.accounts.models import User
 from quiz_app.banks.models import Bank, Quiz
 from quiz_app.classes import dates, joincode
@@ -140,11 +141,14 @@ def join_class_by_code(user: User, code: str, *, now: datetime) -> SchoolClass:
     school_class = get_class_by_code(code)
     if school_class is None:
         raise InvalidJoinCode()
-    if not is_member(school_class, user):
-        db.session.add(
-            ClassMembership(class_id=school_class.id, user_id=user.id, joined_at=now)
-        )
-        db.session.flush()
+    # ON CONFLICT: the same join sent twice at once (a double click, a second tab)
+    # must not fail on the unique (class, student) pair.
+    db.session.execute(
+        sql.insert(ClassMembership)
+        .values(class_id=school_class.id, user_id=user.id, joined_at=now)
+        .on_conflict_do_nothing(index_elements=["class_id", "user_id"])
+    )
+    db.session.expire(school_class, ["memberships"])
     return school_class
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from flask import current_app
 
+from quiz_app import sql
 from quiz_app.accounts.models import User
 from quiz_app.banks.models import Bank, Card
 from quiz_app.extensions import db
@@ -104,6 +105,18 @@ def apply_state(row: CardProgress, state: CardState) -> None:
     row.last_reviewed_at = state.last_reviewed_at
 
 
+def _state_values(state: CardState) -> dict[str, Any]:
+    """A scheduler state as the column values of a progress row."""
+    return {
+        "phase": int(state.phase),
+        "step": state.step,
+        "stability": state.stability,
+        "difficulty": state.difficulty,
+        "due_at": state.due_at,
+        "last_reviewed_at": state.last_reviewed_at,
+    }
+
+
 def _state_to_json(state: CardState) -> dict[str, object]:
     return {
         "phase": int(state.phase),
@@ -151,11 +164,20 @@ def enqueue_missed(user_id: int, question_id: str, *, now: datetime) -> None:
         return
     row = get_progress(user_id, card.id)
     if row is None:
-        row = CardProgress(
-            user_id=user_id, card_id=card.id, added_at=now, origin="missed"
+        # Insert-or-nothing: the student may rate this card in another tab meanwhile.
+        db.session.execute(
+            sql.insert(CardProgress)
+            .values(
+                user_id=user_id,
+                card_id=card.id,
+                added_at=now,
+                origin="missed",
+                review_count=0,
+                lapse_count=0,
+                **_state_values(CardState.new(now)),
+            )
+            .on_conflict_do_nothing(index_elements=["user_id", "card_id"])
         )
-        apply_state(row, CardState.new(now))
-        db.session.add(row)
     elif row.due_at > now:
         row.due_at = now
     db.session.flush()
@@ -422,22 +444,50 @@ def record_review(
             raise CardNotInQueue(card_id)
         if new_cards_left is not None and new_cards_left <= 0:
             raise NewCardLimitReached(card_id)
-        row = CardProgress(user_id=user_id, card_id=card_id, added_at=now)
-        row.origin = "deck"
-        row.review_count = 0
-        row.lapse_count = 0
-        apply_state(row, CardState.new(now))
-        db.session.add(row)
+        # Two first ratings at once (a double click) both find no row: insert it
+        # unless it exists, then both go through the conditional update below.
+        new = CardState.new(now)
+        db.session.execute(
+            sql.insert(CardProgress)
+            .values(
+                user_id=user_id,
+                card_id=card_id,
+                added_at=now,
+                origin="deck",
+                review_count=0,
+                lapse_count=0,
+                **_state_values(new),
+            )
+            .on_conflict_do_nothing(index_elements=["user_id", "card_id"])
+        )
+        row = get_progress(user_id, card_id)
+        assert row is not None
     if row.review_count != seen_review_count:
         raise CardModified(card_id)
     if row.due_at > now + queue.LEARN_AHEAD:
         raise CardNotDue(card_id)
     before = to_state(row)
     after = schedule(before, rating, now=now, params=params, rng=rng)
-    apply_state(row, after)
-    row.review_count += 1
-    if before.phase == Phase.REVIEW and rating == Rating.AGAIN:
-        row.lapse_count += 1
+    lapsed = before.phase == Phase.REVIEW and rating == Rating.AGAIN
+    # Conditional on the review count the page showed: of two ratings racing from the
+    # same page, the second finds the count moved on and is refused, not applied over
+    # the first (PostgreSQL re-checks the condition once the first commits).
+    updated = db.session.execute(
+        sa.update(CardProgress)
+        .where(
+            CardProgress.id == row.id,
+            CardProgress.review_count == seen_review_count,
+        )
+        .values(
+            review_count=CardProgress.review_count + 1,
+            lapse_count=CardProgress.lapse_count + int(lapsed),
+            **_state_values(after),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if updated.rowcount != 1:
+        raise CardModified(card_id)
+    db.session.expire(row)
     log = ReviewLog(
         user_id=user_id,
         card_id=card_id,

@@ -11,6 +11,7 @@ from quiz_app.banks import services as bank_services
 from quiz_app.banks.models import Quiz
 from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
+from quiz_app.extensions import ping_database
 from quiz_app.flashcards import services as flashcard_services
 from quiz_app.quiz import access as quiz_access
 from quiz_app.quiz import services as quiz_services
@@ -82,6 +83,8 @@ def index() -> str:
 
 
 @bp.get("/healthz")
-def health() -> dict[str, str]:
-    """Tell a monitor the app is up."""
-    return {"status": "ok"}
+def health() -> tuple[dict[str, str], int]:
+    """Tell a monitor whether the app can reach its database (503 when it cannot)."""
+    if not ping_database():
+        return {"status": "error", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}, 200

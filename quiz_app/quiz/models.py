@@ -30,7 +30,19 @@ class AttemptStatus(StrEnum):
 class QuizAttempt(db.Model):
     __tablename__ = "quiz_attempts"
     #: "this student's attempts at this quiz"; also serves lookups by user_id alone
-    __table_args__ = (sa.Index("ix_quiz_attempts_user_quiz", "user_id", "quiz_id"),)
+    __table_args__ = (
+        sa.Index("ix_quiz_attempts_user_quiz", "user_id", "quiz_id"),
+        # At most one attempt in progress per student and quiz, whatever races: two
+        # starts at once insert one row; the other finds it and resumes it.
+        sa.Index(
+            "uq_quiz_attempts_one_open",
+            "user_id",
+            "quiz_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'in_progress'"),
+            postgresql_where=sa.text("status = 'in_progress'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))

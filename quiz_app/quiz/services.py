@@ -545,6 +545,10 @@ def start_attempt(
         settings.max_attempts is not None
         and count_attempts(user_id, quiz_id) >= settings.max_attempts
     ):
+        # A start racing this one may have added the attempt counted here: resume it.
+        racing = get_open_attempt(user_id, quiz_id)
+        if racing is not None:
+            return racing, True
         raise AttemptsExhausted(
             f"You have used all {settings.max_attempts} attempts at “{quiz.title}”."
         )
@@ -574,8 +578,16 @@ def start_attempt(
         pass_mark=settings.pass_mark,
         assignment_id=met.assignment_id,
     )
-    db.session.add(attempt)
-    db.session.flush()
+    try:
+        # The partial unique index admits one attempt in progress per student and
+        # quiz: of two starts at once the second fails here, and resumes the first.
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except sa.exc.IntegrityError:
+        current = get_open_attempt(user_id, quiz_id)
+        if current is None:
+            raise
+        return current, True
     return attempt, False
 
 
@@ -750,6 +762,15 @@ def _ensure_open(attempt: QuizAttempt, *, now: datetime, grace: timedelta) -> No
 def _grade_and_close(
     attempt: QuizAttempt, *, status: AttemptStatus, closed_at: datetime, now: datetime
 ) -> None:
+    # Lock the attempt's row and read it and its answers afresh: of two closes at
+    # once (a double submit) the second waits for the first, then finds it closed; an
+    # answer being saved (it holds a share lock) is either in before the grading or
+    # refused after it.
+    db.session.flush()
+    db.session.expire_all()
+    db.session.refresh(attempt, with_for_update=True)
+    if not attempt.is_open:
+        return
     questions = _questions_by_id(attempt.question_ids)
     answers = _answers_by_question(attempt)
     accepted = list_accepted_responses(attempt.question_ids)
@@ -814,8 +835,12 @@ _ATTEMPT_REF = sa.select(
     QuizAttempt.id == sa.bindparam("attempt_id"),
     QuizAttempt.user_id == sa.bindparam("user_id"),
 )
-_ATTEMPT_STATE = sa.select(QuizAttempt.status, QuizAttempt.deadline_at).where(
-    QuizAttempt.id == sa.bindparam("attempt_id")
+#: FOR SHARE on PostgreSQL (SQLite's writers are serialised anyway): the attempt cannot
+#: be graded and closed while this answer is being saved.
+_ATTEMPT_STATE = (
+    sa.select(QuizAttempt.status, QuizAttempt.deadline_at)
+    .where(QuizAttempt.id == sa.bindparam("attempt_id"))
+    .with_for_update(read=True)
 )
 _QUESTION_CONTENT = sa.select(
     Question.id, Question.version, Question.type, Question.data

@@ -11,7 +11,7 @@ from quiz_app.accounts import services
 from quiz_app.accounts.models import User
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
-from tests.conftest import PASSWORD, make_test_app
+from tests.conftest import PASSWORD
 
 
 def _signup(client, username="kim", password=PASSWORD, confirm=None):
@@ -145,11 +145,9 @@ def test_logout_revokes_a_copied_session_cookie(app, client, auth):
     assert b"Log out" not in stolen.get("/").data  # and stops working after logout
 
 
-def test_logout_needs_a_csrf_token(tmp_path, monkeypatch):
-    monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path))
-    app = make_test_app(WTF_CSRF_ENABLED=True)
+def test_logout_needs_a_csrf_token(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        db.create_all()
         response = app.test_client().post("/account/logout")
         assert response.status_code == 400
 
@@ -201,11 +199,9 @@ def test_repeated_wrong_passwords_are_refused_for_a_while(app, client, make_user
     assert other.status_code == 302  # another username is not affected
 
 
-def test_login_starts_a_fresh_session(tmp_path, monkeypatch, make_user):
-    monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path))
-    app = make_test_app(WTF_CSRF_ENABLED=True)
+def test_login_starts_a_fresh_session(make_app, make_user):
+    app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        db.create_all()
         make_user("kim")
         db.session.commit()
         client = app.test_client()

@@ -46,7 +46,7 @@ def test_students_see_quizzes_attempts_in_progress_and_scores(client, auth, make
 
 
 def test_health_check(client):
-    assert client.get("/healthz").get_json() == {"status": "ok"}
+    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
 
 
 def test_each_bank_links_to_its_flashcards_and_folds_its_description(

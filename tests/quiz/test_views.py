@@ -13,7 +13,7 @@ from quiz_app.banks import schema
 from quiz_app.banks.services import import_bank
 from quiz_app.extensions import db
 from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
-from tests.conftest import PASSWORD, make_test_app
+from tests.conftest import PASSWORD
 from tests.factories import make_schema_question
 from tests.quiz.helpers import MATCH_PAIRS, all_type_questions, make_quiz_bank
 
@@ -343,11 +343,9 @@ def test_history_draws_a_sparkline_of_scores(client, auth, quiz_bank):
     assert "<polyline" in page and page.count("Review<span") == 2
 
 
-def test_missing_csrf_token_is_refused(tmp_path, monkeypatch, now):
-    monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path / "data"))
-    app = make_test_app(WTF_CSRF_ENABLED=True)
+def test_missing_csrf_token_is_refused(make_app, now):
+    app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        db.create_all()
         bank = schema.Bank(
             id="bank-a",
             title="Bank A",
@@ -376,8 +374,6 @@ def test_missing_csrf_token_is_refused(tmp_path, monkeypatch, now):
         url = f"/quiz/attempt/{attempt_id}/answer"
         assert client.post(url, data=answer).status_code == 400
         assert client.post(url, data={**answer, "csrf_token": csrf}).status_code == 302
-        db.session.remove()
-        db.drop_all()
 
 
 def test_a_bank_edit_reaches_the_answer_form_of_an_open_attempt(
