@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from quiz_app.banks import leaks
+from quiz_app.banks.imagefiles import image_file_problem
 from quiz_app.banks.schema import (
     FORMAT_VERSION,
     ID_PATTERN,
@@ -1763,18 +1764,17 @@ def _cross_bank_problems(parsed: list[tuple[Bank, _Places]]) -> list[Problem]:
                 )
         base = Path(bank.source_path).parent
         for question in bank.questions:
-            if (
-                question.image is not None
-                and not (base / question.image.file).is_file()
-            ):
+            if question.image is None:
+                continue
+            problem = image_file_problem(base, question.image.file)
+            if problem:
                 line, column = places.images.get(question.id, (question.line, 0))
                 problems.append(
                     Problem(
                         bank.source_path,
                         line,
                         column,
-                        f"questions ({question.id}): image file "
-                        f"{question.image.file!r} not found beside the bank",
+                        f"questions ({question.id}): {problem}",
                     )
                 )
     return problems
