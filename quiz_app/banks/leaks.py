@@ -148,9 +148,41 @@ def _number_text(value: int | float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(value)
 
 
-def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
-    n = len(needle)
-    return any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
+def _spaced(text: str) -> str:
+    """The text's normalised words between spaces, so that a word sequence is found
+    with one substring search: " nam il " is in " general nam il led " but " joy " is
+    not in " enjoyed ".
+    """
+    return " " + " ".join(answer_words(text)) + " "
+
+
+#: (field, spaced words, is a list of options) per shown text
+_Shown = tuple[tuple[str, str, bool], ...]
+#: (answer as written, spaced words, scope) per answer
+_Answers = tuple[tuple[str, str, Scope], ...]
+
+
+def _index_shown(question: Question) -> _Shown:
+    return tuple(
+        (field, _spaced(text), is_option)
+        for field, text, is_option in shown_texts(question)
+    )
+
+
+def _index_answers(question: Question) -> _Answers:
+    return tuple((text, _spaced(text), scope) for text, scope in answers_of(question))
+
+
+def _first_leak(shown: _Shown, answers: _Answers) -> tuple[str, str] | None:
+    for field, words, is_option in shown:
+        for answer, needle, scope in answers:
+            if scope is Scope.NOT_OPTIONS and is_option:
+                continue
+            if scope is Scope.ITEMS_AND_PAIRS and field not in ("items", "pairs"):
+                continue
+            if needle in words:
+                return answer, field
+    return None
 
 
 def _may_overlap(first: Question, second: Question) -> bool:
@@ -164,19 +196,7 @@ def find_pair_leak(shown_in: Question, answer_of: Question) -> tuple[str, str] |
 
     Ignores ``variant_group`` and ``allow_overlap``.
     """
-    answers = answers_of(answer_of)
-    if not answers:
-        return None
-    for field, text, is_option in shown_texts(shown_in):
-        words = answer_words(text)
-        for answer, scope in answers:
-            if scope is Scope.NOT_OPTIONS and is_option:
-                continue
-            if scope is Scope.ITEMS_AND_PAIRS and field not in ("items", "pairs"):
-                continue
-            if _contains(words, answer_words(answer)):
-                return answer, field
-    return None
+    return _first_leak(_index_shown(shown_in), _index_answers(answer_of))
 
 
 def find_leaks(
@@ -194,6 +214,9 @@ def find_leaks(
     found: dict[tuple[str, str], tuple[Question, str, str]] = {}
     quizzes: dict[tuple[str, str], list[str]] = defaultdict(list)
     checked: dict[tuple[str, str], tuple[str, str] | None] = {}
+    # Normalised once per question: a final exam pairs every question with every other.
+    shown: dict[str, _Shown] = {}
+    answers: dict[str, _Answers] = {}
     for quiz, pool in quiz_pools:
         if quiz.count == 1:
             continue
@@ -204,7 +227,13 @@ def find_leaks(
                 if shown_in.id == answer_of.id or _may_overlap(shown_in, answer_of):
                     continue
                 if key not in checked:
-                    checked[key] = find_pair_leak(shown_in, answer_of)
+                    if shown_in.id not in shown:
+                        shown[shown_in.id] = _index_shown(shown_in)
+                    if answer_of.id not in answers:
+                        answers[answer_of.id] = _index_answers(answer_of)
+                    checked[key] = _first_leak(
+                        shown[shown_in.id], answers[answer_of.id]
+                    )
                 hit = checked[key]
                 if hit is None:
                     continue
