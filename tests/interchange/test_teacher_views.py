@@ -1,4 +1,4 @@
-"""The teacher's bank upload takes other tools' files; the bank page offers downloads."""
+"""The teacher's bank upload takes other tools' files; bank pages offer downloads."""
 
 from __future__ import annotations
 
