@@ -36,6 +36,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
 
+from quiz_app.banks import leaks
+from quiz_app.banks.imagefiles import image_file_problem
 from quiz_app.banks.schema import (
     FORMAT_VERSION,
     ID_PATTERN,
@@ -199,6 +201,18 @@ QUESTION_KEYS: Final[Mapping[str, KeySpec]] = {
     "image": _spec(
         Kind.OBJECT, False, "An image shown with the prompt.", table=IMAGE_KEYS
     ),
+    "variant_group": _spec(
+        Kind.SLUG,
+        False,
+        "Name shared by questions that ask the same thing (in any bank): one quiz "
+        f"draws at most one of them; {_SLUG_HELP}.",
+    ),
+    "allow_overlap": _spec(
+        Kind.SLUG_LIST,
+        False,
+        "Ids of questions that may show this question's answer, or whose answer this "
+        "one may show, in the same quiz (checked by 'banks validate').",
+    ),
 }
 
 #: Help text for the question types' own keys, by (type, key) and then by key.
@@ -214,7 +228,9 @@ TYPE_KEY_DESCRIPTIONS: Final[Mapping[tuple[str, str] | str, str]] = {
     (
         "short_text",
         "answers",
-    ): "Accepted answers; matching ignores case, accents, punctuation and spacing.",
+    ): "Accepted answers; matching ignores case, accents, punctuation, spacing, a "
+    "leading article, middle initials and a bracketed abbreviation "
+    "(docs/bank-format.md).",
     ("numeric", "answer"): "The correct number (decimal).",
     ("numeric", "tolerance"): "A response within ± tolerance is correct (default 0).",
     ("numeric", "unit"): "Unit shown after the input box, e.g. 'km'.",
@@ -1274,6 +1290,8 @@ def _question(c: _Checker, node: Node, index: int, refs: _Refs) -> Question | No
         image=image,
         data=data,
         line=node.line,
+        variant_group=values.get("variant_group"),
+        allow_overlap=values.get("allow_overlap", ()),
     )
 
 
@@ -1560,15 +1578,18 @@ def _check_quizzes_in_bank(
 def _check_selection_size(
     c: _Checker, quiz: QuizDef, places: _QuizPlaces, where: str, chosen: list[Question]
 ) -> None:
+    # An attempt asks one question of a variant group, so a group counts once.
+    drawable = len({q.variant_group or f"\0{q.id}" for q in chosen})
     if not chosen:
         c.add(places.quiz, where, "the quiz selects no question")
-    elif quiz.count is not None and quiz.count > len(chosen):
+    elif quiz.count is not None and quiz.count > drawable:
         at = places.count or places.quiz
+        grouped = " (a variant group counts once)" if drawable < len(chosen) else ""
         c.add(
             at,
             where,
-            f"'count' is {quiz.count} but the selection has only {len(chosen)} "
-            f"question{'s' * (len(chosen) != 1)}",
+            f"'count' is {quiz.count} but the selection has only {drawable} "
+            f"question{'s' * (drawable != 1)}{grouped}",
         )
 
 
@@ -1743,18 +1764,17 @@ def _cross_bank_problems(parsed: list[tuple[Bank, _Places]]) -> list[Problem]:
                 )
         base = Path(bank.source_path).parent
         for question in bank.questions:
-            if (
-                question.image is not None
-                and not (base / question.image.file).is_file()
-            ):
+            if question.image is None:
+                continue
+            problem = image_file_problem(base, question.image.file)
+            if problem:
                 line, column = places.images.get(question.id, (question.line, 0))
                 problems.append(
                     Problem(
                         bank.source_path,
                         line,
                         column,
-                        f"questions ({question.id}): image file "
-                        f"{question.image.file!r} not found beside the bank",
+                        f"questions ({question.id}): {problem}",
                     )
                 )
     return problems
@@ -1813,15 +1833,20 @@ def validate_command(paths: Sequence[str], echo: Callable[[str], None]) -> int:
     banks, problems = load_bank_files(paths)
     for problem in problems:
         echo(str(problem))
+    # Warnings (one question giving away another's answer) do not fail validation.
+    warnings = leaks.check_banks(banks, resolve=resolve_quiz_questions)
+    for warning in warnings:
+        echo(warning)
     if problems:
         echo(f"{len(problems)} problem{'s' * (len(problems) != 1)}")
         return 1
     questions = sum(len(b.questions) for b in banks)
     cards = sum(len(b.cards) for b in banks)
     quizzes = sum(len(b.quizzes) for b in banks)
+    noted = f", {len(warnings)} warning{'s' * (len(warnings) != 1)}" if warnings else ""
     echo(
         f"{len(banks)} banks, {questions} questions, {cards} cards, {quizzes} "
-        "quizzes: OK"
+        f"quizzes: OK{noted}"
     )
     return 0
 

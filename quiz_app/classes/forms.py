@@ -5,15 +5,21 @@ from __future__ import annotations
 from wtforms import StringField, SubmitField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from quiz_app.classes import services
+from quiz_app.classes import joincode, services
 from quiz_app.forms import BaseForm
+
+#: shown in the hint; looks like a real code (8 letters and digits, no dash)
+EXAMPLE_CODE = "KX7PM2QD"
 
 
 class JoinClassForm(BaseForm):
     code = StringField(
         "Class code",
         validators=[InputRequired(), Length(max=20)],
-        description="The 8-character code your teacher gave you, e.g. KX7P-M2QD.",
+        description=(
+            f"The {joincode.CODE_LENGTH}-character code your teacher gave you,"
+            f" for example {EXAMPLE_CODE}."
+        ),
         render_kw={
             "autocomplete": "off",
             "autocapitalize": "characters",

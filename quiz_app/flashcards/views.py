@@ -8,13 +8,13 @@ with an ``X-Requested-With: fetch`` header and gets the study region alone back
 
 from __future__ import annotations
 
-from decimal import Decimal
 from random import Random
 from typing import Any
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -22,6 +22,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
 from quiz_app.clock import utcnow
@@ -37,6 +38,36 @@ from quiz_app.flashcards.scheduler import Rating
 bp = Blueprint("flashcards", __name__, url_prefix="/cards")
 
 ALREADY_RECORDED = "That answer was already recorded; here is the next card."
+NEW_LIMIT_REACHED = (
+    "You have studied all your new cards for today; here are the cards due."
+)
+
+
+def _shown_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="flashcard-shown")
+
+
+def shown_token(user_id: int, card_id: str, review_count: int) -> str:
+    """What the answer form says was shown: this student, this card, after this many
+    reviews, signed so a rating cannot be posted for a showing that never happened.
+    """
+    return str(_shown_serializer().dumps([user_id, card_id, review_count]))
+
+
+def _shown_review_count(token: str, card_id: str) -> int | None:
+    """The review count a signed ``shown_token`` names, or None if it is not one for
+    this student and card."""
+    try:
+        user_id, shown_card, count = _shown_serializer().loads(token)
+    except (BadSignature, TypeError, ValueError):
+        return None
+    if (
+        user_id != current_user.id
+        or shown_card != card_id
+        or not isinstance(count, int)
+    ):
+        return None
+    return count
 
 
 @bp.before_request
@@ -91,6 +122,11 @@ def _render_session(
         "choices": choices,
         "filters": filters,
         "shown": shown or str(queue.to_epoch_ms(now)),
+        "seen": (
+            shown_token(current_user.id, study_card.card.id, study_card.review_count)
+            if study_card is not None
+            else ""
+        ),
         "notice": notice,
         "rate_form": RateCardForm(formdata=None),
         "undo_form": UndoReviewForm(formdata=None),
@@ -129,24 +165,31 @@ def reveal(card_id: str) -> str | Response:
 def rate(card_id: str) -> str | Response:
     """Record the student's answer to a card and move on to the next one."""
     form = RateCardForm()
-    if not form.validate():
+    seen = _shown_review_count(form.seen.data or "", card_id)
+    if not form.validate() or seen is None:
         return _after_post("That answer could not be read; please try again.", "error")
     now = utcnow()
+    prefs = services.get_study_prefs(current_user)
     try:
         services.record_review(
             current_user.id,
             card_id,
             Rating(form.rating.data),
             now=now,
-            seen_review_count=form.seen.data or 0,
-            params=services.get_study_prefs(current_user).params,
+            seen_review_count=seen,
+            params=prefs.params,
+            new_cards_left=services.count_new_cards_left(
+                current_user, now=now, prefs=prefs
+            ),
             duration_ms=queue.answer_duration_ms(
                 queue.from_epoch_ms(form.shown.data), now
             ),
             rng=Random(),
         )
-    except services.CardModified:
+    except (services.CardModified, services.CardNotDue):
         return _after_post(ALREADY_RECORDED)
+    except services.NewCardLimitReached:
+        return _after_post(NEW_LIMIT_REACHED)
     except services.CardNotInQueue:
         abort(404)
     db.session.commit()
@@ -193,7 +236,7 @@ def settings() -> str | Response:
     prefs = services.get_study_prefs(current_user)
     form = EditStudySettingsForm(
         data={
-            "desired_retention": Decimal(f"{prefs.desired_retention:.2f}"),
+            "desired_retention": round(100 * prefs.desired_retention),
             "new_cards_per_day": prefs.new_cards_per_day,
             "timezone": prefs.timezone,
         }
@@ -203,7 +246,7 @@ def settings() -> str | Response:
     if form.validate_on_submit():
         services.update_study_prefs(
             current_user,
-            desired_retention=float(form.desired_retention.data),
+            desired_retention=form.desired_retention.data / 100,
             new_cards_per_day=form.new_cards_per_day.data,
             timezone=form.timezone.data,
             now=utcnow(),

@@ -32,6 +32,11 @@ def index() -> str:
         now = utcnow()
         tz_name = current_user.timezone
         attempts_used = quiz_services.count_attempts_by_quiz(current_user.id)
+        cards = flashcard_services.build_study_queue(
+            current_user,
+            now=now,
+            prefs=flashcard_services.get_study_prefs(current_user),
+        )
         student = {
             "open_attempts": quiz_services.list_open_attempts(current_user.id),
             "recent": quiz_services.list_closed_attempts(
@@ -49,7 +54,10 @@ def index() -> str:
             "when": windows.formatter(tz_name, now=now),
             "timezone": windows.zone_name(tz_name),
             "banks_with_cards": bank_services.list_bank_ids_with_cards(),
-            "cards_due_today": flashcard_services.count_due_today(current_user, now),
+            # as the flashcards page counts them: due (learning and review) and new
+            "cards_due": cards.learning + cards.review,
+            "cards_new": cards.new,
+            "best_percent": quiz_services.list_best_percent_by_quiz(current_user.id),
             "assignments": class_services.list_assignments_for_student(
                 current_user, now=now
             ),

@@ -71,10 +71,13 @@ def review_heatmap(days: Sequence[DayCount], *, chart_id: str = "heatmap") -> Ma
                 f'<text x="{x}" y="{top - 5}" class="chart-label">{entry.day:%b}</text>'
             )
         level = heat_level(entry.count, busiest)
+        # The calendar ends today: its last cell is outlined and says so.
+        today = entry is days[-1]
         body.append(
             f'<rect x="{x}" y="{y}" width="{_CELL}" height="{_CELL}" rx="2"'
-            f' class="hm hm-{level}"><title>{_plural(entry.count, "review")}'
-            f" on {day_label(entry.day)}</title></rect>"
+            f' class="hm hm-{level}{" hm-today" if today else ""}">'
+            f"<title>{_plural(entry.count, 'review')} on {day_label(entry.day)}"
+            f"{' (today)' if today else ''}</title></rect>"
         )
     total = sum(d.count for d in days)
     active = sum(1 for d in days if d.count)

@@ -67,6 +67,8 @@ class Grade:
     score: float  #: 0.0 .. 1.0
     is_correct: bool  #: full marks only
     feedback: str = ""
+    #: partial credit counted in parts: (right, out of, what), e.g. (5, 6, "pairs")
+    tally: tuple[int, int, str] | None = None
 
 
 Check = Callable[[Mapping[str, Any]], list[tuple[str, str]]]
@@ -105,6 +107,8 @@ def register(qtype: QuestionType) -> QuestionType:
 
 NO_ANSWER = "(no answer)"
 NO_ANSWER_FEEDBACK = "No answer given."
+#: after a row of a matching or ordering answer that is wrong (text, not colour alone)
+WRONG_MARK = " ✗ *(wrong)*"
 
 # --------------------------------------------------------------------------------------
 # Text helpers
@@ -134,6 +138,161 @@ def normalise_answer(text: str) -> str:
     # dropping every "e" before o/u (not only one) keeps the result stable when
     # normalised again.
     return _ROMANISATION.sub("", letters)
+
+
+# Apostrophes join a word ("People's", "P'anmunjom"); every other mark separates words.
+_APOSTROPHES = re.compile("['\u2018\u2019\u0060\u00b4]")
+# A thousands separator inside a number ("75,823") does not split it into two words.
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_ARTICLES = frozenset({"the", "a", "an"})
+#: small words an abbreviation leaves out: "Neutral Nations Supervisory Commission"
+#: is NNSC, "Military Armistice Commission" is MAC
+_ACRONYM_SKIPS = frozenset({"of", "the", "and", "for", "on", "in"})
+_BRACKETED = re.compile(r"^(?P<main>.*?)\s*[(\[](?P<inner>[^()\[\]]*)[)\]]\s*$")
+
+
+def answer_words(text: str) -> tuple[str, ...]:
+    """The words of a text, each normalised as :func:`normalise_answer` would.
+
+    Words split at spaces and punctuation except apostrophes, so ``"the Korean
+    People's Army"`` gives ``("the", "korean", "peoples", "army")`` and
+    ``"Kim Il-sŏng"`` gives ``("kim", "il", "song")``. The leak check and lenient
+    short-answer matching compare these.
+    """
+    decomposed = unicodedata.normalize("NFKD", _THOUSANDS.sub("", text))
+    stripped = "".join(
+        c
+        for c in decomposed
+        if not unicodedata.combining(c) and not "\u02b0" <= c <= "\u02ff"
+    )
+    joined = _APOSTROPHES.sub("", stripped.casefold())
+    return tuple(
+        _ROMANISATION.sub("", word) for word in _NON_WORD.split(joined) if word
+    )
+
+
+def _initials(text: str) -> str:
+    """First letters of the words as written (before romanisation folding), less the
+    small words an abbreviation leaves out.
+    """
+    words = _NON_WORD.split(
+        _APOSTROPHES.sub("", unicodedata.normalize("NFKD", text).casefold())
+    )
+    return "".join(w[0] for w in words if w and w not in _ACRONYM_SKIPS)
+
+
+def _is_initial(word: str) -> bool:
+    return len(word) == 1 and word.isalpha()
+
+
+def _same_words(typed: Sequence[str], accepted: Sequence[str]) -> bool:
+    """Equal word for word, up to middle initials.
+
+    An initial ("f") stands for a word starting with it ("foster") anywhere but in last
+    place, and an initial between the first and last word may be left out on either
+    side, so "Walter S. Robertson" = "Walter Robertson" and "John F. Dulles" = "John
+    Foster Dulles". A full word is never left out, so "John Foster" stays different from
+    "John Foster Dulles", and the last word must match exactly ("Article I" is not
+    "Article II").
+    """
+    n, m = len(typed), len(accepted)
+
+    def optional(words: Sequence[str], i: int, length: int) -> bool:
+        return 0 < i < length - 1 and _is_initial(words[i])
+
+    # reach[i][j]: typed[:i] and accepted[:j] align, and whether a full word matched
+    reach: dict[tuple[int, int], bool] = {(0, 0): False}
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if (i, j) not in reach:
+                continue
+            full = reach[(i, j)]
+            steps: list[tuple[int, int, bool]] = []
+            if i < n and j < m:
+                a, b = typed[i], accepted[j]
+                if a == b:
+                    steps.append((i + 1, j + 1, full or not _is_initial(a)))
+                elif (i < n - 1 and j < m - 1) and (
+                    (_is_initial(a) and b.startswith(a))
+                    or (_is_initial(b) and a.startswith(b))
+                ):
+                    steps.append((i + 1, j + 1, full))
+            if i < n and optional(typed, i, n):
+                steps.append((i + 1, j, full))
+            if j < m and optional(accepted, j, m):
+                steps.append((i, j + 1, full))
+            for key_i, key_j, value in steps:
+                reach[(key_i, key_j)] = reach.get((key_i, key_j), False) or value
+    return reach.get((n, m), False)
+
+
+def _without_article(words: tuple[str, ...]) -> tuple[str, ...]:
+    return words[1:] if len(words) > 1 and words[0] in _ARTICLES else words
+
+
+def _matches_words(typed: tuple[str, ...], accepted: tuple[str, ...]) -> bool:
+    if "".join(typed) == "".join(accepted):
+        return True
+    return any(
+        _same_words(t, a)
+        for t in {typed, _without_article(typed)}
+        for a in {accepted, _without_article(accepted)}
+    )
+
+
+def _split_bracket(text: str) -> tuple[str, str | None]:
+    """``"United Nations Command (UNC)"`` -> ``("United Nations Command", "UNC")``."""
+    match = _BRACKETED.match(text)
+    if match is None or not match.group("main").strip():
+        return text, None
+    return match.group("main"), match.group("inner")
+
+
+def short_answer_matches(typed: str, accepted: Sequence[str]) -> bool:
+    """Is a typed short answer one of the accepted answers, written as students write?
+
+    Beyond :func:`normalise_answer` (case, accents, punctuation, spacing, romanisation)
+    it accepts a leading article ("the Neutral Nations Supervisory Commission"), middle
+    initials ("Walter S. Robertson" for "Walter Robertson", "John F. Dulles" for "John
+    Foster Dulles") and an abbreviation in brackets after the name ("United Nations
+    Command (UNC)") or the name in brackets after the abbreviation. The bracketed part
+    must be the initials of the name or itself an accepted answer; the abbreviation
+    alone counts only where the bank lists it. An accepted answer written with a
+    bracket ("Northern Limit Line (NLL)") also accepts the name without it.
+    """
+    if not normalise_answer(typed):
+        return False
+    plain = normalise_answer(typed)
+    if any(plain == normalise_answer(a) for a in accepted):
+        return True
+    forms: list[tuple[str, ...]] = []
+    for answer in accepted:
+        forms.append(answer_words(answer))
+        main, inner = _split_bracket(answer)
+        if inner is not None:
+            forms.append(answer_words(main))
+
+    def accepted_form(text: str) -> tuple[str, ...] | None:
+        words = answer_words(text)
+        if not words:
+            return None
+        return next((f for f in forms if _matches_words(words, f)), None)
+
+    main, inner = _split_bracket(typed)
+    if inner is None:
+        return accepted_form(typed) is not None
+    for first, second in ((main, inner), (inner, main)):
+        if accepted_form(first) is None or not answer_words(second):
+            continue
+        if accepted_form(second) is not None:
+            return True
+        # The other part may be the first part's initials: "(UNC)", "(NLL)".
+        if len(answer_words(second)) == 1 and normalise_answer(second) == _initials(
+            first
+        ):
+            return True
+    return False
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&!])")
@@ -215,9 +374,13 @@ def _full_or_nothing(ok: bool, feedback: str = "") -> Grade:
     return Grade(score=1.0 if ok else 0.0, is_correct=ok, feedback=feedback)
 
 
-def _partial(score: float, feedback: str) -> Grade:
+def _partial(
+    score: float, feedback: str, tally: tuple[int, int, str] | None = None
+) -> Grade:
     rounded = _round(score)
-    return Grade(score=rounded, is_correct=rounded == 1.0, feedback=feedback)
+    return Grade(
+        score=rounded, is_correct=rounded == 1.0, feedback=feedback, tally=tally
+    )
 
 
 def _texts(response: Any) -> list[str] | None:
@@ -395,10 +558,9 @@ def _grade_short(data: Mapping[str, Any], response: Any) -> Grade:
             if response is None
             else "That answer could not be read.",
         )
-    typed = normalise_answer(response)
-    if not typed:
+    if not normalise_answer(response):
         return _full_or_nothing(False, NO_ANSWER_FEEDBACK)
-    return _full_or_nothing(any(typed == normalise_answer(a) for a in data["answers"]))
+    return _full_or_nothing(short_answer_matches(response, data["answers"]))
 
 
 def _describe_short_answer(data: Mapping[str, Any]) -> str:
@@ -569,7 +731,9 @@ def _grade_ordering(data: Mapping[str, Any], response: Any) -> Grade:
     )
     if empty:
         feedback += f" {_plural(empty, 'place')} left empty."
-    return _partial(len(right_pairs) / pairs, feedback)
+    return _partial(
+        len(right_pairs) / pairs, feedback, (len(right_pairs), pairs, "pairs in order")
+    )
 
 
 def _numbered(lines: Iterable[str]) -> str:
@@ -584,7 +748,15 @@ def _describe_ordering_response(data: Mapping[str, Any], response: Any) -> str:
     slots = _slots(response) if response is not None else None
     if not slots or not any(slots):
         return NO_ANSWER
-    return _numbered(escape_markdown(s) if s else "—" for s in slots)
+    successor = dict(zip(data["items"], data["items"][1:], strict=False))
+    linked = set()  # places in at least one neighbouring pair in the right order
+    for i, (first, second) in enumerate(zip(slots, slots[1:], strict=False)):
+        if first and successor.get(first) == second:
+            linked |= {i, i + 1}
+    return _numbered(
+        (escape_markdown(s) + ("" if i in linked else WRONG_MARK)) if s else "—"
+        for i, s in enumerate(slots)
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -635,7 +807,9 @@ def _grade_matching(data: Mapping[str, Any], response: Any) -> Grade:
     if right == len(pairs):
         return _partial(1.0, "")
     return _partial(
-        right / len(pairs), f"{right} of {len(pairs)} pairs matched correctly."
+        right / len(pairs),
+        f"{right} of {len(pairs)} pairs matched correctly.",
+        (right, len(pairs), "pairs"),
     )
 
 
@@ -650,14 +824,15 @@ def _describe_matching_response(data: Mapping[str, Any], response: Any) -> str:
     if not isinstance(response, Mapping):
         return NO_ANSWER
     lines = []
-    for left, _ in data["pairs"]:
+    for left, right in data["pairs"]:
         chosen = response.get(left)
         shown = (
             escape_markdown(chosen)
             if isinstance(chosen, str) and chosen.strip()
             else NO_ANSWER
         )
-        lines.append(f"- {escape_markdown(left)} → {shown}")
+        mark = WRONG_MARK if shown != NO_ANSWER and chosen != right else ""
+        lines.append(f"- {escape_markdown(left)} → {shown}{mark}")
     return "\n".join(lines)
 
 

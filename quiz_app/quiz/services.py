@@ -137,6 +137,8 @@ class ResultItem:
     right_answer: str  #: Markdown
     feedback: str
     sources: list[dict[str, Any]] = field(default_factory=list)
+    #: partial credit in parts, e.g. (5, 6, "pairs"): see ``grading.Grade.tally``
+    tally: tuple[int, int, str] | None = None
 
     @property
     def score(self) -> float:
@@ -218,6 +220,16 @@ def count_attempts_by_quiz(user_id: int) -> dict[str, int]:
         .group_by(QuizAttempt.quiz_id)
     )
     return {quiz_id: n for quiz_id, n in rows}
+
+
+def list_best_percent_by_quiz(user_id: int) -> dict[str, float]:
+    """The best graded percentage per quiz the user has finished (0-100)."""
+    best: dict[str, float] = {}
+    for attempt in list_closed_attempts(user_id):
+        best[attempt.quiz_id] = max(
+            best.get(attempt.quiz_id, 0.0), attempt.percent or 0
+        )
+    return best
 
 
 def list_open_attempts(user_id: int) -> list[QuizAttempt]:
@@ -329,6 +341,16 @@ def select_question_ids(quiz: Quiz) -> list[str]:
     return [q.id for q in questions]
 
 
+def variant_groups(question_ids: Sequence[str]) -> dict[str, str]:
+    """Question id -> variant group, for those of these questions that have one."""
+    rows = db.session.execute(
+        sa.select(Question.id, Question.variant_group).where(
+            Question.id.in_(question_ids), Question.variant_group.is_not(None)
+        )
+    )
+    return {qid: group for qid, group in rows}
+
+
 def deadline_with_grace(attempt: QuizAttempt, *, grace: timedelta) -> datetime | None:
     """The last moment an answer to this attempt is accepted, or None when untimed."""
     return None if attempt.deadline_at is None else attempt.deadline_at + grace
@@ -436,6 +458,7 @@ def list_results(attempt: QuizAttempt) -> list[ResultItem]:
         row = answers.get(qid)
         response = None if row is None else row.response
         bank_sources = question.bank.sources
+        grade = qtype.grade(question.data, response)
         items.append(
             ResultItem(
                 number=number,
@@ -443,7 +466,8 @@ def list_results(attempt: QuizAttempt) -> list[ResultItem]:
                 answer=row,
                 your_answer=qtype.describe_response(question.data, response),
                 right_answer=qtype.describe_answer(question.data),
-                feedback=qtype.grade(question.data, response).feedback,
+                feedback=grade.feedback,
+                tally=grade.tally,
                 sources=[
                     bank_sources[k] for k in question.sources if k in bank_sources
                 ],
@@ -514,6 +538,7 @@ def start_attempt(
         count=quiz.count,
         shuffle=quiz.shuffle,
         rng=selection.attempt_rng(seed, "questions"),
+        groups=variant_groups(candidates),
     )
     attempt = QuizAttempt(
         user_id=user_id,

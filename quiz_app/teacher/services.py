@@ -19,8 +19,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from quiz_app.accounts.models import User
-from quiz_app.banks import schema
-from quiz_app.banks.loader import load_bank_files, parse_bank
+from quiz_app.banks import leaks, schema
+from quiz_app.banks.loader import load_bank_files, parse_bank, resolve_quiz_questions
 from quiz_app.banks.models import Bank, Card, Question, Quiz
 from quiz_app.banks.services import ImportSummary, bank_file_paths, import_bank
 from quiz_app.classes import services as class_services
@@ -573,6 +573,9 @@ def upload_bank(
         checked = next(b for b in banks if b.source_path == temp_name)
         summary = import_bank(
             dataclasses.replace(checked, source_path=str(target)), now=now
+        )
+        summary.warnings = leaks.warnings_about(
+            checked.id, banks, resolve=resolve_quiz_questions, shown_as=filename
         )
         os.replace(temp_name, target)
     finally:
