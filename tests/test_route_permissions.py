@@ -88,6 +88,7 @@ def world(
             "card_id": "qa",
             "code": mine.join_code,
             "filename": "css/app.css",
+            "fmt": "gift",
         },
     }
 

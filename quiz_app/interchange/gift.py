@@ -140,7 +140,8 @@ def parse_gift(text: str) -> Draft:
             category = _category_topic(path)
             continue
         found_any = True
-        _question(reader, _protect(block), line_no, category)
+        comments = " ".join(ln for ln in lines if ln.strip().startswith("//"))
+        _question(reader, _protect(block), line_no, category, comments)
     if not found_any:
         raise ConvertError("this file has no GIFT questions")
     if reader.media:
@@ -158,9 +159,18 @@ def _category_topic(path: str) -> str:
     return parts[-1] if parts else ""
 
 
-def _question(reader: _Reader, block: str, line_no: int, category: str) -> None:
+_ID_RE = re.compile(r"\[id:((?:\\.|[^\]\\])*)\]")
+_TAG_RE = re.compile(r"\[tag:((?:\\.|[^\]\\])*)\]")
+
+
+def _question(
+    reader: _Reader, block: str, line_no: int, category: str, comments: str
+) -> None:
     draft = reader.draft
     name = ""
+    # Moodle writes a question's idnumber and tags as '// [id:x] [tag:y]'.
+    idnumber = next(iter(_ID_RE.findall(comments)), "").replace("\\]", "]").strip()
+    tags = [t.replace("\\]", "]").strip() for t in _TAG_RE.findall(comments)]
     if block.startswith("::"):
         end = block.find("::", 2)
         if end >= 0:
@@ -183,9 +193,10 @@ def _question(reader: _Reader, block: str, line_no: int, category: str) -> None:
         prompt=reader.text(prompt_raw),
         data={},
         position=where,
-        name=name or reader.plain(before)[:40],
+        name=idnumber or name or reader.plain(before)[:40],
         explanation=reader.text(general) if general.strip() else "",
         topic=category,
+        tags=tags,
     )
     if answers == "":
         draft.skip(where, "an essay question (graded by hand)")
@@ -462,6 +473,9 @@ def export_gift(bank: Bank) -> tuple[str, list[str]]:
             left_out.append(f"{q.id}: the ordering form of GIFT has no explanation")
         if q.type == "numeric" and q.data.get("unit"):
             left_out.append(f"{q.id}: the unit {q.data['unit']!r} has no GIFT form")
+        tags = [t.replace("]", "\\]") for t in q.tags]
+        bits = [f"[id:{q.id}]"] + [f"[tag:{t}]" for t in tags]
+        out.append("// " + " ".join(bits))
         explanation = f"\n\t####[markdown]{escape(q.explanation)}"
         opening = "{" if q.type in ("true_false", "numeric", "ordering") else "{\n"
         if q.type == "ordering":

@@ -24,6 +24,19 @@ from wtforms.validators import (
 
 from quiz_app.forms import BaseForm
 
+#: What the upload accepts: YAML banks, and every format `banks convert` reads.
+UPLOAD_EXTENSIONS = (
+    "yaml",
+    "yml",
+    "gift",
+    "txt",
+    "xml",
+    "csv",
+    "tsv",
+    "apkg",
+    "colpkg",
+)
+
 #: What students see after an attempt; "" keeps the quiz's own option.
 REVIEW_CHOICES = [
     SelectChoice("", "As the quiz says"),
@@ -86,12 +99,18 @@ class AssignWorkForm(BaseForm):
 
 class UploadBankForm(BaseForm):
     file = FileField(
-        "Bank file (YAML)",
+        "Bank file",
         validators=[
-            FileRequired("Choose a .yaml file."),
-            FileAllowed(["yaml", "yml"], "Only .yaml or .yml files."),
+            FileRequired("Choose a file."),
+            FileAllowed(
+                list(UPLOAD_EXTENSIONS),
+                "Choose a YAML bank, a Moodle GIFT (.gift, .txt) or XML file, a CSV or "
+                "TSV, or an Anki package (.apkg, .colpkg).",
+            ),
         ],
-        description="Checked line by line; nothing is imported unless it is valid.",
+        description="A YAML bank, or a file from Moodle (GIFT or XML), Quizlet or a "
+        "spreadsheet (CSV, TSV) or Anki (.apkg, .colpkg), converted to a bank first. "
+        "Checked line by line; nothing is imported unless it is valid.",
     )
     submit = SubmitField("Check and import")
 

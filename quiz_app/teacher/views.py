@@ -27,18 +27,21 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from quiz_app import interchange
 from quiz_app.accounts import services as account_services
 from quiz_app.accounts.decorators import require_teacher, teacher_required
 from quiz_app.accounts.forms import CreateTeacherForm
 from quiz_app.accounts.models import Role
 from quiz_app.banks import services as bank_services
-from quiz_app.banks.schema import BankError
+from quiz_app.banks.loader import BANK_SUFFIXES
+from quiz_app.banks.schema import BankError, Problem
 from quiz_app.classes import dates, gradebook, queries
 from quiz_app.classes import services as class_services
 from quiz_app.classes.models import SchoolClass
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.forms import EmptyForm
+from quiz_app.interchange import services as interchange_services
 from quiz_app.quiz import access as quiz_access
 from quiz_app.quiz import marking
 from quiz_app.quiz import services as quiz_services
@@ -56,6 +59,8 @@ from quiz_app.web import bank_file_name
 
 bp = Blueprint("teacher", __name__, url_prefix="/teach")
 
+#: Lines of a conversion report flashed after an upload (the CLI prints them all).
+MAX_REPORT_LINES = 25
 #: Join codes are secrets that admit students: drawn from the OS's random source.
 _rng = SystemRandom()
 
@@ -494,7 +499,11 @@ def accept_answer(report_id: int) -> Response:
 # Banks
 
 
-def _render_banks(form: UploadBankForm, problems: list[object] | None = None) -> str:
+def _render_banks(
+    form: UploadBankForm,
+    problems: list[object] | None = None,
+    report: list[str] | None = None,
+) -> str:
     return render_template(
         "teacher/banks.html",
         files=services.list_bank_files(
@@ -505,6 +514,7 @@ def _render_banks(form: UploadBankForm, problems: list[object] | None = None) ->
         banks=bank_services.list_banks(),
         form=form,
         upload_problems=problems or [],
+        conversion_report=report or [],
         button=EmptyForm(),
         max_bytes=min(
             current_app.config["MAX_BANK_BYTES"],
@@ -529,17 +539,31 @@ def upload_bank() -> str | tuple[str, int] | Response:
     if not form.validate_on_submit():
         return _render_banks(form), 400
     max_bytes = current_app.config["MAX_BANK_BYTES"]
+    raw = form.file.data.read(max_bytes + 1)
+    filename = os.path.basename(form.file.data.filename or "upload.yaml")
+    report: list[str] = []
+    if not filename.lower().endswith(BANK_SUFFIXES):
+        # Another tool's file: converted to a YAML bank, then checked like any upload.
+        try:
+            conversion = interchange.convert(
+                raw, filename=filename, max_bytes=max_bytes
+            )
+        except interchange.ConvertError as error:
+            return _render_banks(form, [Problem(filename, 0, 0, str(error))]), 422
+        raw = conversion.yaml_text.encode("utf-8")
+        report = conversion.report.lines()
+        filename = f"{conversion.bank_id}.yaml"
     try:
         bank, summary = services.upload_bank(
-            form.file.data.read(max_bytes + 1),
-            filename=os.path.basename(form.file.data.filename or "upload.yaml"),
+            raw,
+            filename=filename,
             bank_paths=_bank_paths(),
             uploads_dir=_uploads_dir(),
             max_bytes=max_bytes,
             now=utcnow(),
         )
     except BankError as error:
-        return _render_banks(form, list(error.problems)), 422
+        return _render_banks(form, list(error.problems), report), 422
     db.session.commit()
     if summary.banks_imported:
         flash(f"Imported {bank.title}: {summary}.", "success")
@@ -547,6 +571,14 @@ def upload_bank() -> str | tuple[str, int] | Response:
         flash(f"{bank.title} is already imported as it is: nothing changed.", "info")
     for warning in summary.warnings:
         flash(f"Check this: {warning}", "warning")
+    shown = report[:MAX_REPORT_LINES]
+    if len(report) > len(shown):
+        shown.append(
+            f"… and {len(report) - len(shown)} more: run 'quiz-app banks convert' on "
+            "the file to see them all."
+        )
+    for line in shown:
+        flash(line, "info")
     return redirect(url_for(".banks"))
 
 
@@ -579,6 +611,21 @@ def bank_detail(bank_id: str) -> str:
         "teacher/bank_detail.html",
         bank=bank,
         questions=services.list_questions(bank_id),
+    )
+
+
+@bp.get("/banks/<bank_id>/export/<fmt>")
+@teacher_required
+def export_bank(bank_id: str, fmt: str) -> Response:
+    """Download a bank as Moodle GIFT or XML, CSV or an Anki package."""
+    if fmt not in interchange.EXPORT_FORMATS:
+        abort(404)
+    bank = interchange_services.get_export_bank(bank_id) or abort(404)
+    result = interchange.export(bank, fmt, now=utcnow())
+    return Response(
+        result.data,
+        mimetype=result.mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{result.filename}"'},
     )
 
 

@@ -212,3 +212,11 @@ def test_any_reserved_characters_survive_export_and_import(prompt, choices):
     assert back.prompt == prompt.strip()
     assert back.data["choices"] == tuple(choices)
     assert back.data["answer"] == choices[0]
+
+
+def test_moodles_id_and_tag_comments_give_the_id_and_tags():
+    (q,) = _bank(
+        "// question: 1  name: x\n// [id:my-id] [tag:one] [tag:two \\] x]\n::x::Yes?{T}"
+    ).questions
+    assert q.id == "t-my-id"
+    assert q.tags == ("one", "two ] x")

@@ -46,6 +46,7 @@ def test_moodle_xml_keeps_every_question(bank: Bank):
     assert [q.explanation for q in back.questions] == [
         q.explanation.strip() for q in bank.questions
     ]
+    assert [q.tags for q in back.questions] == [q.tags for q in bank.questions]
     assert all("plain flashcards" in item for item in left_out if "image" not in item)
 
 
@@ -59,6 +60,7 @@ def test_gift_keeps_every_question_and_what_gift_can_say(bank: Bank):
         _key(bank, q, drop=drop) for q in bank.questions
     ]
     for original, again in zip(bank.questions, back.questions, strict=True):
+        assert again.tags == original.tags
         if original.type == "ordering":  # GIFT's ordering form has no feedback
             assert (
                 f"{original.id}: the ordering form of GIFT has no explanation"
