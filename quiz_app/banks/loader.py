@@ -57,6 +57,7 @@ from quiz_app.banks.schema import (
 )
 from quiz_app.banks.yamlnodes import Map, Node, Scalar, Seq, YamlProblem, build_tree
 from quiz_app.quiz.grading import QUESTION_TYPES, FieldKind, QuestionType
+from quiz_app.quiz.review import Review, Visibility
 
 __all__ = [
     "BANK_KEYS",
@@ -307,6 +308,23 @@ QUIZ_KEYS: Final[Mapping[str, KeySpec]] = {
     ),
     "pass_mark": _spec(
         Kind.INT, False, "Percent needed to pass.", minimum=0, maximum=100, default=60
+    ),
+    "review": _spec(
+        Kind.ENUM,
+        False,
+        "What students see after an attempt: everything at once, the score until the "
+        "quiz closes, or the score only. Default: 'immediately' for practice; "
+        "'after_close' for a quiz with a time or attempt limit ('score_only' when "
+        "its assignment has no close date).",
+        choices=tuple(x.value for x in Review),
+    ),
+    "visibility": _spec(
+        Kind.ENUM,
+        False,
+        "Who may start it: every student, or only students of a class it is assigned "
+        "to. Default: 'assigned' for a quiz with a time or attempt limit, else "
+        "'everyone'.",
+        choices=tuple(x.value for x in Visibility),
     ),
 }
 
@@ -1412,6 +1430,8 @@ def _quiz(c: _Checker, node: Node, index: int) -> QuizDef | None:
         time_limit_minutes=values.get("time_limit_minutes"),
         max_attempts=values.get("max_attempts"),
         pass_mark=values.get("pass_mark", 60),
+        review=values.get("review"),
+        visibility=values.get("visibility"),
     )
 
 

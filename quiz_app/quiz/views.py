@@ -23,7 +23,8 @@ from quiz_app.clock import utcnow
 from quiz_app.extensions import db, read_transaction, write_transaction
 from quiz_app.limits import services as limit_services
 from quiz_app.limits.policy import ATTEMPT_START
-from quiz_app.quiz import services, windows
+from quiz_app.quiz import access, services, windows
+from quiz_app.quiz import review as rules
 from quiz_app.quiz.forms import (
     AnswerQuestionsForm,
     StartQuizForm,
@@ -32,6 +33,7 @@ from quiz_app.quiz.forms import (
     make_answer_form,
 )
 from quiz_app.quiz.models import QuizAttempt
+from quiz_app.reports import services as report_services
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
 
@@ -112,14 +114,23 @@ def detail(quiz_id: str) -> str:
     """
     quiz = services.get_quiz(quiz_id) or abort(404)
     now = utcnow()
-    available = services.get_availability(current_user.id, quiz.id, now=now)
+    met = access.get_student_quiz(
+        current_user.id, quiz, now=now, is_teacher=current_user.is_teacher
+    )
+    if not met.may_see:
+        abort(404)  # an assigned-only quiz does not exist for other students
     return render_template(
         "quiz/detail.html",
         quiz=quiz,
+        settings=met.settings,
+        review_label=rules.REVIEW_LABELS[
+            met.settings.review or rules.Review.IMMEDIATELY
+        ],
         used=services.count_attempts(current_user.id, quiz.id),
         open_attempt=services.get_open_attempt(current_user.id, quiz.id),
-        closed_reason=windows.refusal(available, current_user.timezone, now=now),
+        closed_reason=windows.refusal(met.availability, current_user.timezone, now=now),
         form=StartQuizForm(),
+        **_clock(now),
     )
 
 
@@ -310,13 +321,25 @@ def results(attempt_id: int) -> str | Response:
     if attempt.is_open:
         flash("Submit the quiz to see your results.", "info")
         return redirect(url_for(".attempt", attempt_id=attempt.id))
-    items = services.list_results(attempt)
+    settings = access.attempt_settings(attempt)
+    assert settings.review is not None
+    full = access.attempt_disclosure(attempt, now=now) is rules.Disclosure.FULL
+    held = access.held_back_question_ids(current_user.id, now=now) if full else set()
+    items = services.list_results(attempt, held_back=held) if full else []
     return render_template(
         "quiz/results.html",
         attempt=attempt,
         items=items,
-        missed=[item for item in items if item.outcome != "correct"],
+        missed=[i for i in items if i.outcome != "correct" and not i.is_held_back],
         missed_only=request.args.get("missed") == "1",
+        is_full=full,
+        release_at=rules.release_at(settings.review, closes_at=settings.closes_at),
+        replies={
+            r.question_id: r
+            for r in report_services.list_replies(
+                current_user.id, attempt_id=attempt.id
+            )
+        },
         **_clock(now),
     )
 
