@@ -215,7 +215,11 @@ def serve_command(host: str, port: int, threads: int, no_deploy: bool) -> None:
         click.echo("")
     # The app reads where it listens, to show students the LAN address in links.
     os.environ["QUIZ_SERVE_HOST"] = host
-    db.engine.dispose()  # the request threads open their own connections
+    # End this thread's transaction (the start-up checks above ran in a write
+    # transaction: left open, it kept SQLite's write lock for as long as the server
+    # ran) and close its connections; the request threads open their own.
+    db.session.remove()
+    db.engine.dispose()
     serve_waitress(app, host=host, port=port, threads=threads)
 
 
@@ -241,6 +245,7 @@ def _setup_link(host: str, port: int) -> str | None:
 
     with write_transaction():
         if account_services.count_teachers() > 0:
+            db.session.rollback()  # release the write lock taken by the check
             return None
         token = account_services.create_setup_token(now=utcnow(), rng=SystemRandom())
         db.session.commit()
