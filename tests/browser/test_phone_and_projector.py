@@ -132,15 +132,26 @@ def test_wide_tables_scroll_in_a_labelled_region_and_today_shows_on_the_calendar
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
 
 
+def _answer(page, *, first: bool) -> None:
+    """Change the answer to the question on the page, whatever its type."""
+    question = page.locator("section.question").first
+    radios = question.locator("input[type=radio], input[type=checkbox]")
+    texts = question.locator("input[type=text]")
+    if radios.count():
+        (radios.first if first else radios.last).check()
+    elif texts.count():
+        texts.first.fill("1953" if first else "1951")
+    else:
+        question.locator("select").first.select_option(index=1 if first else 2)
+
+
 def test_answers_save_as_they_change_and_leaving_unsaved_input_warns(site, new_page):
     page = new_page()
     sign_up(page, site, unique("auto"))
     page.goto(f"{site}/quiz/{QUIZ}")
     page.get_by_role("button", name="Start the quiz").click()
     status = page.locator("#save-status")
-    question = page.locator("section.question").first
-    choice = question.locator("input[type=radio], input[type=checkbox]").first
-    choice.check()
+    _answer(page, first=True)
     page.wait_for_function(
         "() => document.querySelector('#save-status').textContent === 'Saved'"
     )
@@ -150,8 +161,7 @@ def test_answers_save_as_they_change_and_leaving_unsaved_input_warns(site, new_p
     assert page.get_by_text("1 answered").first.is_visible()
     # A failing save says so clearly and keeps the warning before leaving.
     page.route("**/autosave", lambda route: route.abort())
-    question = page.locator("section.question").first
-    question.locator("input[type=radio], input[type=checkbox]").last.check()
+    _answer(page, first=False)
     page.wait_for_function(
         "() => document.querySelector('#save-status').dataset.state === 'error'"
     )
