@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from quiz_app.banks import leaks
+from quiz_app.banks.imagefiles import image_file_problem
 from quiz_app.banks.schema import (
     FORMAT_VERSION,
     ID_PATTERN,
@@ -56,6 +57,7 @@ from quiz_app.banks.schema import (
 )
 from quiz_app.banks.yamlnodes import Map, Node, Scalar, Seq, YamlProblem, build_tree
 from quiz_app.quiz.grading import QUESTION_TYPES, FieldKind, QuestionType
+from quiz_app.quiz.review import Review, Visibility
 
 __all__ = [
     "BANK_KEYS",
@@ -306,6 +308,23 @@ QUIZ_KEYS: Final[Mapping[str, KeySpec]] = {
     ),
     "pass_mark": _spec(
         Kind.INT, False, "Percent needed to pass.", minimum=0, maximum=100, default=60
+    ),
+    "review": _spec(
+        Kind.ENUM,
+        False,
+        "What students see after an attempt: everything at once, the score until the "
+        "quiz closes, or the score only. Default: 'immediately' for practice; "
+        "'after_close' for a quiz with a time or attempt limit ('score_only' when "
+        "its assignment has no close date).",
+        choices=tuple(x.value for x in Review),
+    ),
+    "visibility": _spec(
+        Kind.ENUM,
+        False,
+        "Who may start it: every student, or only students of a class it is assigned "
+        "to. Default: 'assigned' for a quiz with a time or attempt limit, else "
+        "'everyone'.",
+        choices=tuple(x.value for x in Visibility),
     ),
 }
 
@@ -1411,6 +1430,8 @@ def _quiz(c: _Checker, node: Node, index: int) -> QuizDef | None:
         time_limit_minutes=values.get("time_limit_minutes"),
         max_attempts=values.get("max_attempts"),
         pass_mark=values.get("pass_mark", 60),
+        review=values.get("review"),
+        visibility=values.get("visibility"),
     )
 
 
@@ -1763,18 +1784,17 @@ def _cross_bank_problems(parsed: list[tuple[Bank, _Places]]) -> list[Problem]:
                 )
         base = Path(bank.source_path).parent
         for question in bank.questions:
-            if (
-                question.image is not None
-                and not (base / question.image.file).is_file()
-            ):
+            if question.image is None:
+                continue
+            problem = image_file_problem(base, question.image.file)
+            if problem:
                 line, column = places.images.get(question.id, (question.line, 0))
                 problems.append(
                     Problem(
                         bank.source_path,
                         line,
                         column,
-                        f"questions ({question.id}): image file "
-                        f"{question.image.file!r} not found beside the bank",
+                        f"questions ({question.id}): {problem}",
                     )
                 )
     return problems

@@ -106,6 +106,10 @@ class QuizDef:
     time_limit_minutes: int | None = None
     max_attempts: int | None = None
     pass_mark: int = 60  #: percent
+    #: "immediately" / "after_close" / "score_only"; None = the default for its kind
+    review: str | None = None
+    #: "everyone" / "assigned"; None = the default for its kind
+    visibility: str | None = None
     is_default: bool = False  #: generated because the bank defines no quiz
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, send_from_directory
+from flask import Blueprint, abort, send_file
 from werkzeug.wrappers import Response
 
 from quiz_app.banks import services
+from quiz_app.banks.imagefiles import safe_image_path
 
 bp = Blueprint("banks", __name__, url_prefix="/banks")
 
@@ -25,7 +26,10 @@ def media(bank_id: str, filename: str) -> Response:
         or filename not in services.bank_image_files(bank_id)
     ):
         abort(404)
-    response = send_from_directory(folder, filename, max_age=3600)
+    path = safe_image_path(Path(folder), filename)
+    if path is None:
+        abort(404)  # a symlink, or a path out of the bank's folder
+    response = send_file(path, max_age=3600)
     # An SVG could carry script: the page's CSP forbids it there, this header covers
     # a direct visit to the file.
     response.headers["Content-Security-Policy"] = (

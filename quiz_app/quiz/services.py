@@ -8,7 +8,8 @@ browser's countdown said. Never commits: the caller owns the transaction.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from random import Random
@@ -20,9 +21,14 @@ from quiz_app.banks.models import Bank, Question, Quiz
 from quiz_app.classes import services as class_services
 from quiz_app.extensions import db
 from quiz_app.flashcards import services as flashcard_services
-from quiz_app.quiz import selection, windows
+from quiz_app.quiz import access, review, selection, windows
 from quiz_app.quiz.grading import QUESTION_TYPES, parse_number
-from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
+from quiz_app.quiz.models import (
+    AcceptedAnswer,
+    AttemptAnswer,
+    AttemptStatus,
+    QuizAttempt,
+)
 
 ALL_BANKS = "all"
 
@@ -140,16 +146,18 @@ class ResultItem:
     right_answer: str  #: Markdown
     feedback: str
     sources: list[dict[str, Any]] = field(default_factory=list)
+    #: a test of the student's is open (or not yet closed) with this question: its
+    #: right answer, mark and explanation are not shown here either
+    is_held_back: bool = False
     #: partial credit in parts, e.g. (5, 6, "pairs"): see ``grading.Grade.tally``
     tally: tuple[int, int, str] | None = None
 
     @property
     def score(self) -> float:
-        return (
-            0.0
-            if self.answer is None or self.answer.score is None
-            else self.answer.score
-        )
+        if self.answer is None:
+            return 0.0
+        final = self.answer.final_score
+        return 0.0 if final is None else final
 
     @property
     def outcome(self) -> str:
@@ -517,8 +525,12 @@ def first_unanswered_position(attempt: QuizAttempt) -> int:
     return next((p for p in range(len(attempt.question_ids)) if p not in answered), 0)
 
 
-def list_results(attempt: QuizAttempt) -> list[ResultItem]:
-    """Every question of a graded attempt with both answers and the sources."""
+def list_results(
+    attempt: QuizAttempt, *, held_back: Set[str] = frozenset()
+) -> list[ResultItem]:
+    """Every question of a graded attempt with both answers and the sources; those in
+    ``held_back`` are marked so the page keeps their answers back.
+    """
     questions = _questions_by_id(attempt.question_ids)
     answers = _answers_by_question(attempt)
     items = []
@@ -541,6 +553,7 @@ def list_results(attempt: QuizAttempt) -> list[ResultItem]:
                 sources=[
                     bank_sources[k] for k in question.sources if k in bank_sources
                 ],
+                is_held_back=qid in held_back,
             )
         )
     return items
@@ -572,10 +585,13 @@ def start_attempt(
     rng: Random,
     grace: timedelta,
     tz_name: str = "UTC",
+    is_teacher: bool = False,
 ) -> tuple[QuizAttempt, bool]:
     """Start an attempt or resume the one in progress; returns it and "was resumed".
 
     An attempt in progress is resumed even when its assignment has closed meanwhile.
+    The settings that apply (time limit, attempts, pass mark) are the quiz's under the
+    open assignment of the student's class that closes last (:mod:`.access`).
 
     :param tz_name: the student's time zone, for the dates in a refusal.
     :raises QuizUnavailable: unknown or retired quiz.
@@ -589,15 +605,18 @@ def start_attempt(
     current = get_open_attempt(user_id, quiz_id)
     if current is not None and not close_if_overdue(current, now=now, grace=grace):
         return current, True
-    available = get_availability(user_id, quiz_id, now=now)
-    if not available.can_start:
-        raise QuizNotOpen(windows.refusal(available, tz_name, now=now))
+    met = access.get_student_quiz(user_id, quiz, now=now, is_teacher=is_teacher)
+    if not met.may_see:
+        raise QuizUnavailable("This quiz is only for the classes it is set for.")
+    if not met.availability.can_start:
+        raise QuizNotOpen(windows.refusal(met.availability, tz_name, now=now))
+    settings = met.settings
     if (
-        quiz.max_attempts is not None
-        and count_attempts(user_id, quiz_id) >= quiz.max_attempts
+        settings.max_attempts is not None
+        and count_attempts(user_id, quiz_id) >= settings.max_attempts
     ):
         raise AttemptsExhausted(
-            f"You have used all {quiz.max_attempts} attempts at “{quiz.title}”."
+            f"You have used all {settings.max_attempts} attempts at “{quiz.title}”."
         )
     candidates = select_question_ids(quiz)
     if not candidates:
@@ -617,12 +636,13 @@ def start_attempt(
         question_ids=question_ids,
         started_at=now,
         deadline_at=(
-            now + timedelta(minutes=quiz.time_limit_minutes)
-            if quiz.time_limit_minutes
+            now + timedelta(minutes=settings.time_limit_minutes)
+            if settings.time_limit_minutes
             else None
         ),
         status=AttemptStatus.IN_PROGRESS,
-        pass_mark=quiz.pass_mark,
+        pass_mark=settings.pass_mark,
+        assignment_id=met.assignment_id,
     )
     db.session.add(attempt)
     db.session.flush()
@@ -802,6 +822,10 @@ def _grade_and_close(
 ) -> None:
     questions = _questions_by_id(attempt.question_ids)
     answers = _answers_by_question(attempt)
+    accepted = list_accepted_responses(attempt.question_ids)
+    settings = access.attempt_settings(attempt)
+    # Score-only results never show answers: a missed question's flashcard would.
+    enqueue = settings.review is not review.Review.SCORE_ONLY
     total = 0.0
     for qid in attempt.question_ids:
         question = questions[qid]
@@ -815,10 +839,13 @@ def _grade_and_close(
             )
             db.session.add(row)
         grade = QUESTION_TYPES[question.type].grade(question.data, row.response)
-        row.score = grade.score
-        row.is_correct = grade.is_correct
-        total += grade.score
-        if not grade.is_correct:
+        is_accepted = (qid, row.question_version, response_key(row.response)) in (
+            accepted
+        )
+        row.score = 1.0 if is_accepted else grade.score
+        row.is_correct = is_accepted or grade.is_correct
+        total += row.final_score or 0.0
+        if enqueue and not row.is_correct:
             flashcard_services.enqueue_missed(attempt.user_id, qid, now=now)
     attempt.score = round(total, 4)
     attempt.max_score = float(len(attempt.question_ids))
@@ -827,6 +854,27 @@ def _grade_and_close(
     attempt.status = status
     attempt.submitted_at = closed_at
     db.session.flush()
+
+
+def response_key(response: Any) -> str:
+    """A response as comparable text (JSON with sorted keys)."""
+    return json.dumps(response, sort_keys=True, ensure_ascii=False)
+
+
+def list_accepted_responses(question_ids: Sequence[str]) -> set[tuple[str, int, str]]:
+    """(question id, version, response key) of every answer a teacher accepted for
+    these questions.
+    """
+    if not question_ids:
+        return set()
+    rows = db.session.execute(
+        sa.select(
+            AcceptedAnswer.question_id,
+            AcceptedAnswer.question_version,
+            AcceptedAnswer.response,
+        ).where(AcceptedAnswer.question_id.in_(list(question_ids)))
+    )
+    return {(qid, version, response_key(resp)) for qid, version, resp in rows}
 
 
 #: Prebuilt statements of the answer POST (building one costs more than running it).

@@ -6,9 +6,13 @@ without a decorator is still denied to students (403) and visitors (login page).
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from random import SystemRandom
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -29,16 +33,26 @@ from quiz_app.accounts.forms import CreateTeacherForm
 from quiz_app.accounts.models import Role
 from quiz_app.banks import services as bank_services
 from quiz_app.banks.schema import BankError
-from quiz_app.classes import dates
+from quiz_app.classes import dates, gradebook, queries
 from quiz_app.classes import services as class_services
 from quiz_app.classes.models import SchoolClass
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.forms import EmptyForm
+from quiz_app.quiz import access as quiz_access
+from quiz_app.quiz import marking
+from quiz_app.quiz import services as quiz_services
 from quiz_app.quiz.forms import make_answer_form
 from quiz_app.reports import services as report_services
-from quiz_app.teacher import services
-from quiz_app.teacher.forms import AssignWorkForm, CreateClassForm, UploadBankForm
+from quiz_app.teacher import csvexport, services
+from quiz_app.teacher.forms import (
+    AssignWorkForm,
+    CreateClassForm,
+    OverrideMarkForm,
+    ReplyReportForm,
+    UploadBankForm,
+)
+from quiz_app.web import bank_file_name
 
 bp = Blueprint("teacher", __name__, url_prefix="/teach")
 
@@ -209,6 +223,10 @@ def assignments(class_id: int) -> str | Response:
                 and dates.local_to_utc(form.opens_at.data, tz),
                 closes_at=form.closes_at.data
                 and dates.local_to_utc(form.closes_at.data, tz),
+                time_limit_minutes=form.time_limit_minutes.data,
+                max_attempts=form.max_attempts.data,
+                pass_mark=form.pass_mark.data,
+                review=form.review.data or None,
                 now=utcnow(),
             )
         except class_services.InvalidAssignment as error:
@@ -282,11 +300,16 @@ def item_analysis_csv(class_id: int, quiz_id: str) -> Response:
 @bp.get("/reports")
 @teacher_required
 def reports() -> str:
-    """List the open reports from students with the question and their answer."""
+    """List the open (or closed) reports from students with the question and answer."""
+    closed = request.args.get("closed") == "1"
+    tz_name = current_user.timezone
     return render_template(
         "teacher/reports.html",
-        reports=report_services.list_open_reports(current_user),
+        reports=report_services.list_reports(current_user, is_open=not closed),
+        closed=closed,
         button=EmptyForm(),
+        minute=_minute(tz_name),
+        timezone=dates.zone(tz_name).key,
     )
 
 
@@ -301,6 +324,169 @@ def close_report(report_id: int) -> Response:
             abort(404)
         db.session.commit()
         flash("Report closed.", "success")
+    return redirect(url_for(".reports"))
+
+
+# --------------------------------------------------------------------------------------
+# Gradebook (/teach/classes/<id>/gradebook)
+
+
+def _minute(tz_name: str) -> Callable[[datetime | None], str]:
+    return functools.partial(gradebook.minute, tz_name=tz_name)
+
+
+@bp.get("/classes/<int:class_id>/gradebook")
+@teacher_required
+def gradebook_page(class_id: int) -> str:
+    """Show the class's students against its assigned quizzes: score or state each."""
+    school_class = _class_or_404(class_id)
+    tz_name = current_user.timezone
+    return render_template(
+        "classes/gradebook.html",
+        school_class=school_class,
+        book=queries.build_gradebook(school_class, now=utcnow()),
+        minute=_minute(tz_name),
+        timezone=dates.zone(tz_name).key,
+    )
+
+
+@bp.get("/classes/<int:class_id>/gradebook.csv")
+@teacher_required
+def gradebook_csv(class_id: int) -> Response:
+    """Download the gradebook: one row per student, best and last score per quiz."""
+    school_class = _class_or_404(class_id)
+    tz_name = dates.zone(current_user.timezone).key
+    header, rows = queries.gradebook_csv_rows(
+        queries.build_gradebook(school_class, now=utcnow()), tz_name=tz_name
+    )
+    return _csv(csvexport.to_csv(header, rows), f"gradebook-{school_class.id}.csv")
+
+
+@bp.get("/classes/<int:class_id>/attempts/<int:attempt_id>")
+@teacher_required
+def class_attempt(class_id: int, attempt_id: int) -> str:
+    """Show a student's attempt as the teacher sees it: each answer, mark and time."""
+    school_class = _class_or_404(class_id)
+    attempt = queries.get_class_attempt(school_class, attempt_id) or abort(404)
+    tz_name = current_user.timezone
+    items = [] if attempt.is_open else quiz_services.list_results(attempt)
+    settings = quiz_access.attempt_settings(attempt)
+    return render_template(
+        "classes/attempt.html",
+        school_class=school_class,
+        attempt=attempt,
+        student=attempt.user,
+        items=items,
+        seconds=queries.seconds_between_saves(attempt),
+        time_taken=gradebook.duration_text(attempt.started_at, attempt.submitted_at),
+        is_late=settings.closes_at is not None
+        and attempt.submitted_at is not None
+        and attempt.submitted_at > settings.closes_at,
+        forms={
+            item.question.id: OverrideMarkForm(
+                formdata=None,
+                data={
+                    "question_id": item.question.id,
+                    "mark": _mark_text(item.answer),
+                    "reason": (item.answer.mark_reason if item.answer else "") or "",
+                },
+            )
+            for item in items
+        },
+        minute=_minute(tz_name),
+        timezone=dates.zone(tz_name).key,
+    )
+
+
+def _mark_text(answer: Any) -> str:
+    if answer is None or answer.mark_override is None:
+        return ""
+    return f"{answer.mark_override:g}"
+
+
+@bp.post("/classes/<int:class_id>/attempts/<int:attempt_id>/marks")
+@teacher_required
+def override_mark(class_id: int, attempt_id: int) -> Response:
+    """Change the mark of one answer, with a reason the student reads."""
+    school_class = _class_or_404(class_id)
+    attempt = queries.get_class_attempt(school_class, attempt_id) or abort(404)
+    form = OverrideMarkForm()
+    back = url_for(".class_attempt", class_id=class_id, attempt_id=attempt_id)
+    if not form.validate_on_submit():
+        errors = [e for errs in form.errors.values() for e in errs]
+        flash(" ".join(str(e) for e in errors) or "Check the mark.", "error")
+        return redirect(back)
+    try:
+        marking.override_mark(
+            attempt,
+            form.question_id.data,
+            mark=form.mark_value(),
+            reason=form.reason.data or "",
+            teacher=current_user,
+            now=utcnow(),
+        )
+    except marking.MarkingError as error:
+        flash(str(error), "error")
+        return redirect(back)
+    db.session.commit()
+    flash("Mark saved; the student sees it with your reason.", "success")
+    return redirect(back)
+
+
+@bp.post("/reports/<int:report_id>/reply")
+@teacher_required
+def reply_report(report_id: int) -> Response:
+    """Send the student a reply to their report, closing it if asked."""
+    form = ReplyReportForm()
+    if not form.validate_on_submit():
+        flash("Write a reply first.", "error")
+        return redirect(url_for(".reports"))
+    try:
+        report = report_services.reply_to_report(
+            report_id,
+            teacher=current_user,
+            text=form.reply.data or "",
+            now=utcnow(),
+            close=bool(form.close.data),
+        )
+    except report_services.ReportError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".reports"))
+    if report is None:
+        abort(404)
+    db.session.commit()
+    flash("Reply sent; the student sees it with their results.", "success")
+    return redirect(url_for(".reports"))
+
+
+@bp.post("/reports/<int:report_id>/accept")
+@teacher_required
+def accept_answer(report_id: int) -> Response:
+    """Accept the reported answer for everyone: every attempt that gave it to that
+    version of the question is regraded.
+    """
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    report = report_services.get_report(report_id) or abort(404)
+    answer = report_services.get_reported_answer(report)
+    if answer is None or quiz_services.is_blank(answer.response):
+        flash("There is no answer in this report to accept.", "error")
+        return redirect(url_for(".reports"))
+    change = marking.accept_for_everyone(
+        report.question,
+        version=answer.question_version,
+        response=answer.response,
+        teacher=current_user,
+        now=utcnow(),
+        report_id=report.id,
+    )
+    db.session.commit()
+    flash(
+        f"Accepted for everyone: {change.regraded} answer(s) regraded in "
+        f"{change.attempts} attempt(s). The bank file still needs the fix; the "
+        "question's page says what to change.",
+        "success",
+    )
     return redirect(url_for(".reports"))
 
 
@@ -410,6 +596,10 @@ def preview_question(question_id: str) -> str:
         attempt={"question_ids": [question.id]},
         answer=services.describe_answer(question),
         sources=bank_services.sources_of(question),
+        accepted=marking.list_accepted_answers(question.id),
+        bank_file=bank_file_name(question.bank.source_path),
+        minute=_minute(current_user.timezone),
+        timezone=dates.zone(current_user.timezone).key,
     )
 
 

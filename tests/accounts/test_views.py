@@ -238,3 +238,17 @@ def test_a_name_taken_between_check_and_insert_is_reshown_not_a_500(
     assert response.status_code == 200
     assert "already taken" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_a_display_name_loses_its_direction_override(client):
+    client.post(
+        "/account/signup",
+        data={
+            "username": "kim",
+            "display_name": "Ms\u202eeeL\u200b",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
+    user = db.session.scalar(sa.select(User).where(User.username_key == "kim"))
+    assert user.display_name == "MseeL"

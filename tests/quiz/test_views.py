@@ -381,8 +381,9 @@ def test_missing_csrf_token_is_refused(tmp_path, monkeypatch, now):
         assert client.post(url, data=answer).status_code == 400
         assert client.post(url, data={**answer, "csrf_token": csrf}).status_code == 302
         autosave = f"/quiz/attempt/{attempt_id}/autosave"
-        assert client.post(autosave, data=answer).status_code == 400
-        saved = client.post(autosave, data={**answer, "csrf_token": csrf})
+        blank = {"page": "1"}  # question 1's type depends on the shuffle
+        assert client.post(autosave, data=blank).status_code == 400
+        saved = client.post(autosave, data={**blank, "csrf_token": csrf})
         assert saved.status_code == 200 and saved.json["saved"] is True
         db.session.remove()
         db.drop_all()
@@ -634,3 +635,29 @@ def test_an_item_picked_twice_is_saved_but_pointed_out(client, auth, quiz_bank):
     )
     assert autosaved.status_code == 200
     assert autosaved.json["problems"][0]["saved"] is True
+
+
+@pytest.mark.parametrize("page", ["?q=1", "/results"])
+def test_a_get_that_closes_an_overdue_attempt_takes_the_write_lock_first(
+    client, auth, quiz_bank, monkeypatch, page
+):
+    """A deferred transaction that reads and then writes fails at once with
+    "database is locked" when another request wrote in between."""
+    quiz_bank(time_limit_minutes=5)
+    auth.login()
+    attempt_id = _start(client)
+    later = datetime.now(UTC) + timedelta(hours=1)
+    monkeypatch.setattr("quiz_app.quiz.views.utcnow", lambda: later)
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement.split()[0].upper() + " " + statement[6:16])
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        client.get(f"/quiz/attempt/{attempt_id}{page}")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    first_write = next(i for i, s in enumerate(statements) if s.startswith("UPDATE"))
+    begins = [s for s in statements[:first_write] if s.startswith("BEGIN")]
+    assert begins and "IMMEDIATE" in begins[-1]
