@@ -113,7 +113,10 @@ class PresentedQuestion:
 
     @property
     def is_answered(self) -> bool:
-        return not is_blank(self.response)
+        """A saved answer that can be graded (a numeric one that is not a number
+        counts as unanswered: it would score nothing).
+        """
+        return not is_blank(self.response) and not self.is_unreadable
 
     @property
     def is_unreadable(self) -> bool:
@@ -316,6 +319,59 @@ def list_unreadable_numbers(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerProblem:
+    """Something wrong with an answer on a page, said before it is saved."""
+
+    number: int
+    question_id: str
+    message: str
+    #: the answer is not saved at all (a number that is not one); else saved, but
+    #: pointed out (an item placed twice)
+    is_blocking: bool
+
+
+def check_responses(
+    items: Sequence[PresentedQuestion], responses: Mapping[str, Any]
+) -> list[AnswerProblem]:
+    """What to tell the student about the answers on a page before saving them: a
+    numeric answer that is not a number (not saved), an item picked twice.
+    """
+    problems = []
+    for item in items:
+        response = responses.get(item.question.id)
+        if is_unreadable_number(item.question, response):
+            problems.append(
+                AnswerProblem(
+                    item.number,
+                    item.question.id,
+                    f"Question {item.number}: “{response}” is not a number, so it was"
+                    " not saved. Type digits only, for example 1953 or 2.5.",
+                    is_blocking=True,
+                )
+            )
+        picked = (
+            list(response.values())
+            if isinstance(response, Mapping)
+            else response
+            if item.question.type == "ordering" and isinstance(response, list)
+            else []
+        )
+        chosen = [p for p in picked if isinstance(p, str) and p]
+        twice = sorted({p for p in chosen if chosen.count(p) > 1})
+        if twice:
+            problems.append(
+                AnswerProblem(
+                    item.number,
+                    item.question.id,
+                    f"Question {item.number}: “{twice[0]}” is picked more than once."
+                    " Each item belongs in one place only.",
+                    is_blocking=False,
+                )
+            )
+    return problems
+
+
 def select_question_ids(quiz: Quiz) -> list[str]:
     """The live questions a quiz's selection matches, in bank then file order.
 
@@ -446,13 +502,27 @@ def _present(
 
 
 def answered_positions(attempt: QuizAttempt) -> set[int]:
-    """Positions of the questions with a saved non-blank answer, for the navigator."""
+    """Positions of the questions with a saved gradable answer, for the navigator."""
     answers = _answers_by_question(attempt)
-    return {
-        p
+    filled = {
+        p: qid
         for p, qid in enumerate(attempt.question_ids)
         if qid in answers and not is_blank(answers[qid].response)
     }
+    questions = _questions_by_id(list(filled.values()))
+    return {
+        p
+        for p, qid in filled.items()
+        if not is_unreadable_number(questions[qid], answers[qid].response)
+    }
+
+
+def first_unanswered_position(attempt: QuizAttempt) -> int:
+    """Where to resume: the first question without a gradable answer (0 if all have
+    one, so the student starts again at the top to check).
+    """
+    answered = answered_positions(attempt)
+    return next((p for p in range(len(attempt.question_ids)) if p not in answered), 0)
 
 
 def list_results(

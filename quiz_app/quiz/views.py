@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from random import SystemRandom
 from typing import Any
@@ -11,9 +12,11 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -185,7 +188,10 @@ def show_attempt(attempt_id: int) -> str | Response:
     if not attempt.is_open:
         return redirect(url_for(".results", attempt_id=attempt.id))
     total = len(attempt.question_ids)
-    number = min(max(request.args.get("q", 1, type=int) or 1, 1), total)
+    asked = request.args.get("q", type=int)
+    if asked is None:  # resuming: the first question still without an answer
+        asked = services.first_unanswered_position(attempt) + 1
+    number = min(max(asked, 1), total)
     one_page = attempt.quiz.layout == "all_on_one_page"
     items = services.present_questions(
         attempt, positions=None if one_page else [number - 1]
@@ -193,6 +199,13 @@ def show_attempt(attempt_id: int) -> str | Response:
     form_class = make_answer_form(items)
     form = form_class(data=initial_data(form_class, items))
     form.page.data = "all" if one_page else str(number)
+    # Text that was not saved (a number that is not one) is shown again to fix.
+    unsaved = session.pop(_UNSAVED_KEY, None) or {}
+    if unsaved.get("attempt") == attempt.id:
+        for name, (text, message) in unsaved.get("fields", {}).items():
+            if name in form:
+                form[name].data = text
+                form[name].errors = [message]
     return render_template(
         "quiz/attempt.html",
         attempt=attempt,
@@ -204,14 +217,22 @@ def show_attempt(attempt_id: int) -> str | Response:
     )
 
 
-@bp.post("/attempt/<int:attempt_id>/answer")
-@read_transaction()  # reading and grading take no write lock: only the write below does
-@login_required
-def answer(attempt_id: int) -> Response:
-    """Save the answers on the page, then move on or go to the review page, as the
-    button says; the countdown's own "timeup" submits at once.
+@dataclass
+class _PageSave:
+    """What saving one page of answers did (shared by the form POST and autosave)."""
+
+    form: AnswerQuestionsForm
+    problems: list[services.AnswerProblem]
+    closed: bool = False
+
+
+def _save_page(
+    attempt_id: int, *, now: datetime, may_finish: bool = True
+) -> _PageSave | None:
+    """Validate and save the answers posted for one page; None when the form cannot
+    be read. A numeric answer that is not a number is not saved. The countdown's
+    "timeup" also submits, when ``may_finish``.
     """
-    now = utcnow()
     attempt = services.get_attempt_ref(attempt_id, user_id=current_user.id)
     if attempt is None:
         abort(404)  # someone else's attempt, like a missing one
@@ -220,27 +241,48 @@ def answer(attempt_id: int) -> Response:
     )
     form = make_answer_form(items)()
     if not form.validate_on_submit():
-        flash("That answer could not be read. Please try again.", "error")
-        return redirect(url_for(".attempt", attempt_id=attempt_id))
+        return None
     responses = form.responses(items)
-    pending = services.grade_responses([i.question for i in items], responses)
-    action = form.action.data or "save"
+    problems = services.check_responses(items, responses)
+    refused = {p.question_id for p in problems if p.is_blocking}
+    pending = services.grade_responses(
+        [i.question for i in items if i.question.id not in refused], responses
+    )
     # "timeup" is the submit the countdown presses by itself when the time runs out:
     # no review page then, the time is over.
-    finish = action == "timeup"
+    finish = may_finish and (form.action.data or "save") == "timeup"
     db.session.rollback()  # end the read snapshot (nothing was written)
     with write_transaction():
         closed = _store_page(attempt_id, pending, now=now, finish=finish)
         db.session.commit()  # also keeps an attempt closed by TimeUp
-    if closed or finish:
-        if finish and not closed:
+    return _PageSave(form=form, problems=problems, closed=closed)
+
+
+@bp.post("/attempt/<int:attempt_id>/answer")
+@read_transaction()  # reading and grading take no write lock: only the write below does
+@login_required
+def answer(attempt_id: int) -> Response:
+    """Save the answers on the page, then move on or go to the review page, as the
+    button says; the countdown's own "timeup" submits at once.
+    """
+    saved = _save_page(attempt_id, now=utcnow())
+    if saved is None:
+        flash("That answer could not be read. Please try again.", "error")
+        return redirect(url_for(".attempt", attempt_id=attempt_id))
+    form, action = saved.form, saved.form.action.data or "save"
+    if saved.closed or action == "timeup":
+        if action == "timeup" and not saved.closed:
             flash(TIME_UP_MESSAGE, "warning")
         return redirect(url_for(".results", attempt_id=attempt_id))
-    for number, text in services.list_unreadable_numbers(items, responses):
-        flash(
-            f"Question {number}: “{text}” is not a number — type digits only, "
-            "for example 1953 or 2.5.",
-            "warning",
+    for problem in saved.problems:
+        flash(problem.message, "warning")
+    refused = [p for p in saved.problems if p.is_blocking]
+    if refused:  # back to the question, its text shown again to correct
+        _keep_unsaved(attempt_id, form, refused)
+        page = None if form.page.data == "all" else refused[0].number
+        return redirect(
+            url_for(".attempt", attempt_id=attempt_id, q=page)
+            + f"#question-{refused[0].number}"
         )
     if action in ("review", "finish"):
         return redirect(url_for(".review", attempt_id=attempt_id))
@@ -248,7 +290,53 @@ def answer(attempt_id: int) -> Response:
         flash(
             "Saved. You can change your answers until you submit the quiz.", "success"
         )
+    attempt = services.get_attempt_ref(attempt_id, user_id=current_user.id)
+    assert attempt is not None  # checked by _save_page
     return redirect(_after_answer_url(attempt, form))
+
+
+@bp.post("/attempt/<int:attempt_id>/autosave")
+@read_transaction()
+@login_required
+def autosave(attempt_id: int) -> tuple[Response, int]:
+    """Save the answers on the page as they change (quiz.js); answer in JSON.
+
+    The same form, CSRF token and checks as the page's own POST; it never moves on,
+    reviews or submits.
+    """
+    saved = _save_page(attempt_id, now=utcnow(), may_finish=False)
+    if saved is None:
+        return jsonify(saved=False, message="That answer could not be read."), 400
+    if saved.closed:
+        return jsonify(
+            saved=False,
+            closed=True,
+            message="This quiz is closed; your saved answers were graded.",
+            results=url_for(".results", attempt_id=attempt_id),
+        ), 409
+    problems = [
+        {"number": p.number, "message": p.message, "saved": not p.is_blocking}
+        for p in saved.problems
+    ]
+    status = 422 if any(p.is_blocking for p in saved.problems) else 200
+    return jsonify(saved=status == 200, problems=problems), status
+
+
+#: session key of answers that were not saved, shown again on the next page view
+_UNSAVED_KEY = "unsaved_answers"
+
+
+def _keep_unsaved(
+    attempt_id: int,
+    form: AnswerQuestionsForm,
+    problems: list[services.AnswerProblem],
+) -> None:
+    """Remember the refused answers' text, so the question shows it again."""
+    fields = {}
+    for problem in problems:
+        for name in form.field_names[problem.question_id]:
+            fields[name] = (form[name].data, problem.message)
+    session[_UNSAVED_KEY] = {"attempt": attempt_id, "fields": fields}
 
 
 def _store_page(

@@ -46,3 +46,110 @@
   var handle = setInterval(tick, 1000);
   tick();
 })();
+
+// Answers save themselves as they change (debounced), with a visible state and a
+// clear message when saving fails; leaving with unsaved input asks first. Without
+// JavaScript every button of the form saves, so nothing here is needed.
+(function () {
+  "use strict";
+  var form = document.getElementById("answer-form");
+  var status = document.getElementById("save-status");
+  if (!form || !status || !window.fetch || !window.FormData) { return; }
+  var url = form.getAttribute("data-autosave");
+  var DELAY = 800;
+  var timer = null;
+  var dirty = false;      // input not yet saved (typed, or the last save failed)
+  var inFlight = false;
+  var again = false;
+  var leaving = false;
+
+  function show(text, state) {
+    status.textContent = text;
+    status.setAttribute("data-state", state);
+  }
+
+  function save() {
+    timer = null;
+    if (inFlight) { again = true; return; }
+    inFlight = true;
+    show("Saving…", "saving");
+    var data = new FormData(form);
+    data.delete("action");
+    fetch(url, {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-Requested-With": "fetch" }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        return { ok: response.ok, status: response.status, body: body };
+      });
+    }).then(function (result) {
+      var problems = (result.body && result.body.problems) || [];
+      if (result.ok) {
+        dirty = again;
+        show(problems.length ? "Saved. " + problems[0].message : "Saved", "saved");
+      } else if (result.status === 409 && result.body.results) {
+        dirty = false;
+        show(result.body.message, "error");
+      } else {
+        dirty = true;
+        var why = problems.length ? problems[0].message
+          : (result.body && result.body.message) || "The server did not accept it.";
+        show("Not saved: " + why + " Your answer is still on this page.", "error");
+      }
+    }).catch(function () {
+      dirty = true;
+      show("Not saved: the connection failed. Your answer is still on this page;" +
+           " it saves again when you change it or press a button.", "error");
+    }).then(function () {
+      inFlight = false;
+      if (again) { again = false; schedule(); }
+    });
+  }
+
+  function schedule() {
+    dirty = true;
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(save, DELAY);
+  }
+
+  form.addEventListener("input", schedule);
+  form.addEventListener("change", schedule);
+  form.addEventListener("submit", function () {
+    // The form's own POST saves everything on the page.
+    leaving = true;
+    if (timer) { clearTimeout(timer); timer = null; }
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (!dirty || leaving) { return; }
+    event.preventDefault();
+    event.returnValue = "";
+  });
+})();
+
+// Ordering and matching: picking the same item twice is pointed out at once (the
+// server says so too when the page is saved).
+(function () {
+  "use strict";
+  var groups = document.querySelectorAll("fieldset[data-picks='one-each']");
+  Array.prototype.forEach.call(groups, function (group) {
+    var selects = group.querySelectorAll("select");
+    var warning = group.querySelector(".pick-warning");
+    if (!warning) { return; }
+    function check() {
+      var seen = {};
+      var twice = null;
+      Array.prototype.forEach.call(selects, function (select) {
+        var value = select.value;
+        var repeated = value && seen[value];
+        if (repeated && !twice) { twice = value; }
+        seen[value] = true;
+      });
+      Array.prototype.forEach.call(selects, function (select) {
+        select.setAttribute("aria-invalid", twice && select.value === twice ? "true" : "false");
+      });
+      warning.textContent = twice ? "“" + twice + "” is picked more than once. Each item belongs in one place only." : "";
+    }
+    group.addEventListener("change", check);
+    check();
+  });
+})();

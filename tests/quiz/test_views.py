@@ -12,6 +12,7 @@ from quiz_app.accounts.services import create_user
 from quiz_app.banks import schema
 from quiz_app.banks.services import import_bank
 from quiz_app.extensions import db
+from quiz_app.quiz import services
 from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
 from tests.conftest import PASSWORD
 from tests.factories import make_schema_question
@@ -37,6 +38,9 @@ def quiz_bank(make_bank):
         return bank
 
     return _make
+
+
+GRACE = timedelta(seconds=30)
 
 
 def _start(client, quiz_id="bank-a-quiz"):
@@ -374,6 +378,11 @@ def test_missing_csrf_token_is_refused(make_app, now):
         url = f"/quiz/attempt/{attempt_id}/answer"
         assert client.post(url, data=answer).status_code == 400
         assert client.post(url, data={**answer, "csrf_token": csrf}).status_code == 302
+        autosave = f"/quiz/attempt/{attempt_id}/autosave"
+        blank = {"page": "1"}  # question 1's type depends on the shuffle
+        assert client.post(autosave, data=blank).status_code == 400
+        saved = client.post(autosave, data={**blank, "csrf_token": csrf})
+        assert saved.status_code == 200 and saved.json["saved"] is True
 
 
 def test_a_bank_edit_reaches_the_answer_form_of_an_open_attempt(
@@ -507,20 +516,39 @@ def test_an_overdue_review_page_closes_the_attempt(
     assert "Time is up." in client.get(response.location).text
 
 
-def test_a_numeric_answer_that_is_not_a_number_is_pointed_out(client, auth, quiz_bank):
+def test_a_numeric_answer_that_is_not_a_number_is_shown_again_not_saved(
+    client, auth, quiz_bank
+):
     quiz_bank()
     auth.login()
     attempt_id = _start(client)
-    response = _answer(client, attempt_id, 5, {"q5": "22:00"})
-    assert response.location.endswith(f"/quiz/attempt/{attempt_id}?q=6")
+    _answer(client, attempt_id, 5, {"q5": "1953"})
+    response = _answer(client, attempt_id, 5, {"q5": "about 1953"})
+    # Back to the same question, not on to the next one.
+    assert response.location.endswith(f"/quiz/attempt/{attempt_id}?q=5#question-5")
+    assert _saved(attempt_id)["q-numeric"] == "1953"  # the last good answer stays
     page = client.get(response.location).text
-    assert "Question 5: “22:00” is not a number — type digits only" in page
-    assert _saved(attempt_id)["q-numeric"] == "22:00"  # kept, to be corrected
-    review = _answer(client, attempt_id, 6, {}, action="review")
-    assert "Not a number</span>" in client.get(review.location).text
+    assert "Question 5: “about 1953” is not a number, so it was not saved." in page
+    assert 'value="about 1953"' in page and 'aria-invalid="true"' in page
+    # Shown once: a reload shows the saved answer.
+    assert 'value="1953"' in client.get(response.location).text
     # A number (here with a thousands comma) says nothing.
     response = _answer(client, attempt_id, 5, {"q5": "1,953"})
     assert "is not a number" not in client.get(response.location).text
+
+
+def test_an_unreadable_saved_number_counts_as_unanswered(client, auth, quiz_bank, now):
+    quiz_bank()
+    auth.login()
+    attempt_id = _start(client)
+    # saved before numbers were checked on save
+    attempt = _attempt(attempt_id)
+    services.save_answers(attempt, {"q-numeric": "about 1953"}, now=now, grace=GRACE)
+    db.session.commit()
+    review = client.get(f"/quiz/attempt/{attempt_id}/submit").text
+    assert "0 of 7 answered; 7 unanswered" in review
+    assert "Not a number (unanswered)</span>" in review
+    assert "Every question has an answer" not in review
 
 
 def test_times_are_shown_in_the_students_time_zone(
@@ -543,6 +571,66 @@ def test_times_are_shown_in_the_students_time_zone(
     history = client.get("/quiz/history").text
     assert "Date (America/New_York time)" in history
     assert '<td data-label="Date">Mon 2 Mar, 04:30</td>' in history
+
+
+def test_resume_opens_the_first_unanswered_question(client, auth, quiz_bank):
+    quiz_bank()
+    auth.login()
+    attempt_id = _start(client)
+    for number in (1, 2, 4):
+        _answer(client, attempt_id, number, RIGHT_FORM[number])
+    page = client.get(f"/quiz/attempt/{attempt_id}").text
+    assert "Question 3 of 7 · 3 answered" in page
+    # An explicit question number still wins.
+    assert "Question 1 of 7" in client.get(f"/quiz/attempt/{attempt_id}?q=1").text
+
+
+def test_autosave_saves_in_json_once_per_question_and_checks_like_the_form(
+    client, auth, quiz_bank
+):
+    quiz_bank()
+    auth.login()
+    attempt_id = _start(client)
+    url = f"/quiz/attempt/{attempt_id}/autosave"
+    for text in ("19", "195", "1953"):  # typed, saved as it changes
+        response = client.post(url, data={"page": "5", "q5": text})
+        assert response.status_code == 200
+        assert response.json == {"saved": True, "problems": []}
+    rows = db.session.scalars(
+        sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id)
+    ).all()
+    assert [(r.question_id, r.response) for r in rows] == [("q-numeric", "1953")]
+    # The same checks as the page's POST: not a number is refused, not saved.
+    response = client.post(url, data={"page": "5", "q5": "about 1953"})
+    assert response.status_code == 422 and response.json["saved"] is False
+    assert "is not a number" in response.json["problems"][0]["message"]
+    assert _saved(attempt_id) == {"q-numeric": "1953"}
+    # A field the page does not hold, or a page out of range, is not read.
+    assert client.post(url, data={"page": "5", "q5": "x" * 61}).status_code == 400
+    assert client.post(url, data={"page": "99"}).status_code == 400
+    # It never moves on or submits, even when asked to.
+    client.post(url, data={"page": "5", "q5": "1953", "action": "timeup"})
+    assert _attempt(attempt_id).status == AttemptStatus.IN_PROGRESS
+    # Once the quiz is closed it says so.
+    _finish(client, attempt_id, 5, {"q5": "1953"})
+    response = client.post(url, data={"page": "5", "q5": "1954"})
+    assert response.status_code == 409 and response.json["closed"] is True
+
+
+def test_an_item_picked_twice_is_saved_but_pointed_out(client, auth, quiz_bank):
+    quiz_bank()
+    auth.login()
+    attempt_id = _start(client)
+    twice = {"q6_0": "Stalin dies", "q6_1": "Stalin dies", "q6_2": "Armistice signed"}
+    response = _answer(client, attempt_id, 6, twice)
+    page = client.get(response.location).text
+    assert "Question 6: “Stalin dies” is picked more than once." in page
+    assert _saved(attempt_id)["q-order"][:2] == ["Stalin dies", "Stalin dies"]
+    autosaved = client.post(
+        f"/quiz/attempt/{attempt_id}/autosave", data={"page": "6", **twice}
+    )
+    assert autosaved.status_code == 200
+    assert autosaved.json["problems"][0]["saved"] is True
 
 
 @pytest.mark.parametrize("page", ["?q=1", "/results"])

@@ -285,3 +285,40 @@ def test_class_list_only_shows_own_classes(
     page = client.get("/teach/").get_data(as_text=True)
     assert "Mine" in page and "Theirs" not in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SchoolClass)) == 2
+
+
+def test_item_analysis_sorts_by_facility_and_filters_to_flagged_items_without_js(
+    client: FlaskClient,
+    auth: AuthActions,
+    make_user: Callable[..., Any],
+    quiz_bank: Any,
+    now: datetime,
+) -> None:
+    import re
+
+    teacher = _login_teacher(auth)
+    ann, bob = make_user("ann"), make_user("bob")
+    school_class = make_class(teacher, ann, bob, now=now)
+    take_quiz(ann, "bank-a-all", {"qa": "Right", "qb": "Right"}, now=now)
+    take_quiz(bob, "bank-a-all", {"qa": "Right"}, now=now)
+    db.session.commit()
+    base = f"/teach/classes/{school_class.id}/quizzes/bank-a-all"
+
+    def order(page: str) -> list[str]:
+        return re.findall(r'<span class="muted small">(q[abc])</span>', page)
+
+    assert order(client.get(base).get_data(as_text=True)) == ["qa", "qb", "qc"]
+    by_facility = client.get(f"{base}?sort=facility").get_data(as_text=True)
+    assert order(by_facility) == ["qc", "qb", "qa"]  # hardest first
+    assert (
+        '<strong aria-current="true">facility (hardest first)</strong>' in by_facility
+    )
+    flagged = int(re.search(r"Flagged items only \((\d+)\)", by_facility).group(1))
+    only = client.get(f"{base}?sort=facility&flagged=1").get_data(as_text=True)
+    assert 0 < len(order(only)) == flagged < 3
+    assert "Show all 3 items" in only
+    assert order(client.get(f"{base}?sort=bogus").get_data(as_text=True)) == [
+        "qa",
+        "qb",
+        "qc",
+    ]
