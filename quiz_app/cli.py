@@ -215,6 +215,8 @@ def serve_command(host: str, port: int, threads: int, no_deploy: bool) -> None:
         click.echo("")
     # The app reads where it listens, to show students the LAN address in links.
     os.environ["QUIZ_SERVE_HOST"] = host
+    # waitress serves this very app, which was built before the line above.
+    app.config["SERVE_HOST"] = host
     # End this thread's transaction (the start-up checks above ran in a write
     # transaction: left open, it kept SQLite's write lock for as long as the server
     # ran) and close its connections; the request threads open their own.
