@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from math import ceil
 from urllib.parse import urlsplit
@@ -21,15 +22,24 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from quiz_app.accounts import services
-from quiz_app.accounts.forms import LogInForm, SetUpForm, SignUpForm
+from quiz_app.accounts.decorators import teacher_required
+from quiz_app.accounts.forms import (
+    CreateTeacherForm,
+    LogInForm,
+    SetUpForm,
+    SignUpForm,
+)
 from quiz_app.accounts.models import Role, User
 from quiz_app.accounts.throttle import LoginThrottle
 from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.forms import EmptyForm
+from quiz_app.progress import export
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
+#: The teacher's pages, nested under /teach (see accounts.decorators).
+teach_bp = Blueprint("accounts", __name__)
 
 #: Pages that stay reachable before the first teacher exists.
 _SETUP_EXEMPT = frozenset({"accounts.setup", "static", "home.health"})
@@ -174,3 +184,40 @@ def logout() -> Response:
         logout_user()
         flash("You have logged out.", "info")
     return redirect(url_for("home.index"))
+
+
+@bp.get("/export")
+@login_required
+def export_my_data() -> Response:
+    """Download everything the app keeps about your learning as a JSON file."""
+    now = utcnow()
+    data = export.export_user_data(current_user, now=now)
+    filename = f"armistice-study-{current_user.username}-{now:%Y%m%d}.json"
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --------------------------------------------------------------------------------------
+# The teacher's account pages (/teach/...)
+
+
+@teach_bp.route("/teachers/new", methods=["GET", "POST"])
+@teacher_required
+def create_teacher() -> str | Response:
+    """Create another teacher account."""
+    form = CreateTeacherForm()
+    if form.validate_on_submit():
+        user = services.create_user(
+            form.username.data,
+            form.password.data,
+            role=Role.TEACHER,
+            now=utcnow(),
+            display_name=form.display_name.data or "",
+        )
+        db.session.commit()
+        flash(f"Teacher account {user.username} created.", "success")
+        return redirect(url_for("teacher.classes.index"))
+    return render_template("teacher/create_teacher.html", form=form)

@@ -122,7 +122,7 @@ def test_dashboard_shows_scores_cards_and_sorts_server_side(
 def test_student_rows_compute_best_last_due_and_overdue(
     make_user: Callable[..., Any], quiz_bank: Any, now: datetime
 ) -> None:
-    from quiz_app.teacher import services
+    from quiz_app.classes import dashboard as services
 
     ann = make_user("ann")
     take_quiz(ann, "bank-a-all", {"qa": "Right"}, now=now)
@@ -150,7 +150,7 @@ def test_student_rows_compute_best_last_due_and_overdue(
 def test_topic_mastery_means_question_scores(
     make_user: Callable[..., Any], quiz_bank: Any, now: datetime
 ) -> None:
-    from quiz_app.teacher import services
+    from quiz_app.classes import dashboard as services
 
     ann, bob = make_user("ann"), make_user("bob")
     take_quiz(ann, "bank-a-all", {"qa": "Right", "qb": "Right", "qc": "Right"}, now=now)
