@@ -47,10 +47,55 @@ def main() -> None:
 
 
 def upgrade_database() -> None:
-    """Bring the schema up to date with the migrations shipped in the package."""
+    """Bring the schema up to date with the migrations shipped in the package, backing
+    up a SQLite database first when a migration is about to change it."""
     from flask_migrate import upgrade
 
+    if _pending_migrations() and _has_schema():
+        target = backup_sqlite(prefix="pre-upgrade")
+        if target is not None:
+            click.echo(f"Backed up to {target} before upgrading the database")
     upgrade(directory=MIGRATIONS_DIR)
+
+
+def _pending_migrations() -> bool:
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(
+        MIGRATIONS_DIR, version_locations=[os.path.join(MIGRATIONS_DIR, "versions")]
+    )
+    with db.engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    return current != set(script.get_heads())
+
+
+def _has_schema() -> bool:
+    """Whether the database already holds tables (a fresh one needs no backup)."""
+    import sqlalchemy as sa
+
+    with db.engine.connect() as conn:
+        return bool(sa.inspect(conn).get_table_names())
+
+
+def backup_sqlite(*, prefix: str = "quiz") -> Path | None:
+    """Copy the SQLite database into <data folder>/backups/ with SQLite's online
+    backup; return the copy's path, or None when the database is not a SQLite file."""
+    import sqlite3
+
+    engine = db.engine
+    if engine.dialect.name != "sqlite" or not engine.url.database:
+        return None
+    target_dir = Path(current_app.instance_path) / "backups"
+    target_dir.mkdir(exist_ok=True)
+    target = target_dir / f"{prefix}-{utcnow():%Y%m%d-%H%M%S}.sqlite"
+    source = sqlite3.connect(engine.url.database)
+    try:
+        with sqlite3.connect(target) as dest:
+            source.backup(dest)
+    finally:
+        source.close()
+    return target
 
 
 def import_configured_banks(*, force: bool = False) -> tuple[Any, list[Any]]:
@@ -130,22 +175,11 @@ def _serve_gunicorn(host: str, port: int, workers: int) -> None:
 @with_appcontext
 def backup_command() -> None:
     """Copy the SQLite database to <data folder>/backups/ while the app runs."""
-    import sqlite3
-
-    engine = db.engine
-    if engine.dialect.name != "sqlite" or not engine.url.database:
+    target = backup_sqlite()
+    if target is None:
         raise click.ClickException(
             "backup only handles SQLite; use pg_dump for PostgreSQL"
         )
-    target_dir = Path(current_app.instance_path) / "backups"
-    target_dir.mkdir(exist_ok=True)
-    target = target_dir / f"quiz-{utcnow():%Y%m%d-%H%M%S}.sqlite"
-    source = sqlite3.connect(engine.url.database)
-    try:
-        with sqlite3.connect(target) as dest:
-            source.backup(dest)
-    finally:
-        source.close()
     click.echo(f"Backed up to {target}")
 
 

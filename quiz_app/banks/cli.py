@@ -100,6 +100,101 @@ def stats_command(paths: tuple[str, ...]) -> None:
         raise SystemExit(1)
 
 
+@group.command("convert")
+@click.argument(
+    "input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False)
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write the YAML bank here."
+)
+@click.option(
+    "--from",
+    "fmt",
+    type=click.Choice(["gift", "moodle-xml", "csv", "anki"]),
+    help="The input format (default: guessed from the file).",
+)
+@click.option(
+    "--id", "bank_id", help="Id of the new bank (default: from the file name)."
+)
+@click.option("--title", help="Title of the new bank (default: the file name).")
+def convert_command(
+    input_path: str,
+    output: str | None,
+    fmt: str | None,
+    bank_id: str | None,
+    title: str | None,
+) -> None:
+    """Convert a Moodle GIFT or XML file, a CSV/TSV or an Anki package to bank YAML."""
+    from pathlib import Path
+
+    from quiz_app.interchange import ConvertError, convert
+
+    path = Path(input_path)
+    max_bytes = current_app.config["MAX_BANK_BYTES"]
+    if path.stat().st_size > max_bytes:
+        raise click.ClickException(
+            f"{path.name}: the file is {path.stat().st_size:,} bytes; the limit is "
+            f"{max_bytes:,} bytes"
+        )
+    try:
+        conversion = convert(
+            path.read_bytes(),
+            filename=path.name,
+            fmt=fmt,
+            bank_id=bank_id,
+            title=title,
+            max_bytes=max_bytes,
+        )
+    except ConvertError as error:
+        raise click.ClickException(f"{path.name}: {error}") from None
+    if output:
+        Path(output).write_text(conversion.yaml_text, encoding="utf-8")
+    else:
+        click.echo(conversion.yaml_text, nl=False)
+    for line in conversion.report.lines():
+        click.echo(line, err=not output)
+
+
+@group.command("export")
+@click.argument("bank_id")
+@click.option(
+    "--to",
+    "fmt",
+    required=True,
+    type=click.Choice(["gift", "moodle-xml", "csv", "anki"]),
+    help="The output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="File to write.",
+)
+def export_command(bank_id: str, fmt: str, output: str) -> None:
+    """Export an imported bank as Moodle GIFT or XML, CSV or an Anki package."""
+    from pathlib import Path
+
+    from quiz_app.clock import utcnow
+    from quiz_app.interchange import export
+    from quiz_app.interchange.services import get_export_bank
+
+    bank = get_export_bank(bank_id)
+    if bank is None:
+        raise click.ClickException(
+            f"no bank {bank_id!r} in the database; run 'quiz-app banks import' first"
+        )
+    result = export(bank, fmt, now=utcnow())
+    Path(output).write_bytes(result.data)
+    for item in result.left_out:
+        click.echo(f"left out: {item}")
+    written = len(bank.questions) + len(bank.cards)
+    click.echo(
+        f"{output}: {bank.title} as {fmt}; {written} items, {len(result.left_out)} "
+        "left out or changed"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m quiz_app.banks.cli PATH...``: validate without an app."""
     args = list(sys.argv[1:] if argv is None else argv)

@@ -92,14 +92,46 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        is_sqlite = connection.dialect.name == "sqlite"
+        if is_sqlite:
+            # Batch mode rebuilds a table as create-copy-drop-rename. With foreign keys
+            # on, dropping `users` cascades through every student's history (or fails
+            # outright), so they are off for the whole upgrade, as Alembic's batch
+            # documentation advises, and checked before the commit instead. The PRAGMA
+            # goes to the driver directly: inside a transaction SQLite ignores it.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            # One transaction for the whole upgrade (SQLite's DDL is transactional),
+            # so a failed foreign-key check below leaves the database as it was.
+            transactional_ddl=True if is_sqlite else None,
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if is_sqlite:
+                    _check_foreign_keys(connection)
+        finally:
+            if is_sqlite:
+                connection.connection.driver_connection.execute(
+                    "PRAGMA foreign_keys=ON"
+                )
+
+
+def _check_foreign_keys(connection):
+    """Refuse to commit a migration that left a row pointing at nothing."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        rows = ", ".join(
+            f"{table} rowid {rowid} -> {parent}" for table, rowid, parent, _ in broken[:20]
+        )
+        raise RuntimeError(
+            f"migration left {len(broken)} rows with broken foreign keys "
+            f"({rows}); nothing was changed"
+        )
 
 
 if context.is_offline_mode():
