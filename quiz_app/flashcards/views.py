@@ -166,6 +166,27 @@ def undo() -> str | Response:
     return _after_post("Last review undone.")
 
 
+@bp.get("/my-flashcards.apkg")
+def download_anki_deck() -> Response:
+    """Download your own flashcards (every card in your queue) as an Anki deck."""
+    from quiz_app.interchange.anki import build_apkg
+    from quiz_app.interchange.services import list_student_notes
+
+    now = utcnow()
+    data = build_apkg(
+        "Armistice Study: my flashcards",
+        deck_key=f"student:{current_user.id}",
+        notes=list_student_notes(current_user.id),
+        now=now,
+    )
+    filename = f"armistice-study-{current_user.username}-{now:%Y%m%d}.apkg"
+    return Response(
+        data,
+        mimetype="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 def settings() -> str | Response:
     """Let the student choose desired retention, new cards per day and time zone."""

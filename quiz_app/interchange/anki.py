@@ -50,7 +50,8 @@ _SOUND_RE = re.compile(r"\[sound:[^\]]*\]")
 
 
 def _read_capped(stream: io.BufferedIOBase, limit: int, what: str) -> bytes:
-    chunks, total = [], 0
+    chunks: list[bytes] = []
+    total = 0
     while True:
         chunk = stream.read(min(1 << 20, limit + 1 - total))
         if not chunk:

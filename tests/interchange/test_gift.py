@@ -4,6 +4,8 @@ escapes."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quiz_app.banks.loader import parse_bank
 from quiz_app.interchange import ConvertError, convert
@@ -169,3 +171,44 @@ def test_a_file_without_questions_is_refused():
 
 def test_escape_follows_moodles_repchar():
     assert escape("a:b=c~d#e{f}g\\h\ni") == "a\\:b\\=c\\~d\\#e\\{f\\}g\\\\h\\ni"
+
+
+_TEXT = (
+    st.text(alphabet="ab1 ~=#{}:\\%[]->/*_", min_size=1, max_size=30)
+    .map(lambda s: " ".join(s.split()))
+    .filter(lambda s: any(c.isalnum() for c in s) and not s.startswith(("[", "%")))
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    prompt=_TEXT,
+    choices=st.lists(_TEXT, min_size=2, max_size=5, unique_by=str.casefold),
+)
+def test_any_reserved_characters_survive_export_and_import(prompt, choices):
+    from datetime import UTC, datetime
+
+    from quiz_app.banks.schema import Bank
+    from quiz_app.interchange import export
+    from tests.factories import make_schema_question
+
+    question = make_schema_question(
+        "g-q",
+        prompt=prompt,
+        topic="t",
+        data={"choices": tuple(choices), "answer": choices[0], "shuffle": True},
+    )
+    bank = Bank(
+        id="g",
+        title="G",
+        source_path="g.yaml",
+        topics={"t": "T"},
+        questions=(question,),
+    )
+    text = export(bank, "gift", now=datetime(2026, 1, 1, tzinfo=UTC)).data
+    (back,) = parse_bank(
+        convert(text, filename="g.gift", bank_id="g").yaml_text, source="g"
+    ).questions
+    assert back.prompt == prompt.strip()
+    assert back.data["choices"] == tuple(choices)
+    assert back.data["answer"] == choices[0]
