@@ -158,7 +158,7 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
 def _serve_gunicorn(host: str, port: int, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
-    class _Server(BaseApplication):  # type: ignore[misc]
+    class _Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)

@@ -54,7 +54,9 @@ def chromium_path() -> str:
     try:
         import playwright  # noqa: F401
     except ImportError:
-        pytest.skip("playwright not installed")
+        if os.environ.get("QUIZ_REQUIRE_BROWSER"):
+            pytest.fail('playwright is required: pip install -e ".[browser]"')
+        pytest.skip('playwright not installed (pip install -e ".[browser]")')
     return path
 
 
