@@ -52,9 +52,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_secret_key(app)
 
-    from quiz_app.extensions import init_extensions
+    from quiz_app.accounts.services import load_user
+    from quiz_app.extensions import init_extensions, login_manager
 
     init_extensions(app)
+    login_manager.user_loader(load_user)
     import quiz_app.models  # noqa: F401 - every table known before the first query
 
     register_blueprints(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from quiz_app.accounts import policy, services
@@ -24,7 +25,13 @@ def create_teacher_command(username: str, password: str) -> None:
         raise click.ClickException(problem)
     with write_transaction():
         try:
-            services.create_user(username, password, role=Role.TEACHER, now=utcnow())
+            services.create_user(
+                username,
+                password,
+                role=Role.TEACHER,
+                now=utcnow(),
+                timezone=current_app.config["DEFAULT_TIMEZONE"],
+            )
         except services.UsernameTaken as error:
             raise click.ClickException(str(error)) from error
         db.session.commit()

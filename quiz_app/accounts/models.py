@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
-from quiz_app.extensions import UtcDateTime, db
+from quiz_app.extensions import Model, UtcDateTime
 
 
 class Role(StrEnum):
@@ -17,7 +17,7 @@ class Role(StrEnum):
     TEACHER = "teacher"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

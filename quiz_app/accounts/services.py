@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import functools
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quiz_app.accounts.models import Role, User
-from quiz_app.extensions import db, login_manager
+from quiz_app.extensions import db
 
 
 class AccountError(Exception):
@@ -45,8 +45,12 @@ def create_user(
     role: Role = Role.STUDENT,
     now: datetime,
     display_name: str = "",
+    timezone: str = "UTC",
 ) -> User:
     """Create an account with a hashed password.
+
+    :param timezone: the IANA zone "today" follows until the user picks their own
+        (views pass the app's DEFAULT_TIMEZONE).
 
     :raises UsernameTaken: when the name is in use, ignoring case.
     """
@@ -60,6 +64,7 @@ def create_user(
         role=role,
         session_token=secrets.token_hex(16),
         created_at=now,
+        timezone=timezone,
     )
     try:
         # A savepoint, so a sign-up racing another with the same name fails cleanly.
@@ -108,15 +113,42 @@ def count_teachers() -> int:
     )
 
 
+#: A user's last_seen_at is written at most this often: each write takes the database's
+#: write lock, and the dashboard shows activity by the day.
+LAST_SEEN_EVERY = timedelta(minutes=1)
+
+
+def is_activity_due(user: User, *, now: datetime) -> bool:
+    """Whether the user's last_seen_at is missing or older than LAST_SEEN_EVERY."""
+    seen = user.last_seen_at
+    return seen is None or now - seen >= LAST_SEEN_EVERY
+
+
+def record_activity(user_id: int, *, now: datetime) -> None:
+    """Set the user's last_seen_at to ``now`` unless it was set less than
+    LAST_SEEN_EVERY ago (by another request meanwhile). One UPDATE, no flush.
+    """
+    db.session.execute(
+        sa.update(User)
+        .where(
+            User.id == user_id,
+            sa.or_(
+                User.last_seen_at.is_(None), User.last_seen_at <= now - LAST_SEEN_EVERY
+            ),
+        )
+        .values(last_seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 #: Built once: ``db.session.get`` builds its SELECT anew on every call, and this runs
 #: on every request of a logged-in user.
 _USER_BY_ID = sa.select(User).where(User.id == sa.bindparam("user_id"))
 
 
-@login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the user whose id and current session token match the
-    cookie.
+    """Flask-Login's loader (registered in create_app): the user whose id and current
+    session token match the cookie.
     """
     raw_id, _, token = user_id.partition(":")
     if not raw_id.isdigit():

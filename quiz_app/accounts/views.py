@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from math import ceil
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    Flask,
     current_app,
     flash,
     g,
@@ -33,8 +33,9 @@ from quiz_app.accounts.models import Role, User
 from quiz_app.accounts.throttle import LoginThrottle
 from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
-from quiz_app.extensions import db
+from quiz_app.extensions import db, write_transaction
 from quiz_app.forms import EmptyForm
+from quiz_app.markdown import is_same_origin_url
 from quiz_app.progress import export
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -43,34 +44,58 @@ teach_bp = Blueprint("accounts", __name__)
 
 #: Pages that stay reachable before the first teacher exists.
 _SETUP_EXEMPT = frozenset({"accounts.setup", "static", "home.health"})
+#: app.extensions key: a teacher exists, so the first-run setup is over (cached: the
+#: check would otherwise count teachers on every request).
+_SETUP_DONE = "quiz_setup_done"
+
+
+def mark_setup_done(app: Flask, done: bool = True) -> None:
+    """Record that the first-run setup is over (or, for tests of the setup, not yet):
+    visitors are no longer sent to the setup page.
+    """
+    if done:
+        app.extensions[_SETUP_DONE] = True
+    else:
+        app.extensions.pop(_SETUP_DONE, None)
 
 
 @bp.before_app_request
 def _require_first_run_setup() -> Response | None:
     """Send every visitor to the setup page until the first teacher account exists."""
-    if (
-        current_app.extensions.get("quiz_setup_done")
-        or request.endpoint in _SETUP_EXEMPT
-    ):
+    if current_app.extensions.get(_SETUP_DONE) or request.endpoint in _SETUP_EXEMPT:
         return None
     if services.count_teachers() > 0:
-        current_app.extensions["quiz_setup_done"] = True
+        mark_setup_done(current_app)
         return None
     return redirect(url_for("accounts.setup"))
+
+
+#: Requests that do not count as activity (and should not load the user).
+_NOT_ACTIVITY = frozenset({"static", "banks.media", "home.health"})
+
+
+@bp.before_app_request
+def _record_activity() -> None:
+    """Note when a logged-in user was last active, at most once a minute, in its own
+    short write transaction (the request's own transaction starts afresh after it).
+    """
+    if request.endpoint in _NOT_ACTIVITY or not current_user.is_authenticated:
+        return
+    now = utcnow()
+    if not services.is_activity_due(current_user, now=now):
+        return
+    user_id = current_user.id
+    db.session.rollback()  # end the read that loaded the user
+    with write_transaction():
+        services.record_activity(user_id, now=now)
+        db.session.commit()
 
 
 def _safe_next(default: str) -> str:
     """The ?next= target when it stays on this site, else the default."""
     target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if (
-        target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-        and not parts.netloc
-    ):
-        return target
-    return default
+    # A path on this site only (also refuses "/\\host" and "/<tab>/host").
+    return target if target.startswith("/") and is_same_origin_url(target) else default
 
 
 def _start_session(user: User) -> None:
@@ -108,9 +133,10 @@ def setup() -> str | Response:
             role=Role.TEACHER,
             now=utcnow(),
             display_name=form.display_name.data or "",
+            timezone=current_app.config["DEFAULT_TIMEZONE"],
         )
         db.session.commit()
-        current_app.extensions["quiz_setup_done"] = True
+        mark_setup_done(current_app)
         _start_session(user)
         flash("Welcome! Your teacher account is ready.", "success")
         return redirect(url_for("home.index"))
@@ -132,6 +158,7 @@ def signup() -> str | Response:
                 form.password.data,
                 now=utcnow(),
                 display_name=form.display_name.data or "",
+                timezone=current_app.config["DEFAULT_TIMEZONE"],
             )
         except services.UsernameTaken as error:  # taken since the form was checked
             form.username.errors.append(str(error))
@@ -216,6 +243,7 @@ def create_teacher() -> str | Response:
             role=Role.TEACHER,
             now=utcnow(),
             display_name=form.display_name.data or "",
+            timezone=current_app.config["DEFAULT_TIMEZONE"],
         )
         db.session.commit()
         flash(f"Teacher account {user.username} created.", "success")

@@ -50,7 +50,8 @@ from quiz_app.banks.schema import (
     Source,
 )
 from quiz_app.banks.yamlnodes import Map, Node, Scalar, Seq
-from quiz_app.questions.grading import QUESTION_TYPES, QuestionType
+from quiz_app.questions.grading import QUESTION_TYPES
+from quiz_app.questions.types import QuestionType
 
 
 def build_bank(

@@ -18,6 +18,7 @@ from quiz_app.banks.schema import (
     Problem,
     Question,
     QuizDef,
+    draws,
 )
 from quiz_app.banks.yamlnodes import Map, Node, Scalar
 
@@ -159,17 +160,11 @@ def resolve_quiz_questions(
         pools = list(banks_by_id.values())
     else:
         pools = [banks_by_id[b] for b in banks if b in banks_by_id]
-    topics, tags, ids = (
-        set(quiz.select.topics),
-        set(quiz.select.tags),
-        set(quiz.select.ids),
-    )
-    everything = not (topics or tags or ids)
     return [
         q
         for pool in pools
         for q in pool.questions
-        if everything or q.topic in topics or q.id in ids or not tags.isdisjoint(q.tags)
+        if draws(quiz.select, topic=q.topic, question_id=q.id, tags=q.tags)
     ]
 
 

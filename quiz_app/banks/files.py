@@ -23,20 +23,39 @@ from quiz_app.banks.schema import (
 # Files (I/O) and cross-bank checks
 
 
+def walk_bank_files(folder: str | Path) -> list[str]:
+    """The bank files under a folder, hidden names (``.x``) skipped: a folder's own
+    files by name, then its sub-folders' by name.
+    """
+    found: list[str] = []
+    for parent, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [
+            os.path.join(parent, n)
+            for n in sorted(names)
+            if n.endswith(BANK_SUFFIXES) and not n.startswith(".")
+        ]
+    return found
+
+
+def bank_file_paths(paths: Sequence[str | Path]) -> list[str]:
+    """Every bank file under the given files and folders, each once, in a stable order;
+    missing paths and empty folders are no problem here (see :func:`load_bank_files`).
+    """
+    found: list[str] = []
+    for given in paths:
+        path = Path(given)
+        found += [str(path)] if path.is_file() else walk_bank_files(path)
+    return list(dict.fromkeys(found))
+
+
 def _expand(paths: Sequence[str | Path]) -> tuple[list[str], list[Problem]]:
     files: list[str] = []
     problems: list[Problem] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = []
-            for folder, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found += [
-                    os.path.join(folder, n)
-                    for n in names
-                    if n.endswith(BANK_SUFFIXES) and not n.startswith(".")
-                ]
+            found = walk_bank_files(path)
             if not found:
                 problems.append(
                     Problem(

@@ -16,7 +16,8 @@ from quiz_app.banks.schema import (
     Difficulty,
     Layout,
 )
-from quiz_app.questions.grading import QUESTION_TYPES, FieldKind, QuestionType
+from quiz_app.questions.grading import QUESTION_TYPES
+from quiz_app.questions.types import FieldKind, QuestionType
 
 # ----------------------------------------------------------------------
 # Key tables (shared with jsonschema.py)

@@ -7,7 +7,7 @@ works from them, never from raw YAML.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
@@ -95,6 +95,21 @@ class Selection:
     ids: tuple[str, ...] = ()
     #: () = this bank; ("all",) = every bank; otherwise bank ids
     banks: tuple[str, ...] = ()
+
+
+def draws(
+    selection: Selection, *, topic: str, question_id: str, tags: Iterable[str]
+) -> bool:
+    """Whether a quiz's selection draws this question (from the selected banks): topics,
+    tags and ids combine as "any of"; none of them draws every question.
+    """
+    if not (selection.topics or selection.tags or selection.ids):
+        return True
+    return (
+        topic in selection.topics
+        or question_id in selection.ids
+        or not set(selection.tags).isdisjoint(tags)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from quiz_app.banks import schema
-from quiz_app.banks.files import load_bank_files
+from quiz_app.banks.files import bank_file_paths, load_bank_files
 from quiz_app.banks.models import Bank, Card, Question, Quiz
-from quiz_app.banks.schema import BANK_SUFFIXES
 from quiz_app.extensions import db
 from quiz_app.questions.grading import QUESTION_TYPES
 
@@ -295,26 +294,6 @@ def configured_bank_paths(banks_dir: str, instance_path: str) -> list[str]:
 def uploads_dir(instance_path: str) -> Path:
     """The data folder's home for banks that teachers upload through the browser."""
     return Path(instance_path) / "banks" / "uploads"
-
-
-def bank_file_paths(paths: Sequence[str | Path]) -> list[str]:
-    """Every *.yaml / *.yml file under the given files and folders, skipping hidden
-    names, each once, in a stable order.
-    """
-    found: list[str] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_file():
-            found.append(str(path))
-            continue
-        for folder, dirs, names in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            found += [
-                os.path.join(folder, n)
-                for n in sorted(names)
-                if n.endswith(BANK_SUFFIXES) and not n.startswith(".")
-            ]
-    return list(dict.fromkeys(found))
 
 
 def import_bank_files(

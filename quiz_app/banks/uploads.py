@@ -18,10 +18,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from quiz_app.banks import schema
-from quiz_app.banks.files import load_bank_files
+from quiz_app.banks.files import bank_file_paths, load_bank_files
 from quiz_app.banks.loader import parse_bank
 from quiz_app.banks.models import Bank
-from quiz_app.banks.services import ImportSummary, bank_file_paths, import_bank
+from quiz_app.banks.services import ImportSummary, import_bank
 from quiz_app.extensions import db
 
 

@@ -10,14 +10,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from quiz_app import dates
 from quiz_app.accounts.decorators import teacher_required
 from quiz_app.banks import services as bank_services
-from quiz_app.classes import dashboard, dates, services
+from quiz_app.classes import dashboard, services
 from quiz_app.classes.forms import AssignWorkForm, CreateClassForm, JoinClassForm
 from quiz_app.classes.models import SchoolClass
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.forms import EmptyForm
+from quiz_app.progress import charts
 from quiz_app.reports import services as report_services
 from quiz_app.web import csv_response
 
@@ -130,7 +132,11 @@ def class_detail(class_id: int) -> str:
         sort=sort if sort in dashboard.SORT_KEYS else "name",
         descending=descending,
         topics=topics,
-        chart=dashboard.topic_chart(topics),
+        chart=charts.topic_bars(
+            [(t.title, t.mastery or 0.0) for t in topics],
+            secure=dashboard.MASTERY_SECURE,
+            developing=dashboard.MASTERY_DEVELOPING,
+        ),
         quizzes=dashboard.list_class_quizzes(school_class),
         join_url=url_for(
             "classes.join_link", code=school_class.join_code, _external=True

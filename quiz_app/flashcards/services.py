@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
-from flask import current_app
 
+from quiz_app import dates
 from quiz_app.accounts.models import User
 from quiz_app.banks.models import Bank, Card
 from quiz_app.extensions import db
@@ -28,8 +28,9 @@ from quiz_app.flashcards.scheduler import (
 
 _Query = TypeVar("_Query", bound="sa.Select[*tuple[Any, ...]]")
 
-#: Fallbacks when the app config does not say (it always does in a real app).
-_DEFAULT_NEW_CARDS_PER_DAY = 20
+#: New cards per day when neither the student nor the caller (from the app's
+#: DEFAULT_NEW_CARDS_PER_DAY) says otherwise.
+DEFAULT_NEW_CARDS_PER_DAY = 20
 _DEFAULT_RETENTION = 0.9
 
 
@@ -59,19 +60,11 @@ class StudyPrefs:
 
     @property
     def zone(self) -> ZoneInfo:
-        return zone_or_utc(self.timezone)
+        return dates.zone(self.timezone)
 
     @property
     def params(self) -> SchedulerParams:
         return SchedulerParams(desired_retention=self.desired_retention)
-
-
-def zone_or_utc(name: str) -> ZoneInfo:
-    """The named time zone, or UTC when the name is unknown (an old or edited row)."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def to_state(row: CardProgress) -> CardState:
@@ -156,19 +149,20 @@ def enqueue_missed(user_id: int, question_id: str, *, now: datetime) -> None:
 # --- settings -------------------------------------------------------------------------
 
 
-def get_study_prefs(user: User) -> StudyPrefs:
-    """The student's study settings, falling back to the app's defaults."""
+def get_study_prefs(
+    user: User, *, default_new_cards_per_day: int = DEFAULT_NEW_CARDS_PER_DAY
+) -> StudyPrefs:
+    """The student's study settings, falling back to the app's defaults (the caller
+    passes the configured daily limit).
+    """
     row = db.session.scalar(
         sa.select(StudySettings).where(StudySettings.user_id == user.id)
     )
     if row is not None:
         return StudyPrefs(row.desired_retention, row.new_cards_per_day, user.timezone)
-    config = current_app.config
     return StudyPrefs(
         desired_retention=_DEFAULT_RETENTION,
-        new_cards_per_day=int(
-            config.get("DEFAULT_NEW_CARDS_PER_DAY", _DEFAULT_NEW_CARDS_PER_DAY)
-        ),
+        new_cards_per_day=default_new_cards_per_day,
         timezone=user.timezone,
     )
 
@@ -300,7 +294,7 @@ def build_study_queue(
 
 def count_due_today(user: User, now: datetime) -> int:
     """Cards with progress (reviews, steps, missed questions) due by local midnight."""
-    _, day_end = queue.day_bounds(now, zone_or_utc(user.timezone))
+    _, day_end = queue.day_bounds(now, dates.zone(user.timezone))
     query = _active_cards(
         sa.select(sa.func.count())
         .select_from(CardProgress)

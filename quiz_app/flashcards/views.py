@@ -15,6 +15,7 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -37,6 +38,14 @@ from quiz_app.flashcards.scheduler import Rating
 bp = Blueprint("flashcards", __name__, url_prefix="/cards")
 
 ALREADY_RECORDED = "That answer was already recorded; here is the next card."
+
+
+def _study_prefs() -> services.StudyPrefs:
+    """The current student's study settings, with the app's default daily limit."""
+    return services.get_study_prefs(
+        current_user,
+        default_new_cards_per_day=current_app.config["DEFAULT_NEW_CARDS_PER_DAY"],
+    )
 
 
 @bp.before_request
@@ -64,7 +73,7 @@ def _render_session(
     """Render the study page (or its region alone): the next card or a revealed one."""
     now = utcnow()
     filters = _filters()
-    prefs = services.get_study_prefs(current_user)
+    prefs = _study_prefs()
     study_queue = services.build_study_queue(
         current_user,
         now=now,
@@ -139,7 +148,7 @@ def rate(card_id: str) -> str | Response:
             Rating(form.rating.data),
             now=now,
             seen_review_count=form.seen.data or 0,
-            params=services.get_study_prefs(current_user).params,
+            params=_study_prefs().params,
             duration_ms=queue.answer_duration_ms(
                 queue.from_epoch_ms(form.shown.data), now
             ),
@@ -190,7 +199,7 @@ def download_anki_deck() -> Response:
 @bp.route("/settings", methods=["GET", "POST"])
 def settings() -> str | Response:
     """Let the student choose desired retention, new cards per day and time zone."""
-    prefs = services.get_study_prefs(current_user)
+    prefs = _study_prefs()
     form = EditStudySettingsForm(
         data={
             "desired_retention": Decimal(f"{prefs.desired_retention:.2f}"),

@@ -42,8 +42,9 @@ def index() -> str:
             or flashcard_services.has_reviews(current_user.id),
             "not_open": {
                 quiz_id: windows.badge(available, tz_name, now=now)
-                for quiz_id, available in quiz_queries.list_unavailable_quizzes(
-                    current_user.id, now=now
+                for quiz_id, available in windows.unavailable_quizzes(
+                    class_services.list_quiz_windows_for_student(current_user.id),
+                    now=now,
                 ).items()
             },
             "when": windows.formatter(tz_name, now=now),

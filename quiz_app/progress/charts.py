@@ -1,17 +1,16 @@
 """Pure SVG chart builders for every page. No Flask, DB or clock.
 
 The student's progress page (heatmap, forecast, card states), the class dashboard's
-topic bars and the quiz history's sparkline all come from here. Each progress chart is
-an ``<svg role="img">`` with a title and description for screen readers, and a
-``<title>`` on every mark for pointer users; the page also shows the same numbers as a
-table. Colours come from CSS classes (``hm-0`` .. ``hm-4``, ``bar``, ``state-*``)
-because the Content Security Policy forbids inline styles.
+topic bars and the quiz history's sparkline all come from here, as markup the templates
+insert. Each chart is an ``<svg role="img">`` named for screen readers, and the page
+also shows the same numbers as a table. The progress charts take their colours from CSS
+classes (``hm-0`` .. ``hm-4``, ``bar``, ``state-*``): the Content Security Policy
+forbids inline styles.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from markupsafe import Markup, escape
@@ -19,14 +18,13 @@ from markupsafe import Markup, escape
 from quiz_app.progress.stats import DayCount, heat_level
 
 __all__ = [
-    "Bar",
-    "BarChart",
-    "bar_chart",
     "day_label",
     "due_bar_chart",
     "review_heatmap",
+    "sparkline",
     "sparkline_points",
     "state_bar",
+    "topic_bars",
 ]
 
 _CELL = 12
@@ -160,52 +158,58 @@ def state_bar(counts: Mapping[str, int], *, chart_id: str = "states") -> Markup:
 
 
 # --------------------------------------------------------------------------------------
-# Geometry the templates draw (the class dashboard's topic bars, the quiz sparkline)
+# The class dashboard's topic bars and the quiz history's sparkline
+
+#: Bar colours of the topic chart: secure, developing, weak (SVG fill attributes are not
+#: styles, so the Content Security Policy allows them).
+_BAND_FILLS = ("#2e7d4f", "#b26b00", "#b3261e")
 
 
-@dataclass(frozen=True, slots=True)
-class Bar:
-    """One bar of a horizontal SVG bar chart, in chart units."""
-
-    label: str
-    value: float  #: 0..1
-    y: float
-    width: float
+def _truncate(text: str, length: int = 30, leeway: int = 5) -> str:
+    """Jinja's ``truncate`` filter: whole words, "..." appended, a little leeway."""
+    if len(text) <= length + leeway:
+        return text
+    return text[: length - 3].rsplit(" ", 1)[0] + "..."
 
 
-@dataclass(frozen=True, slots=True)
-class BarChart:
-    bars: list[Bar]
-    width: int
-    height: int
-    label_width: int
-    bar_height: int
-
-
-def bar_chart(
+def topic_bars(
     values: Sequence[tuple[str, float]],
     *,
+    secure: float,
+    developing: float,
     width: int = 640,
     label_width: int = 240,
     bar_height: int = 28,
-) -> BarChart:
-    """Geometry of a horizontal bar chart of (label, 0..1 value) pairs, from the top."""
+) -> Markup:
+    """Horizontal bars of (label, 0..1 mastery) pairs, top to bottom, coloured green
+    from ``secure``, amber from ``developing``, red below it.
+    """
     plot = width - label_width - 60
-    bars = [
-        Bar(
-            label=label,
-            value=value,
-            y=i * (bar_height + 8),
-            width=round(plot * value, 1),
+    step = bar_height + 8
+    height = max(1, len(values)) * step
+    body = []
+    for index, (label, value) in enumerate(values):
+        y = index * step
+        bar = round(plot * value, 1)
+        text_y = y + bar_height * 0.68
+        fill = _BAND_FILLS[0 if value >= secure else 1 if value >= developing else 2]
+        body.append(
+            f'<g><text x="{label_width - 8}" y="{text_y}" text-anchor="end"'
+            f' font-size="16" fill="currentColor">{escape(_truncate(label))}</text>'
+            f'<rect x="{label_width}" y="{y}" width="{plot}" height="{bar_height}"'
+            ' fill="#8884" />'
+            f'<rect x="{label_width}" y="{y}" width="{bar}" height="{bar_height}"'
+            f' fill="{fill}" />'
+            f'<text x="{label_width + bar + 6}" y="{text_y}" font-size="16"'
+            f' fill="currentColor">{100 * value:.0f}%</text></g>'
         )
-        for i, (label, value) in enumerate(values)
-    ]
-    return BarChart(
-        bars=bars,
-        width=width,
-        height=max(1, len(bars)) * (bar_height + 8),
-        label_width=label_width,
-        bar_height=bar_height,
+    return Markup(
+        f'<svg class="chart" role="img" aria-labelledby="chart-title"'
+        f' viewBox="0 0 {width} {height}" width="100%"'
+        ' preserveAspectRatio="xMinYMin meet">'
+        '<title id="chart-title">Class mastery per topic, 0 to 100%</title>'
+        + "".join(body)
+        + "</svg>"
     )
 
 
@@ -220,4 +224,18 @@ def sparkline_points(
     return " ".join(
         f"{pad + i * step:.1f},{pad + span * (1 - min(100.0, max(0.0, v)) / 100):.1f}"
         for i, v in enumerate(values)
+    )
+
+
+def sparkline(values: Sequence[float], *, caption_id: str = "spark-caption") -> Markup:
+    """A 240 x 48 line of percentages (0-100), oldest first, over a baseline; the page
+    captions it (``caption_id``).
+    """
+    return Markup(
+        '<svg viewBox="0 0 240 48" width="240" height="48" role="img"'
+        f' aria-labelledby="{escape(caption_id)}">'
+        '<line x1="4" y1="44" x2="236" y2="44" stroke="currentColor"'
+        ' stroke-opacity="0.3"/>'
+        f'<polyline points="{sparkline_points(values)}" fill="none"'
+        ' stroke="currentColor" stroke-width="2"/></svg>'
     )

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quiz_app.banks.models import ID_LENGTH, Question, Quiz
-from quiz_app.extensions import UtcDateTime, db
+from quiz_app.extensions import Model, UtcDateTime
 
 
 class AttemptStatus(StrEnum):
@@ -25,7 +25,7 @@ class AttemptStatus(StrEnum):
     EXPIRED = "expired"
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     __tablename__ = "quiz_attempts"
     #: "this student's attempts at this quiz"; also serves lookups by user_id alone
     __table_args__ = (sa.Index("ix_quiz_attempts_user_quiz", "user_id", "quiz_id"),)
@@ -71,7 +71,7 @@ class QuizAttempt(db.Model):
         return round(100 * self.score / self.max_score, 1)
 
 
-class AttemptAnswer(db.Model):
+class AttemptAnswer(Model):
     __tablename__ = "attempt_answers"
     __table_args__ = (sa.UniqueConstraint("attempt_id", "question_id"),)
 

@@ -5,17 +5,15 @@ attempt presents them. Reads only: nothing here adds, flushes or commits.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from quiz_app.banks.models import Bank, Question, Quiz
-from quiz_app.banks.schema import ALL_BANKS
-from quiz_app.classes import services as class_services
+from quiz_app.banks.schema import ALL_BANKS, Selection, draws
 from quiz_app.extensions import db
 from quiz_app.questions.grading import QUESTION_TYPES
-from quiz_app.quiz import rules, selection, windows
+from quiz_app.quiz import rules, selection
 from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
 from quiz_app.quiz.records import (
     AttemptRef,
@@ -118,30 +116,6 @@ def list_closed_attempts(
     return list(db.session.scalars(query))
 
 
-def get_availability(
-    user_id: int, quiz_id: str, *, now: datetime
-) -> windows.Availability:
-    """Whether the student may start this quiz now, by its assignments to their
-    classes.
-    """
-    found = class_services.list_quiz_windows_for_student(user_id, quiz_id=quiz_id)
-    return windows.availability(
-        [windows.Window(*w) for w in found.get(quiz_id, ())], now=now
-    )
-
-
-def list_unavailable_quizzes(
-    user_id: int, *, now: datetime
-) -> dict[str, windows.Availability]:
-    """Quiz id -> availability, for the quizzes the student may not start now."""
-    found = class_services.list_quiz_windows_for_student(user_id)
-    result = {
-        quiz_id: windows.availability([windows.Window(*w) for w in spans], now=now)
-        for quiz_id, spans in found.items()
-    }
-    return {quiz_id: a for quiz_id, a in result.items() if not a.can_start}
-
-
 def select_question_ids(quiz: Quiz) -> list[str]:
     """The live questions a quiz's selection matches, in bank then file order.
 
@@ -163,16 +137,16 @@ def select_question_ids(quiz: Quiz) -> list[str]:
     if ALL_BANKS not in bank_ids:
         rank = {bank_id: i for i, bank_id in enumerate(bank_ids)}
         questions.sort(key=lambda q: (rank[q.bank_id], q.position))
-    topics = set(chosen.get("topics") or ())
-    tags = set(chosen.get("tags") or ())
-    ids = set(chosen.get("ids") or ())
-    if topics or tags or ids:
-        questions = [
-            q
-            for q in questions
-            if q.topic in topics or q.id in ids or tags.intersection(q.tags)
-        ]
-    return [q.id for q in questions]
+    select = Selection(
+        topics=tuple(chosen.get("topics") or ()),
+        tags=tuple(chosen.get("tags") or ()),
+        ids=tuple(chosen.get("ids") or ()),
+    )
+    return [
+        q.id
+        for q in questions
+        if draws(select, topic=q.topic, question_id=q.id, tags=q.tags)
+    ]
 
 
 def present_questions(

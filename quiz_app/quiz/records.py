@@ -45,10 +45,6 @@ class TimeUp(AttemptClosed):
     """The answer came after the deadline plus grace; the attempt got closed."""
 
 
-class NotInAttempt(QuizError):
-    """The answered question is not one of the attempt's questions."""
-
-
 @dataclass(frozen=True, slots=True)
 class AttemptRef:
     """The parts of an attempt that never change (its questions and seed), read with

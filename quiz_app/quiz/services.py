@@ -30,7 +30,6 @@ from quiz_app.quiz.records import (
     AttemptClosed,
     AttemptsExhausted,
     NoQuestions,
-    NotInAttempt,
     PendingAnswer,
     QuestionContent,
     QuizNotOpen,
@@ -46,12 +45,15 @@ def start_attempt(
     now: datetime,
     rng: Random,
     grace: timedelta,
+    assigned: windows.Spans,
     tz_name: str = "UTC",
 ) -> tuple[QuizAttempt, bool]:
     """Start an attempt or resume the one in progress; returns it and "was resumed".
 
     An attempt in progress is resumed even when its assignment has closed meanwhile.
 
+    :param assigned: the quiz's assignment windows for the student's classes
+        (``classes.services.list_quiz_windows_for_student``).
     :param tz_name: the student's time zone, for the dates in a refusal.
     :raises QuizUnavailable: unknown or retired quiz.
     :raises QuizNotOpen: set for the student's classes, and no assignment is open.
@@ -64,7 +66,7 @@ def start_attempt(
     current = queries.get_open_attempt(user_id, quiz_id)
     if current is not None and not close_if_overdue(current, now=now, grace=grace):
         return current, True
-    available = queries.get_availability(user_id, quiz_id, now=now)
+    available = windows.quiz_availability(assigned, quiz_id, now=now)
     if not available.can_start:
         raise QuizNotOpen(windows.refusal(available, tz_name, now=now))
     if (
@@ -188,26 +190,6 @@ def store_answers(
             db.session.expire(obj)
         elif isinstance(obj, QuizAttempt) and sa.inspect(obj).identity == (attempt_id,):
             db.session.expire(obj, ["answers"])
-
-
-def save_answers(
-    attempt: QuizAttempt,
-    responses: Mapping[str, Any],
-    *,
-    now: datetime,
-    grace: timedelta,
-) -> None:
-    """Grade and store the answers of one page (question id -> response).
-
-    :raises AttemptClosed, TimeUp, NotInAttempt: as :func:`store_answers`.
-    """
-    _ensure_open(attempt, now=now, grace=grace)
-    unknown = [qid for qid in responses if qid not in attempt.question_ids]
-    if unknown:
-        raise NotInAttempt(f"Question {unknown[0]!r} is not part of this attempt.")
-    questions = questions_by_id(list(responses))
-    pending = grade_responses(list(questions.values()), responses)
-    store_answers(attempt.id, pending, now=now, grace=grace)
 
 
 _UPSERT_COLUMNS = ("question_version", "response", "score", "is_correct", "answered_at")

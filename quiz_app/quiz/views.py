@@ -116,7 +116,10 @@ def detail(quiz_id: str) -> str:
     """
     quiz = queries.get_quiz(quiz_id) or abort(404)
     now = utcnow()
-    available = queries.get_availability(current_user.id, quiz.id, now=now)
+    assigned = class_services.list_quiz_windows_for_student(
+        current_user.id, quiz_id=quiz.id
+    )
+    available = windows.quiz_availability(assigned, quiz.id, now=now)
     return render_template(
         "quiz/detail.html",
         quiz=quiz,
@@ -140,6 +143,9 @@ def start(quiz_id: str) -> Response:
             now=utcnow(),
             rng=_seed_source,
             grace=_grace(),
+            assigned=class_services.list_quiz_windows_for_student(
+                current_user.id, quiz_id=quiz_id
+            ),
             tz_name=current_user.timezone,
         )
     except records.QuizUnavailable:
@@ -315,7 +321,7 @@ def history() -> str:
     return render_template(
         "quiz/history.html",
         attempts=attempts,
-        sparkline=charts.sparkline_points(percents),
+        sparkline=charts.sparkline(percents),
         **_clock(utcnow()),
     )
 

@@ -66,3 +66,24 @@ def test_sparkline_points_scale_percentages():
         "4.0,54.0 104.0,4.0"
     )
     assert charts.sparkline_points([50]) == "4.0,24.0"
+
+
+def test_topic_bars_colour_each_topic_by_its_mastery_band():
+    svg = parse(
+        charts.topic_bars(
+            [("Origins", 0.7), ("Prisoners <of war>", 0.69), ("Line", 0.39)],
+            secure=0.7,
+            developing=0.4,
+        )
+    )
+    # Inline in HTML, these two charts carry no xmlns.
+    fills = [r.get("fill") for r in svg.iter("rect") if r.get("fill") != "#8884"]
+    assert fills == ["#2e7d4f", "#b26b00", "#b3261e"]
+    labels = [t.text for t in svg.iter("text")]
+    assert labels == ["Origins", "70%", "Prisoners <of war>", "69%", "Line", "39%"]
+
+
+def test_sparkline_draws_the_points_over_a_baseline():
+    svg = parse(charts.sparkline([0, 100]))
+    assert svg.find("polyline").get("points") == "4.0,44.0 236.0,4.0"
+    assert svg.get("aria-labelledby") == "spark-caption"

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from quiz_app.classes import services as class_services
 from quiz_app.extensions import db
-from quiz_app.quiz import queries, records, services
+from quiz_app.quiz import records, services, windows
 from quiz_app.quiz.models import QuizAttempt
 from quiz_app.quiz.windows import Access
 from tests.quiz.helpers import make_quiz_bank
@@ -58,6 +58,10 @@ def _count_attempts():
     return db.session.scalar(sa.select(sa.func.count()).select_from(QuizAttempt))
 
 
+def _assigned(user):
+    return class_services.list_quiz_windows_for_student(user.id)
+
+
 def _start(user, *, now, tz_name="UTC"):
     return services.start_attempt(
         user.id,
@@ -65,6 +69,7 @@ def _start(user, *, now, tz_name="UTC"):
         now=now,
         rng=Random(1),
         grace=GRACE,
+        assigned=class_services.list_quiz_windows_for_student(user.id),
         tz_name=tz_name,
     )
 
@@ -107,17 +112,17 @@ def test_one_open_assignment_is_enough_and_other_students_are_free(
 ):
     student, outsider = make_user("alice"), make_user("bob")
     set_quiz(student, closes_at=now - DAY)
-    assert queries.get_availability(student.id, "bank-a-quiz", now=now).access == (
-        Access.CLOSED
-    )
+    assert windows.quiz_availability(
+        _assigned(student), "bank-a-quiz", now=now
+    ).access == (Access.CLOSED)
     set_quiz(student, opens_at=now - DAY, closes_at=now + DAY)
     assert _start(student, now=now)[0].user_id == student.id
     # Not set for any of bob's classes: open as ever.
-    assert queries.get_availability(outsider.id, "bank-a-quiz", now=now).access == (
-        Access.FREE
-    )
+    assert windows.quiz_availability(
+        _assigned(outsider), "bank-a-quiz", now=now
+    ).access == (Access.FREE)
     assert _start(outsider, now=now)[0].user_id == outsider.id
-    assert queries.list_unavailable_quizzes(student.id, now=now) == {}
+    assert windows.unavailable_quizzes(_assigned(student), now=now) == {}
 
 
 # --------------------------------------------------------------------------------------
