@@ -145,6 +145,16 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
     click.echo(f"Banks: {summary}")
     click.echo(f"Data folder: {app.instance_path}")
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    setup_link = _setup_link(host, port)
+    if setup_link:
+        click.echo("")
+        click.echo(
+            "Set up the first teacher account (this link works until it is used):"
+        )
+        click.echo(f"    {setup_link}")
+        click.echo("")
+    # The workers read where they listen, to show students the LAN address in links.
+    os.environ["QUIZ_SERVE_HOST"] = host
     db.engine.dispose()  # workers open their own connections
     workers = workers or min(2 * (os.cpu_count() or 1) + 1, 8)
     if sys.platform != "win32":
@@ -153,6 +163,28 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
         from waitress import serve
 
         serve(app, host=host, port=port, threads=workers * 2)
+
+
+def _setup_link(host: str, port: int) -> str | None:
+    """On a fresh install, a one-time link to create the first teacher; else None."""
+    from random import SystemRandom
+
+    from quiz_app.accounts import services as account_services
+    from quiz_app.accounts.cli import console_base_url
+
+    with write_transaction():
+        if account_services.count_teachers() > 0:
+            return None
+        token = account_services.create_setup_token(now=utcnow(), rng=SystemRandom())
+        db.session.commit()
+    if current_app.config.get("PUBLIC_URL"):
+        base = console_base_url(port)
+    else:
+        # The console is on the server: a loopback address works there, whatever the
+        # interface served.
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        base = f"http://{shown}:{port}"
+    return f"{base}/account/setup?token={token}"
 
 
 def _serve_gunicorn(host: str, port: int, workers: int) -> None:
@@ -185,8 +217,9 @@ def backup_command() -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach each domain's command group to the app."""
-    from quiz_app.accounts.cli import create_teacher_command
+    from quiz_app.accounts.cli import create_teacher_command, reset_password_command
     from quiz_app.banks.cli import group as banks_group
 
     app.cli.add_command(banks_group)
     app.cli.add_command(create_teacher_command)
+    app.cli.add_command(reset_password_command)

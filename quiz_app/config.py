@@ -53,6 +53,13 @@ class DefaultConfig:
     DEFAULT_NEW_CARDS_PER_DAY = 20
     #: Time zone used for "today" until a student picks their own.
     DEFAULT_TIMEZONE = "UTC"
+    #: The address students type to reach the app, e.g. https://quiz.school.example
+    #: (QUIZ_PUBLIC_URL). Join links, QR codes and reset links use it; when unset they
+    #: use the address the teacher's browser used (the machine's LAN address instead of
+    #: 127.0.0.1 when `serve --host 0.0.0.0`).
+    PUBLIC_URL: str | None = None
+    #: Set by `quiz-app serve` for its workers: the address it listens on.
+    SERVE_HOST: str | None = None
     #: Template auto-reload and SQL echo stay off unless debugging.
     SQLALCHEMY_ECHO = False
     SQLALCHEMY_TRACK_MODIFICATIONS = False

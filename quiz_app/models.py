@@ -4,7 +4,7 @@ tables.
 
 from __future__ import annotations
 
-from quiz_app.accounts.models import User
+from quiz_app.accounts.models import PasswordReset, SetupToken, User
 from quiz_app.banks.models import Bank, Card, Question, Quiz
 from quiz_app.classes.models import Assignment, ClassMembership, SchoolClass
 from quiz_app.flashcards.models import CardProgress, ReviewLog, StudySettings
@@ -18,12 +18,14 @@ __all__ = [
     "Card",
     "CardProgress",
     "ClassMembership",
+    "PasswordReset",
     "Question",
     "Quiz",
     "QuizAttempt",
     "Report",
     "ReviewLog",
     "SchoolClass",
+    "SetupToken",
     "StudySettings",
     "User",
 ]

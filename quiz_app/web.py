@@ -7,9 +7,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request, url_for
 
+from quiz_app import publicurl
 from quiz_app.markdown import render_markdown, render_markdown_inline
+from quiz_app.network import lan_address
 
 #: No inline script or style anywhere: every asset is a file the app serves (classrooms
 #: are often offline).
@@ -54,10 +56,28 @@ def static_version(static_folder: str, filename: str) -> str | None:
     return _file_version(str(path), path.stat().st_mtime_ns)
 
 
+def public_base_url() -> str:
+    """Where students reach this app: PUBLIC_URL, else the address of this request
+    (with the LAN address in place of 127.0.0.1 when serving on every interface).
+    """
+    return publicurl.base_url(
+        configured=current_app.config.get("PUBLIC_URL"),
+        request_root=request.host_url,
+        bind_host=current_app.config.get("SERVE_HOST"),
+        lan_address=lan_address(),
+    )
+
+
+def public_url_for(endpoint: str, **values: Any) -> str:
+    """An absolute URL for students: ``url_for`` on the public base URL."""
+    return public_base_url() + url_for(endpoint, **values)
+
+
 def register_template_helpers(app: Flask) -> None:
     """Install Markdown filters, versioned static URLs and the security headers."""
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(render_markdown_inline, "markdown_inline")
+    app.add_template_global(public_url_for)
 
     @app.url_defaults
     def _version_static_urls(endpoint: str, values: dict[str, Any]) -> None:

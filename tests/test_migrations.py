@@ -191,3 +191,27 @@ def test_serve_backs_up_the_database_before_a_migration_changes_it(
         cli.upgrade_database()  # up to date: no second copy
         assert len(list(backups.glob("*.sqlite"))) == 1
         db.engine.dispose()
+
+
+def test_the_oldest_teacher_of_an_existing_install_becomes_administrator(
+    file_app: Flask,
+) -> None:
+    with file_app.app_context():
+        upgrade(directory=MIGRATIONS_DIR, revision="13bd2f759335")
+        with db.engine.begin() as conn:
+            for i, role in enumerate(["student", "teacher", "teacher"], start=1):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO users (id, username, username_key, display_name,"
+                        " password_hash, role, timezone, session_token, created_at)"
+                        " VALUES (:i, :n, :n, '', 'x', :r, 'UTC', 't', '2026-01-01')"
+                    ),
+                    {"i": i, "n": f"user{i}", "r": role},
+                )
+        upgrade(directory=MIGRATIONS_DIR, revision="5d1c0a7e9b21")
+        with db.engine.connect() as conn:
+            admins = conn.execute(
+                sa.text("SELECT id FROM users WHERE is_admin ORDER BY id")
+            ).scalars()
+            assert list(admins) == [2]
+        db.engine.dispose()

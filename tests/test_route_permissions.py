@@ -42,7 +42,8 @@ PUBLIC = frozenset(
         "home.health",
         "accounts.login",
         "accounts.signup",
-        "accounts.setup",
+        "accounts.setup",  # refuses (403) without the token `serve` printed
+        "accounts.reset",  # a student who forgot their password uses a one-time code
         "classes.join_link",  # sends a visitor to sign-up with the code filled in
         "banks.media",  # question images, served like static files
     }

@@ -49,6 +49,8 @@ def test_wheel_carries_resources(wheel):
         n.startswith("quiz_app/question_banks/") and n.endswith(".yaml") for n in names
     )
     assert any(n.startswith("quiz_app/migrations/versions/") for n in names)
+    assert "quiz_app/accounts/data/common-passwords.txt" in names
+    assert "quiz_app/static/js/timezone.js" in names
     assert not any(".venv" in n or "__pycache__" in n for n in names)
 
 
@@ -73,13 +75,20 @@ def test_installed_wheel_serves_a_page(wheel, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    printed: list[str] = []
     try:
+        # `serve` prints a one-time setup link before it starts serving.
+        setup_link = ""
+        while not setup_link:
+            line = server.stdout.readline().decode()
+            assert line, "no setup link printed:\n" + "".join(printed)
+            printed.append(line)
+            if "/account/setup?token=" in line:
+                setup_link = line.strip()
         body = ""
         for _ in range(100):
             try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/account/setup"
-                ) as resp:
+                with urllib.request.urlopen(setup_link) as resp:
                     body = resp.read().decode()
                     break
             except OSError:
@@ -91,6 +100,6 @@ def test_installed_wheel_serves_a_page(wheel, tmp_path):
             assert resp.status == 200
     finally:
         server.terminate()
-        output = server.communicate(timeout=20)[0].decode()
+        output = "".join(printed) + server.communicate(timeout=20)[0].decode()
     assert "banks imported" in output
     assert " 0 created" not in output.split("Banks:")[1].splitlines()[0]

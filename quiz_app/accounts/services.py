@@ -1,5 +1,5 @@
-"""Account services: create users, check passwords, revoke sessions. Flushes, never
-commits.
+"""Account services: create users, check and change passwords, reset codes, the setup
+token, administrators, deletion. Flushes, never commits.
 """
 
 from __future__ import annotations
@@ -7,11 +7,14 @@ from __future__ import annotations
 import functools
 import secrets
 from datetime import datetime, timedelta
+from random import Random
+from typing import Any
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from quiz_app.accounts.models import Role, User
+from quiz_app.accounts import policy, tokens
+from quiz_app.accounts.models import PasswordReset, Role, SetupToken, User
 from quiz_app.extensions import db
 
 
@@ -21,6 +24,30 @@ class AccountError(Exception):
 
 class UsernameTaken(AccountError):
     pass
+
+
+class WrongPassword(AccountError):
+    def __init__(self) -> None:
+        super().__init__("That is not your current password.")
+
+
+class InvalidResetCode(AccountError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This reset code is not valid: it may have been used already, replaced by "
+            "a newer one or be more than 24 hours old. Ask your teacher for a new one."
+        )
+
+
+class NotAllowed(AccountError):
+    """The acting user may not do this to that account."""
+
+
+#: How long a reset code works.
+RESET_LIFETIME = timedelta(hours=24)
+#: Stored instead of a hash for accounts that cannot log in (deleted ones);
+#: werkzeug's check_password_hash returns False for it.
+UNUSABLE_PASSWORD = "!"
 
 
 def username_key(username: str) -> str:
@@ -46,12 +73,12 @@ def create_user(
     now: datetime,
     display_name: str = "",
     timezone: str = "UTC",
+    is_admin: bool = False,
 ) -> User:
     """Create an account with a hashed password.
 
     :param timezone: the IANA zone "today" follows until the user picks their own
         (views pass the app's DEFAULT_TIMEZONE).
-
     :raises UsernameTaken: when the name is in use, ignoring case.
     """
     if is_username_taken(username):
@@ -59,12 +86,13 @@ def create_user(
     user = User(
         username=username.strip(),
         username_key=username_key(username),
-        display_name=display_name.strip(),
+        display_name=policy.clean_display_name(display_name),
         password_hash=generate_password_hash(password),
         role=role,
+        timezone=timezone,
+        is_admin=is_admin,
         session_token=secrets.token_hex(16),
         created_at=now,
-        timezone=timezone,
     )
     try:
         # A savepoint, so a sign-up racing another with the same name fails cleanly.
@@ -82,16 +110,190 @@ def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_hex(16))
 
 
+def get_user_by_username(username: str) -> User | None:
+    """The (not deleted) account with this name, ignoring case, or None."""
+    user = db.session.scalar(
+        sa.select(User).where(User.username_key == username_key(username))
+    )
+    return None if user is None or user.is_deleted else user
+
+
 def authenticate(username: str, password: str) -> User | None:
     """The user with this name and password, or None."""
     user = db.session.scalar(
         sa.select(User).where(User.username_key == username_key(username))
     )
-    if user is None:
+    if user is None or user.is_deleted:
         # The same hashing work either way, so timing does not tell which names exist.
         check_password_hash(_dummy_hash(), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a new password and end every session of the user (the caller logs the
+    current one in again if it should stay).
+    """
+    user.password_hash = generate_password_hash(password)
+    revoke_sessions(user)
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """Replace the password after checking the current one; every other session ends.
+
+    :raises WrongPassword: when ``current`` is not the user's password.
+    """
+    if not check_password_hash(user.password_hash, current):
+        raise WrongPassword()
+    set_password(user, new)
+
+
+def update_profile(user: User, *, display_name: str, timezone: str) -> None:
+    """Change the name shown to teachers and the user's time zone."""
+    user.display_name = policy.clean_display_name(display_name)
+    user.timezone = timezone
+
+
+# --------------------------------------------------------------------------------------
+# Reset codes
+
+
+def issue_password_reset(
+    user: User, *, issued_by: User | None, now: datetime, rng: Random
+) -> str:
+    """Make a one-time reset code for the user, valid for 24 hours; any earlier unused
+    code stops working. Returns the code, which is stored only as a hash.
+    """
+    for earlier in db.session.scalars(
+        sa.select(PasswordReset).where(
+            PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)
+        )
+    ):
+        earlier.used_at = now
+    code = tokens.generate_reset_code(rng)
+    db.session.add(
+        PasswordReset(
+            user_id=user.id,
+            code_hash=tokens.hash_token(tokens.normalise_reset_code(code)),
+            issued_by_id=issued_by.id if issued_by is not None else None,
+            created_at=now,
+            expires_at=now + RESET_LIFETIME,
+        )
+    )
+    db.session.flush()
+    return code
+
+
+def get_valid_reset(code: str, *, now: datetime) -> PasswordReset | None:
+    """The unused, unexpired reset with this code, or None."""
+    reset = db.session.scalar(
+        sa.select(PasswordReset).where(
+            PasswordReset.code_hash
+            == tokens.hash_token(tokens.normalise_reset_code(code))
+        )
+    )
+    if reset is None or reset.used_at is not None or reset.expires_at <= now:
+        return None
+    if reset.user.is_deleted:
+        return None
+    return reset
+
+
+def reset_password(code: str, new_password: str, *, now: datetime) -> User:
+    """Use a reset code: set the new password, spend the code, end every session.
+
+    :raises InvalidResetCode: when the code is unknown, used, replaced or expired.
+    """
+    reset = get_valid_reset(code, now=now)
+    if reset is None:
+        raise InvalidResetCode()
+    # Spend the code with a conditional UPDATE, so two submissions racing with the same
+    # code cannot both succeed (on PostgreSQL as well as SQLite).
+    spent: sa.CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+        sa.update(PasswordReset)
+        .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        raise InvalidResetCode()
+    db.session.refresh(reset)
+    set_password(reset.user, new_password)
+    db.session.flush()
+    return reset.user
+
+
+# --------------------------------------------------------------------------------------
+# First-run setup
+
+
+def create_setup_token(*, now: datetime, rng: Random) -> str:
+    """Make a setup token for a fresh install and return it (stored only hashed).
+    Several may be valid at once: each server started before setup prints its own.
+    """
+    token = tokens.generate_setup_token(rng)
+    db.session.add(SetupToken(token_hash=tokens.hash_token(token), created_at=now))
+    db.session.flush()
+    return token
+
+
+def is_valid_setup_token(token: str) -> bool:
+    """Whether this token was printed by a server of this install and setup is not
+    done yet.
+    """
+    if not token or len(token) > 200:
+        return False
+    return (
+        db.session.scalar(
+            sa.select(SetupToken.id).where(
+                SetupToken.token_hash == tokens.hash_token(token)
+            )
+        )
+        is not None
+    )
+
+
+def clear_setup_tokens() -> None:
+    """Forget every setup token once the first teacher exists."""
+    db.session.execute(sa.delete(SetupToken))
+
+
+# --------------------------------------------------------------------------------------
+# Teachers and administrators
+
+
+def list_teachers() -> list[User]:
+    """Every teacher account, administrators first, then by name."""
+    teachers = db.session.scalars(
+        sa.select(User).where(User.role == Role.TEACHER, User.deleted_at.is_(None))
+    )
+    return sorted(teachers, key=lambda u: (not u.is_admin, u.name.casefold(), u.id))
+
+
+def get_teacher(user_id: int) -> User | None:
+    """The (not deleted) teacher with this id, or None."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_teacher or user.is_deleted:
+        return None
+    return user
+
+
+def anonymise_user(user: User, *, now: datetime) -> None:
+    """Strip an account of everything personal and lock it for good. The row stays so
+    that the attempts pointing at it keep counting in item statistics, nameless.
+    """
+    user.username = f"deleted-{user.id}"
+    # "#" is never allowed in a username, so no one can sign up with this key.
+    user.username_key = f"#deleted-{user.id}"
+    user.display_name = ""
+    user.timezone = "UTC"
+    user.password_hash = UNUSABLE_PASSWORD
+    user.role = Role.STUDENT
+    user.is_admin = False
+    user.last_seen_at = None
+    user.deleted_at = now
+    revoke_sessions(user)
+    db.session.execute(sa.delete(PasswordReset).where(PasswordReset.user_id == user.id))
 
 
 def revoke_sessions(user: User) -> None:
@@ -154,6 +356,8 @@ def load_user(user_id: str) -> User | None:
     if not raw_id.isdigit():
         return None
     user = db.session.scalar(_USER_BY_ID, {"user_id": int(raw_id)})
-    if user is None or not secrets.compare_digest(user.session_token, token):
+    if user is None or user.is_deleted:
+        return None
+    if not secrets.compare_digest(user.session_token, token):
         return None
     return user

@@ -1,10 +1,13 @@
-"""Web layer: sign up, log in and out, and the first-run setup of the first teacher."""
+"""Web layer: sign up, log in and out, the first-run setup, the account page, password
+changes and resets, a student's data export; the teacher's account pages under /teach.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import timedelta
 from math import ceil
+from random import SystemRandom
 
 from flask import (
     Blueprint,
@@ -12,6 +15,7 @@ from flask import (
     current_app,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -24,8 +28,12 @@ from werkzeug.wrappers import Response
 from quiz_app.accounts import services
 from quiz_app.accounts.decorators import teacher_required
 from quiz_app.accounts.forms import (
+    ChangePasswordForm,
     CreateTeacherForm,
+    DeleteAccountForm,
+    EditAccountForm,
     LogInForm,
+    ResetPasswordForm,
     SetUpForm,
     SignUpForm,
 )
@@ -36,7 +44,7 @@ from quiz_app.clock import utcnow
 from quiz_app.extensions import db, write_transaction
 from quiz_app.forms import EmptyForm
 from quiz_app.markdown import is_same_origin_url
-from quiz_app.progress import export
+from quiz_app.progress import erasure, export
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 #: The teacher's pages, nested under /teach (see accounts.decorators).
@@ -57,6 +65,10 @@ def mark_setup_done(app: Flask, done: bool = True) -> None:
         app.extensions[_SETUP_DONE] = True
     else:
         app.extensions.pop(_SETUP_DONE, None)
+
+
+#: Reset codes are secrets: drawn from the OS's random source.
+_rng = SystemRandom()
 
 
 @bp.before_app_request
@@ -121,11 +133,15 @@ def _login_throttle() -> LoginThrottle:
 
 
 @bp.route("/setup", methods=["GET", "POST"])
-def setup() -> str | Response:
-    """Create the first teacher account on a fresh install."""
+def setup() -> str | tuple[str, int] | Response:
+    """Create the first teacher (the administrator), with the token `serve` printed."""
     if services.count_teachers() > 0:
         return redirect(url_for("home.index"))
     form = SetUpForm()
+    if request.method == "GET":
+        form.token.data = request.args.get("token", "")[:200]
+    if not services.is_valid_setup_token(form.token.data or ""):
+        return render_template("accounts/setup_locked.html"), 403
     if form.validate_on_submit():
         user = services.create_user(
             form.username.data,
@@ -133,13 +149,15 @@ def setup() -> str | Response:
             role=Role.TEACHER,
             now=utcnow(),
             display_name=form.display_name.data or "",
+            is_admin=True,
             timezone=current_app.config["DEFAULT_TIMEZONE"],
         )
+        services.clear_setup_tokens()
         db.session.commit()
         mark_setup_done(current_app)
         _start_session(user)
         flash("Welcome! Your teacher account is ready.", "success")
-        return redirect(url_for("home.index"))
+        return redirect(url_for("teacher.classes.index"))
     return render_template("accounts/setup.html", form=form)
 
 
@@ -148,7 +166,8 @@ def signup() -> str | Response:
     """Create a student account and log it in."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
-    form = SignUpForm()
+    # The zone shown before the browser's own is known (static/js/timezone.js).
+    form = SignUpForm(timezone=current_app.config["DEFAULT_TIMEZONE"])
     if request.method == "GET" and request.args.get("code"):
         form.join_code.data = request.args["code"][:20]
     if form.validate_on_submit():
@@ -158,7 +177,7 @@ def signup() -> str | Response:
                 form.password.data,
                 now=utcnow(),
                 display_name=form.display_name.data or "",
-                timezone=current_app.config["DEFAULT_TIMEZONE"],
+                timezone=form.timezone.data,
             )
         except services.UsernameTaken as error:  # taken since the form was checked
             form.username.errors.append(str(error))
@@ -211,6 +230,130 @@ def logout() -> Response:
         logout_user()
         flash("You have logged out.", "info")
     return redirect(url_for("home.index"))
+
+
+# --------------------------------------------------------------------------------------
+# The account page
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def index() -> str | Response:
+    """Show and edit the user's name and time zone, with links to the other account
+    actions.
+    """
+    form = EditAccountForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(
+            current_user,
+            display_name=form.display_name.data or "",
+            timezone=form.timezone.data,
+        )
+        db.session.commit()
+        flash("Saved.", "success")
+        return redirect(url_for(".index"))
+    return render_template("accounts/index.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | Response:
+    """Change the password; every other session of the user ends."""
+    form = ChangePasswordForm(username=current_user.username)
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, current=form.current.data, new=form.password.data
+            )
+        except services.WrongPassword as error:
+            form.current.errors.append(str(error))
+        else:
+            db.session.commit()
+            # The new session token logged every cookie out, this one too: log this
+            # browser in again on a fresh session.
+            _start_session(current_user._get_current_object())
+            flash(
+                "Your password is changed. Any other device you were logged in on "
+                "has been logged out.",
+                "success",
+            )
+            return redirect(url_for(".index"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@login_required
+def delete() -> str | Response:
+    """Delete the user's account after they confirm with their password."""
+    if current_user.is_teacher:
+        return render_template("accounts/delete.html", form=None)
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if services.authenticate(current_user.username, form.password.data) is None:
+            form.password.errors.append("That is not your password.")
+        else:
+            erasure.erase_user_data(current_user, now=utcnow())
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash("Your account is deleted.", "info")
+            return redirect(url_for("home.index"))
+    return render_template("accounts/delete.html", form=form)
+
+
+# --------------------------------------------------------------------------------------
+# Password resets
+
+
+def _no_store(body: str, status: int = 200) -> Response:
+    """A response browsers must not keep: it shows or carries a one-time code."""
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/reset", methods=["GET", "POST"], defaults={"code": None})
+@bp.route("/reset/<code>", methods=["GET", "POST"])
+def reset(code: str | None) -> Response:
+    """Set a new password with a one-time code from a teacher."""
+    now = utcnow()
+    form = ResetPasswordForm()
+    if request.method == "GET" and code:
+        form.code.data = code[:40]
+    pending = services.get_valid_reset(form.code.data or "", now=now)
+    if pending is not None:
+        form._username = pending.user.username
+    if form.validate_on_submit() and pending is not None:
+        try:
+            user = services.reset_password(form.code.data, form.password.data, now=now)
+        except services.InvalidResetCode as error:
+            form.code.errors.append(str(error))
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash(
+                f"The password of {user.username} is changed, and every device that "
+                "was logged in with it is logged out. Log in with the new password.",
+                "success",
+            )
+            return redirect(url_for(".login"))
+    elif form.is_submitted() and pending is None and form.code.data:
+        form.code.errors = [*form.code.errors, str(services.InvalidResetCode())]
+    return _no_store(
+        render_template(
+            "accounts/reset.html",
+            form=form,
+            pending=pending,
+            code_given=bool(code) and request.method == "GET",
+            invalid_link=bool(code) and pending is None and request.method == "GET",
+        )
+    )
+
+
+# --------------------------------------------------------------------------------------
+# A student's data
 
 
 @bp.get("/export")

@@ -390,6 +390,8 @@ def _question(c: Checker, node: Node, index: int, refs: _Refs) -> Question | Non
         image=image,
         data=data,
         line=node.line,
+        variant_group=values.get("variant_group"),
+        allow_overlap=values.get("allow_overlap", ()),
     )
 
 

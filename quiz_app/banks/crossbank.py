@@ -120,15 +120,18 @@ def check_quizzes_in_bank(
 def _check_selection_size(
     c: Checker, quiz: QuizDef, places: QuizPlaces, where: str, chosen: list[Question]
 ) -> None:
+    # An attempt asks one question of a variant group, so a group counts once.
+    drawable = len({q.variant_group or f"\0{q.id}" for q in chosen})
     if not chosen:
         c.add(places.quiz, where, "the quiz selects no question")
-    elif quiz.count is not None and quiz.count > len(chosen):
+    elif quiz.count is not None and quiz.count > drawable:
         at = places.count or places.quiz
+        grouped = " (a variant group counts once)" if drawable < len(chosen) else ""
         c.add(
             at,
             where,
-            f"'count' is {quiz.count} but the selection has only {len(chosen)} "
-            f"question{'s' * (len(chosen) != 1)}",
+            f"'count' is {quiz.count} but the selection has only {drawable} "
+            f"question{'s' * (drawable != 1)}{grouped}",
         )
 
 

@@ -130,6 +130,18 @@ QUESTION_KEYS: Final[Mapping[str, KeySpec]] = {
     "image": _spec(
         Kind.OBJECT, False, "An image shown with the prompt.", table=IMAGE_KEYS
     ),
+    "variant_group": _spec(
+        Kind.SLUG,
+        False,
+        "Name shared by questions that ask the same thing (in any bank): one quiz "
+        f"draws at most one of them; {SLUG_HELP}.",
+    ),
+    "allow_overlap": _spec(
+        Kind.SLUG_LIST,
+        False,
+        "Ids of questions that may show this question's answer, or whose answer this "
+        "one may show, in the same quiz (checked by 'banks validate').",
+    ),
 }
 
 #: Help text for the question types' own keys, by (type, key) and then by key.
@@ -145,7 +157,9 @@ TYPE_KEY_DESCRIPTIONS: Final[Mapping[tuple[str, str] | str, str]] = {
     (
         "short_text",
         "answers",
-    ): "Accepted answers; matching ignores case, accents, punctuation and spacing.",
+    ): "Accepted answers; matching ignores case, accents, punctuation, spacing, a "
+    "leading article, middle initials and a bracketed abbreviation "
+    "(docs/bank-format.md).",
     ("numeric", "answer"): "The correct number (decimal).",
     ("numeric", "tolerance"): "A response within ± tolerance is correct (default 0).",
     ("numeric", "unit"): "Unit shown after the input box, e.g. 'km'.",

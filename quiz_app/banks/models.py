@@ -71,6 +71,8 @@ class Question(Model):
     #: bumped whenever an import changes the question, so an attempt can tell what
     #: version it answered
     version: Mapped[int] = mapped_column(default=1)
+    #: the YAML's variant_group: an attempt asks at most one question of a group
+    variant_group: Mapped[str | None] = mapped_column(sa.String(ID_LENGTH))
     is_retired: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 

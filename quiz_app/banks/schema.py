@@ -75,6 +75,11 @@ class Question:
     #: "answer": "..."}).
     data: Mapping[str, Any] = field(default_factory=dict)
     line: int = 0  #: 1-based line of the question in its file, for error messages
+    #: Questions sharing a group are variants of one another: a quiz draws at most one.
+    variant_group: str | None = None
+    #: Ids of questions that may show this question's answer, or whose answer this one
+    #: may show, in the same quiz (the author judged the overlap harmless).
+    allow_overlap: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

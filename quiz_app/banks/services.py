@@ -30,6 +30,8 @@ class ImportSummary:
     updated: int = 0  #: rows whose content changed
     retired: int = 0  #: rows that left their file (kept for history)
     bank_ids: list[str] = field(default_factory=list)
+    #: questions that give away another's answer in some quiz (``banks.leaks``)
+    warnings: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
@@ -156,7 +158,7 @@ def import_bank(
     quizzes = _rows_for(Quiz, bank.id, quiz_ids)
 
     for position, q in enumerate(bank.questions):
-        _upsert(
+        row = _upsert(
             Question,
             questions,
             q.id,
@@ -176,6 +178,9 @@ def import_bank(
             now=now,
             summary=summary,
         )
+        # Set apart from the values above: grouping changes no wording, so it must not
+        # bump the question's version.
+        row.variant_group = q.variant_group
     db.session.flush()  # cards refer to the questions just added
     position = 0
     for position, c in enumerate(bank.cards):

@@ -119,6 +119,8 @@ def upload_bank() -> str | tuple[str, int] | Response:
         flash(f"Imported {bank.title}: {summary}.", "success")
     else:
         flash(f"{bank.title} is already imported as it is: nothing changed.", "info")
+    for warning in summary.warnings:
+        flash(f"Check this: {warning}", "warning")
     return redirect(url_for(".banks"))
 
 

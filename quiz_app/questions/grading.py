@@ -18,6 +18,7 @@ from quiz_app.questions.answers import (
     format_number,
     normalise_answer,
     parse_number,
+    short_answer_matches,
 )
 from quiz_app.questions.types import (
     NO_ANSWER,
@@ -281,10 +282,9 @@ def _grade_short(data: Mapping[str, Any], response: Any) -> Grade:
             if response is None
             else "That answer could not be read.",
         )
-    typed = normalise_answer(response)
-    if not typed:
+    if not normalise_answer(response):
         return _full_or_nothing(False, NO_ANSWER_FEEDBACK)
-    return _full_or_nothing(any(typed == normalise_answer(a) for a in data["answers"]))
+    return _full_or_nothing(short_answer_matches(response, data["answers"]))
 
 
 def _describe_short_answer(data: Mapping[str, Any]) -> str:

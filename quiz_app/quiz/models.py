@@ -85,7 +85,7 @@ class AttemptAnswer(Model):
     )
     #: Question.version when last answered, so a later bank edit can be told apart
     question_version: Mapped[int] = mapped_column()
-    #: the response shape of quiz.grading for the question's type; None = not answered
+    #: the response shape (questions.types) of the question's type; None = not answered
     response: Mapped[Any] = mapped_column(sa.JSON, nullable=True)
     #: 0..1, set when the attempt is graded
     score: Mapped[float | None] = mapped_column()

@@ -149,6 +149,16 @@ def select_question_ids(quiz: Quiz) -> list[str]:
     ]
 
 
+def variant_groups(question_ids: Sequence[str]) -> dict[str, str]:
+    """Question id -> variant group, for those of these questions that have one."""
+    rows = db.session.execute(
+        sa.select(Question.id, Question.variant_group).where(
+            Question.id.in_(question_ids), Question.variant_group.is_not(None)
+        )
+    )
+    return {qid: group for qid, group in rows if group is not None}
+
+
 def present_questions(
     attempt: QuizAttempt, *, positions: Sequence[int] | None = None
 ) -> list[PresentedQuestion]:

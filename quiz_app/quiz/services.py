@@ -85,6 +85,7 @@ def start_attempt(
         count=quiz.count,
         shuffle=quiz.shuffle,
         rng=selection.attempt_rng(seed, "questions"),
+        groups=queries.variant_groups(candidates),
     )
     attempt = QuizAttempt(
         user_id=user_id,

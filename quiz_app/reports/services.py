@@ -83,6 +83,17 @@ def create_report(
     return report
 
 
+def list_reports_by(student: User) -> list[Report]:
+    """Every report the student made, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Report)
+            .where(Report.user_id == student.id)
+            .order_by(Report.created_at.desc(), Report.id.desc())
+        )
+    )
+
+
 def count_open_reports() -> int:
     """How many reports wait for a teacher."""
     return (

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from random import Random
 
 import sqlalchemy as sa
 
+from quiz_app.accounts import services
 from quiz_app.accounts.models import User
 from quiz_app.accounts.views import mark_setup_done
+from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from tests.conftest import PASSWORD, make_test_app
 
@@ -31,18 +34,49 @@ def test_first_visit_on_a_fresh_install_leads_to_setup(app, client):
     assert client.get("/healthz").status_code == 200
 
 
+def _setup_token() -> str:
+    token = services.create_setup_token(now=utcnow(), rng=Random(1))
+    db.session.commit()
+    return token
+
+
+def test_setup_refuses_without_the_printed_token(app, client):
+    mark_setup_done(app, done=False)
+    token = _setup_token()
+    for url in ("/account/setup", "/account/setup?token=guess" + token[5:]):
+        page = client.get(url)
+        assert page.status_code == 403
+        assert b"Create the teacher account" not in page.data
+        assert b"quiz-app serve" in page.data
+    # A stranger posting the form without the token creates nothing.
+    response = client.post(
+        "/account/setup",
+        data={"username": "intruder", "password": PASSWORD, "confirm": PASSWORD},
+    )
+    assert response.status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
 def test_setup_creates_the_first_teacher_and_then_closes(app, client):
     mark_setup_done(app, done=False)
-    page = client.get("/account/setup")
+    token = _setup_token()
+    page = client.get(f"/account/setup?token={token}")
     assert b"Create the teacher account" in page.data
     assert b"Name shown to students (optional)" in page.data
     response = client.post(
         "/account/setup",
-        data={"username": "MsLee", "password": PASSWORD, "confirm": PASSWORD},
+        data={
+            "username": "MsLee",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "token": token,
+        },
     )
     assert response.status_code == 302
     teacher = db.session.scalar(sa.select(User))
-    assert teacher.is_teacher and teacher.password_hash != PASSWORD
+    assert teacher.is_teacher and teacher.is_admin
+    assert teacher.password_hash != PASSWORD
+    assert not services.is_valid_setup_token(token)  # used up
     assert teacher.password_hash.startswith(("scrypt:", "pbkdf2:"))
     assert client.get("/").status_code == 200
     assert client.get("/account/setup").status_code == 302  # no second "first" teacher

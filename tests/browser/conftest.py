@@ -13,6 +13,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from random import Random
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from quiz_app import create_app
+from quiz_app.accounts import services as account_services
 from quiz_app.banks.files import load_bank_files
 from quiz_app.banks.services import import_banks
 from quiz_app.clock import utcnow
@@ -32,6 +34,8 @@ DESKTOP = {"width": 1280, "height": 800}
 PASSWORD = "correct horse battery"
 TEACHER = "msong"
 _counter = itertools.count(1)
+#: Each served app's one-time setup link (what `quiz-app serve` would print), by URL.
+SETUP_LINKS: dict[str, str] = {}
 
 
 def _chromium_path() -> str | None:
@@ -72,11 +76,14 @@ def _serve(data: Path) -> tuple[str, Any]:
         banks, problems = load_bank_files([app.config["BANKS_DIR"]])
         assert not problems
         import_banks(banks, now=utcnow())
+        token = account_services.create_setup_token(now=utcnow(), rng=Random())
         db.session.commit()
         db.engine.dispose()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}", server
+    url = f"http://127.0.0.1:{server.server_port}"
+    SETUP_LINKS[url] = f"{url}/account/setup?token={token}"
+    return url, server
 
 
 @pytest.fixture(scope="session")
@@ -178,7 +185,7 @@ def teacher(live_server: str, browser: Any) -> str:
     """Give the shared server its first teacher (via the setup page); its username."""
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
-    page.goto(live_server + "/account/setup")
+    page.goto(SETUP_LINKS[live_server])
     if page.get_by_role("button", name="Create the teacher account").count():
         page.get_by_label("Username").fill(TEACHER)
         page.get_by_label("Password", exact=True).fill(PASSWORD)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, assert_accessible, screenshot
+from tests.browser.conftest import (
+    PASSWORD,
+    SETUP_LINKS,
+    assert_accessible,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -12,12 +17,19 @@ pytestmark = pytest.mark.browser
 def test_first_run_setup_then_student_signup(fresh_server, page, phone_page):
     page.goto(fresh_server + "/")
     assert page.url.endswith("/account/setup")
+    # A stranger on the network cannot claim the install without the console's link.
+    assert page.get_by_role("heading", name="not set up yet").is_visible()
+    assert not page.get_by_role("button", name="Create the teacher account").count()
+    page.goto(SETUP_LINKS[fresh_server])
     assert_accessible(page)
     page.get_by_label("Username").fill("msong")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
     page.get_by_role("button", name="Create the teacher account").click()
     assert page.get_by_text("Your teacher account is ready").is_visible()
+    # The setup link was for one use only.
+    page.goto(SETUP_LINKS[fresh_server])
+    assert "/account/setup" not in page.url
 
     phone_page.goto(fresh_server + "/account/signup")
     assert_accessible(phone_page)

@@ -9,7 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz_app.questions.answers import escape_markdown, normalise_answer, parse_number
+from quiz_app.questions.answers import (
+    answer_words,
+    escape_markdown,
+    normalise_answer,
+    parse_number,
+)
 from quiz_app.questions.grading import QUESTION_TYPES, register
 from quiz_app.questions.types import NO_ANSWER, FieldKind, Grade, QuestionType
 
@@ -879,3 +884,96 @@ def test_normalise_answer_is_idempotent(text: str) -> None:
 def test_parse_number_never_raises(text: str) -> None:
     value = parse_number(text, unit="km")
     assert value is None or value.is_finite()
+
+
+# ------------------------------------------------------------------------------------
+# Short answers as students write them (issue 14)
+
+ROBERTSON: dict[str, Any] = {"answers": ("Walter Robertson", "Robertson")}
+DULLES: dict[str, Any] = {"answers": ("John Foster Dulles", "Dulles")}
+UNC: dict[str, Any] = {"answers": ("United Nations Command", "UN Command", "UNC")}
+UNC_NO_ABBREVIATION: dict[str, Any] = {"answers": ("United Nations Command",)}
+NLL: dict[str, Any] = {"answers": ("Northern Limit Line (NLL)",)}
+KUMSONG: dict[str, Any] = {"answers": ("Kumsong", "Kumsong salient", "Geumseong")}
+CLARK: dict[str, Any] = {"answers": ("Robert Clark",)}
+JOY_FULL: dict[str, Any] = {"answers": ("C. Turner Joy", "Turner Joy")}
+ARTICLE_I: dict[str, Any] = {"answers": ("Article I",)}
+MARK_CLARK: dict[str, Any] = {"answers": ("Mark W. Clark",)}
+
+
+@pytest.mark.parametrize(
+    ("data", "typed"),
+    [
+        # middle initials, either side
+        (ROBERTSON, "Walter S. Robertson"),
+        (ROBERTSON, "walter s robertson"),
+        (DULLES, "John F. Dulles"),
+        (DULLES, "J. F. Dulles"),
+        (MARK_CLARK, "Mark Clark"),
+        (MARK_CLARK, "Mark Wayne Clark"),
+        # an abbreviation in brackets, after or before the name
+        (UNC, "United Nations Command (UNC)"),
+        (UNC_NO_ABBREVIATION, "United Nations Command (UNC)"),
+        (UNC_NO_ABBREVIATION, "UNC (United Nations Command)"),
+        (NLL, "Northern Limit Line (NLL)"),
+        (NLL, "Northern Limit Line"),
+        (NLL, "the Northern Limit Line (NLL)"),
+        # the abbreviation alone where the bank lists it
+        (UNC, "UNC"),
+        (UNC, "U.N.C."),
+        # a leading article
+        (UNC, "the United Nations Command"),
+        (UNC, "The UN Command"),
+        (KUMSONG, "the Kumsong salient"),
+        # romanisations the bank lists
+        (KUMSONG, "Geumseong"),
+        (KUMSONG, "Kŭmsŏng"),
+        (JOY_FULL, "Turner Joy"),
+    ],
+)
+def test_short_answer_accepts_what_students_write(
+    data: dict[str, Any], typed: str
+) -> None:
+    assert grade("short_text", data, typed).is_correct
+
+
+@pytest.mark.parametrize(
+    ("data", "typed"),
+    [
+        (DULLES, "John Foster"),  # a full word is never dropped
+        (DULLES, "John F."),
+        (CLARK, "Robert Murphy"),  # a different person
+        (CLARK, "Mark Clark"),
+        (ROBERTSON, "S. Robertson"),  # a wrong initial for a full first name
+        (ROBERTSON, "Walter"),
+        (ROBERTSON, "Robertson (Nam Il)"),  # the bracket must agree with the name
+        (UNC, "UN"),  # a different abbreviation
+        (UNC, "United Nations"),
+        (UNC, "United Nations Command (UN)"),
+        (UNC_NO_ABBREVIATION, "UNC"),  # the abbreviation alone only when listed
+        (NLL, "NLL"),
+        (KUMSONG, "Geumseong offensive"),
+        (KUMSONG, "the"),
+        (ARTICLE_I, "Article"),  # a trailing numeral is not a middle initial
+        (ARTICLE_I, "Article II"),
+        (JOY_FULL, "Joy"),
+        (MARK_CLARK, "W. Clark"),
+        (MARK_CLARK, "J. W. Clark"),
+    ],
+)
+def test_short_answer_near_misses_stay_wrong(data: dict[str, Any], typed: str) -> None:
+    assert not grade("short_text", data, typed).is_correct
+
+
+def test_answer_words_normalise_each_word_like_the_grader() -> None:
+    assert answer_words("the Korean People's Army (KPA)") == (
+        "the",
+        "korean",
+        "poples",
+        "army",
+        "kpa",
+    )
+    assert answer_words("P'anmunjŏm, 75,823 men") == ("panmunjom", "75823", "men")
+    # Words split at hyphens; whole answers still compare as normalise_answer does.
+    assert answer_words("Se-oul") == ("se", "oul")
+    assert grade("short_text", {"answers": ("Seoul",)}, "Se-oul").is_correct

@@ -336,3 +336,26 @@ def test_attempt_rows_round_trip_aware_datetimes(make_bank, student, now):
     row = db.session.get(QuizAttempt, attempt.id)
     assert row.started_at == now and row.started_at.tzinfo is not None
     assert row.question_ids == list(RIGHT_RESPONSES)
+
+
+def test_an_attempt_asks_at_most_one_question_of_a_variant_group(
+    make_bank, student, now
+):
+    make_bank(
+        questions=(
+            make_schema_question("plain"),
+            make_schema_question("dup-1", variant_group="same-fact"),
+            make_schema_question("dup-2", variant_group="same-fact"),
+            make_schema_question("dup-3", variant_group="same-fact"),
+        ),
+        quizzes=(schema.QuizDef(id="grouped", title="Grouped"),),
+    )
+    kept = set()
+    for seed in range(12):
+        attempt, _ = _start(student, "grouped", now=now, seed=seed)
+        drawn = attempt.question_ids
+        assert "plain" in drawn and len(drawn) == 2
+        kept |= set(drawn) - {"plain"}
+        attempt.status = AttemptStatus.SUBMITTED
+        db.session.flush()
+    assert kept == {"dup-1", "dup-2", "dup-3"}  # each variant gets its turn

@@ -1,0 +1,184 @@
+"""Services for the teacher's first hour and the projector: the getting-started
+checklist, a class's results without names, one student's page. Reads only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from quiz_app.accounts.models import User
+from quiz_app.classes.models import Assignment, ClassMembership, SchoolClass
+from quiz_app.extensions import db
+from quiz_app.flashcards import services as flashcard_services
+from quiz_app.flashcards.models import CardProgress
+from quiz_app.flashcards.scheduler import Phase
+from quiz_app.quiz.models import AttemptStatus, QuizAttempt
+
+if TYPE_CHECKING:
+    from quiz_app.reports.models import Report
+
+# --------------------------------------------------------------------------------------
+# The checklist
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    """The first steps of a new teacher, each done or not."""
+
+    has_class: bool
+    has_student: bool  #: someone joined one of the classes: the link was shared
+    has_assignment: bool
+
+    @property
+    def is_done(self) -> bool:
+        return self.has_class and self.has_student and self.has_assignment
+
+
+def get_checklist(teacher: User) -> Checklist:
+    """Which of the first steps this teacher has done."""
+    mine = sa.select(SchoolClass.id).where(SchoolClass.teacher_id == teacher.id)
+
+    def exists(query: sa.Select[Any]) -> bool:
+        return db.session.scalar(query.limit(1)) is not None
+
+    return Checklist(
+        has_class=exists(mine),
+        has_student=exists(
+            sa.select(ClassMembership.id).where(ClassMembership.class_id.in_(mine))
+        ),
+        has_assignment=exists(
+            sa.select(Assignment.id).where(Assignment.class_id.in_(mine))
+        ),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# The projector: results without names
+
+#: Score bands of the projector's histogram: (label, lowest percent included).
+BANDS: tuple[tuple[str, float], ...] = (
+    ("0–49%", 0.0),
+    ("50–69%", 50.0),
+    ("70–89%", 70.0),
+    ("90–100%", 90.0),
+)
+
+
+def score_bands(percents: Sequence[float]) -> list[tuple[str, int]]:
+    """How many scores fall in each band of BANDS."""
+    counts = [0] * len(BANDS)
+    for percent in percents:
+        index = max(i for i, (_, low) in enumerate(BANDS) if percent >= low)
+        counts[index] += 1
+    return [(label, n) for (label, _), n in zip(BANDS, counts, strict=True)]
+
+
+@dataclass(frozen=True, slots=True)
+class QuizSummary:
+    """One assigned quiz on the projector: nobody's name, only counts."""
+
+    title: str
+    students: int
+    finished: int  #: students with at least one graded attempt
+    mean_best: float | None  #: mean of each student's best percent
+    bands: list[tuple[str, int]] = field(default_factory=list)
+
+
+def summarise_quizzes(school_class: SchoolClass) -> list[QuizSummary]:
+    """The class's assigned quizzes with how many finished and how they scored."""
+    student_ids = list(
+        db.session.scalars(
+            sa.select(ClassMembership.user_id).where(
+                ClassMembership.class_id == school_class.id
+            )
+        )
+    )
+    summaries = []
+    seen: set[str] = set()
+    for assignment in school_class.assignments:
+        if assignment.quiz_id is None or assignment.quiz_id in seen:
+            continue
+        seen.add(assignment.quiz_id)
+        best: dict[int, float] = defaultdict(float)
+        if student_ids:
+            rows = db.session.execute(
+                sa.select(
+                    QuizAttempt.user_id, QuizAttempt.score, QuizAttempt.max_score
+                ).where(
+                    QuizAttempt.quiz_id == assignment.quiz_id,
+                    QuizAttempt.user_id.in_(student_ids),
+                    QuizAttempt.status != AttemptStatus.IN_PROGRESS,
+                )
+            )
+            for user_id, score, max_score in rows:
+                percent = 100.0 * (score or 0.0) / max_score if max_score else 0.0
+                best[user_id] = max(best[user_id], percent)
+        percents = list(best.values())
+        summaries.append(
+            QuizSummary(
+                title=assignment.title,
+                students=len(student_ids),
+                finished=len(percents),
+                mean_best=sum(percents) / len(percents) if percents else None,
+                bands=score_bands(percents),
+            )
+        )
+    return summaries
+
+
+# --------------------------------------------------------------------------------------
+# One student's page
+
+
+@dataclass(frozen=True, slots=True)
+class StudentPage:
+    """What a teacher sees of one student of their class."""
+
+    student: User
+    open_attempts: list[QuizAttempt]
+    attempts: list[QuizAttempt]  #: graded, newest first
+    cards_by_phase: dict[str, int]
+    cards_due_today: int
+    recall: float | None  #: mean predicted recall now, 0..1
+    reports: list[Report]  #: newest first
+
+
+def get_student_page(
+    student: User, *, now: datetime, reports: Sequence[Report]
+) -> StudentPage:
+    """A student's attempts, flashcards and reports, for their teacher.
+
+    :param reports: the student's reports, newest first
+        (``reports.services.list_reports_by``; reports sit above classes).
+    """
+    attempts = list(
+        db.session.scalars(
+            sa.select(QuizAttempt)
+            .where(QuizAttempt.user_id == student.id)
+            .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
+        )
+    )
+    phases = dict(
+        db.session.execute(
+            sa.select(CardProgress.phase, sa.func.count())
+            .where(CardProgress.user_id == student.id)
+            .group_by(CardProgress.phase)
+        ).all()
+    )
+    return StudentPage(
+        student=student,
+        open_attempts=[a for a in attempts if a.status == AttemptStatus.IN_PROGRESS],
+        attempts=[a for a in attempts if a.status != AttemptStatus.IN_PROGRESS],
+        cards_by_phase={
+            phase.name.lower(): phases.get(int(phase), 0) for phase in Phase
+        },
+        cards_due_today=flashcard_services.count_due_today(student, now),
+        recall=flashcard_services.predicted_recall(student, now),
+        reports=list(reports),
+    )
