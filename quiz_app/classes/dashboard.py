@@ -32,10 +32,17 @@ OVERDUE_AFTER = timedelta(days=1)
 
 _PARAMS = SchedulerParams()
 
-#: Topic mastery (0..1) from which the topic chart shows a topic as secure (green)...
+#: Topic mastery (0..1) from which the dashboard shows a topic as secure (green)...
 MASTERY_SECURE = 0.7
 #: ...and as developing (amber); below it, as weak (red).
 MASTERY_DEVELOPING = 0.4
+
+
+def mastery_band(value: float) -> str:
+    """The band a mastery (0..1) is drawn in: "good", "warn" or "bad" (CSS classes)."""
+    if value >= MASTERY_SECURE:
+        return "good"
+    return "warn" if value >= MASTERY_DEVELOPING else "bad"
 
 
 # --------------------------------------------------------------------------------------

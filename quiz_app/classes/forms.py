@@ -6,18 +6,24 @@ from wtforms import SelectField, StringField, SubmitField
 from wtforms.fields import DateTimeLocalField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from quiz_app import joincode
 from quiz_app.classes import services
 from quiz_app.forms import BaseForm
 
 #: The format of <input type="datetime-local"> values.
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+#: shown in the hint; looks like a real code (8 letters and digits, no dash)
+EXAMPLE_CODE = "KX7PM2QD"
 
 
 class JoinClassForm(BaseForm):
     code = StringField(
         "Class code",
         validators=[InputRequired(), Length(max=20)],
-        description="The 8-character code your teacher gave you, e.g. KX7P-M2QD.",
+        description=(
+            f"The {joincode.CODE_LENGTH}-character code your teacher gave you,"
+            f" for example {EXAMPLE_CODE}."
+        ),
         render_kw={
             "autocomplete": "off",
             "autocapitalize": "characters",

@@ -19,7 +19,6 @@ from quiz_app.classes.models import SchoolClass
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.forms import EmptyForm
-from quiz_app.progress import charts
 from quiz_app.reports import services as report_services
 from quiz_app.web import csv_response
 
@@ -132,11 +131,7 @@ def class_detail(class_id: int) -> str:
         sort=sort if sort in dashboard.SORT_KEYS else "name",
         descending=descending,
         topics=topics,
-        chart=charts.topic_bars(
-            [(t.title, t.mastery or 0.0) for t in topics],
-            secure=dashboard.MASTERY_SECURE,
-            developing=dashboard.MASTERY_DEVELOPING,
-        ),
+        mastery_band=dashboard.mastery_band,
         quizzes=dashboard.list_class_quizzes(school_class),
         join_url=url_for(
             "classes.join_link", code=school_class.join_code, _external=True

@@ -5,7 +5,6 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from wtforms import (
-    DecimalField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -56,28 +55,28 @@ def _timezone_choices() -> list[tuple[str, str]]:
 class EditStudySettingsForm(BaseForm):
     """The student's desired retention, daily new cards and time zone."""
 
-    desired_retention = DecimalField(
-        "Desired retention",
-        places=2,
+    #: a whole percentage (90), as every other page shows retention; stored as 0.90
+    desired_retention = IntegerField(
+        "Desired retention (%)",
         validators=[
             InputRequired(),
             NumberRange(
-                min=MIN_DESIRED_RETENTION,
-                max=MAX_DESIRED_RETENTION,
-                message=f"Choose a value from {MIN_DESIRED_RETENTION:.2f}"
-                f" to {MAX_DESIRED_RETENTION:.2f}.",
+                min=round(100 * MIN_DESIRED_RETENTION),
+                max=round(100 * MAX_DESIRED_RETENTION),
+                message=f"Choose a percentage from {100 * MIN_DESIRED_RETENTION:.0f}"
+                f" to {100 * MAX_DESIRED_RETENTION:.0f}.",
             ),
         ],
         description=(
             "The chance you still remember a card when it comes due, from"
-            f" {MIN_DESIRED_RETENTION:.2f} to {MAX_DESIRED_RETENTION:.2f}."
-            " Higher means you forget less but see more reviews; 0.90 suits most."
+            f" {100 * MIN_DESIRED_RETENTION:.0f}%"
+            f" to {100 * MAX_DESIRED_RETENTION:.0f}%."
+            " Higher means you forget less but see more reviews; 90% suits most."
         ),
         render_kw={
-            "step": "0.01",
-            "min": f"{MIN_DESIRED_RETENTION:.2f}",
-            "max": f"{MAX_DESIRED_RETENTION:.2f}",
-            "inputmode": "decimal",
+            "min": f"{100 * MIN_DESIRED_RETENTION:.0f}",
+            "max": f"{100 * MAX_DESIRED_RETENTION:.0f}",
+            "inputmode": "numeric",
         },
     )
     new_cards_per_day = IntegerField(

@@ -8,7 +8,6 @@ with an ``X-Requested-With: fetch`` header and gets the study region alone back
 
 from __future__ import annotations
 
-from decimal import Decimal
 from random import Random
 from typing import Any
 
@@ -202,7 +201,7 @@ def settings() -> str | Response:
     prefs = _study_prefs()
     form = EditStudySettingsForm(
         data={
-            "desired_retention": Decimal(f"{prefs.desired_retention:.2f}"),
+            "desired_retention": round(100 * prefs.desired_retention),
             "new_cards_per_day": prefs.new_cards_per_day,
             "timezone": prefs.timezone,
         }
@@ -212,7 +211,7 @@ def settings() -> str | Response:
     if form.validate_on_submit():
         services.update_study_prefs(
             current_user,
-            desired_retention=float(form.desired_retention.data),
+            desired_retention=form.desired_retention.data / 100,
             new_cards_per_day=form.new_cards_per_day.data,
             timezone=form.timezone.data,
             now=utcnow(),

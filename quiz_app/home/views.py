@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from quiz_app.banks import services as bank_services
@@ -32,6 +32,16 @@ def index() -> str:
         now = utcnow()
         tz_name = current_user.timezone
         attempts_used = quiz_queries.count_attempts_by_quiz(current_user.id)
+        cards = flashcard_services.build_study_queue(
+            current_user,
+            now=now,
+            prefs=flashcard_services.get_study_prefs(
+                current_user,
+                default_new_cards_per_day=current_app.config[
+                    "DEFAULT_NEW_CARDS_PER_DAY"
+                ],
+            ),
+        )
         student = {
             "open_attempts": quiz_queries.list_open_attempts(current_user.id),
             "recent": quiz_queries.list_closed_attempts(
@@ -50,7 +60,10 @@ def index() -> str:
             "when": windows.formatter(tz_name, now=now),
             "timezone": windows.zone_name(tz_name),
             "banks_with_cards": bank_services.list_bank_ids_with_cards(),
-            "cards_due_today": flashcard_services.count_due_today(current_user, now),
+            # as the flashcards page counts them: due (learning and review) and new
+            "cards_due": cards.learning + cards.review,
+            "cards_new": cards.new,
+            "best_percent": quiz_queries.list_best_percent_by_quiz(current_user.id),
             "assignments": class_services.list_assignments_for_student(
                 current_user, now=now
             ),

@@ -1,11 +1,10 @@
-"""Pure SVG chart builders for every page. No Flask, DB or clock.
+"""Pure SVG chart builders. No Flask, DB or clock.
 
-The student's progress page (heatmap, forecast, card states), the class dashboard's
-topic bars and the quiz history's sparkline all come from here, as markup the templates
-insert. Each chart is an ``<svg role="img">`` named for screen readers, and the page
-also shows the same numbers as a table. The progress charts take their colours from CSS
-classes (``hm-0`` .. ``hm-4``, ``bar``, ``state-*``): the Content Security Policy
-forbids inline styles.
+The student's progress page (heatmap, forecast, card states) and the quiz history's
+sparkline come from here, as markup the templates insert. Each chart is an
+``<svg role="img">`` named for screen readers, and the page also shows the same numbers
+as a table. The progress charts take their colours from CSS classes (``hm-0`` ..
+``hm-4``, ``bar``, ``state-*``): the Content Security Policy forbids inline styles.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ __all__ = [
     "sparkline",
     "sparkline_points",
     "state_bar",
-    "topic_bars",
 ]
 
 _CELL = 12
@@ -81,10 +79,13 @@ def review_heatmap(days: Sequence[DayCount], *, chart_id: str = "heatmap") -> Ma
                 f'<text x="{x}" y="{top - 5}" class="chart-label">{entry.day:%b}</text>'
             )
         level = heat_level(entry.count, busiest)
+        # The calendar ends today: its last cell is outlined and says so.
+        today = entry is days[-1]
         body.append(
             f'<rect x="{x}" y="{y}" width="{_CELL}" height="{_CELL}" rx="2"'
-            f' class="hm hm-{level}"><title>{_plural(entry.count, "review")}'
-            f" on {day_label(entry.day)}</title></rect>"
+            f' class="hm hm-{level}{" hm-today" if today else ""}">'
+            f"<title>{_plural(entry.count, 'review')} on {day_label(entry.day)}"
+            f"{' (today)' if today else ''}</title></rect>"
         )
     total = sum(d.count for d in days)
     active = sum(1 for d in days if d.count)
@@ -158,59 +159,7 @@ def state_bar(counts: Mapping[str, int], *, chart_id: str = "states") -> Markup:
 
 
 # --------------------------------------------------------------------------------------
-# The class dashboard's topic bars and the quiz history's sparkline
-
-#: Bar colours of the topic chart: secure, developing, weak (SVG fill attributes are not
-#: styles, so the Content Security Policy allows them).
-_BAND_FILLS = ("#2e7d4f", "#b26b00", "#b3261e")
-
-
-def _truncate(text: str, length: int = 30, leeway: int = 5) -> str:
-    """Jinja's ``truncate`` filter: whole words, "..." appended, a little leeway."""
-    if len(text) <= length + leeway:
-        return text
-    return text[: length - 3].rsplit(" ", 1)[0] + "..."
-
-
-def topic_bars(
-    values: Sequence[tuple[str, float]],
-    *,
-    secure: float,
-    developing: float,
-    width: int = 640,
-    label_width: int = 240,
-    bar_height: int = 28,
-) -> Markup:
-    """Horizontal bars of (label, 0..1 mastery) pairs, top to bottom, coloured green
-    from ``secure``, amber from ``developing``, red below it.
-    """
-    plot = width - label_width - 60
-    step = bar_height + 8
-    height = max(1, len(values)) * step
-    body = []
-    for index, (label, value) in enumerate(values):
-        y = index * step
-        bar = round(plot * value, 1)
-        text_y = y + bar_height * 0.68
-        fill = _BAND_FILLS[0 if value >= secure else 1 if value >= developing else 2]
-        body.append(
-            f'<g><text x="{label_width - 8}" y="{text_y}" text-anchor="end"'
-            f' font-size="16" fill="currentColor">{escape(_truncate(label))}</text>'
-            f'<rect x="{label_width}" y="{y}" width="{plot}" height="{bar_height}"'
-            ' fill="#8884" />'
-            f'<rect x="{label_width}" y="{y}" width="{bar}" height="{bar_height}"'
-            f' fill="{fill}" />'
-            f'<text x="{label_width + bar + 6}" y="{text_y}" font-size="16"'
-            f' fill="currentColor">{100 * value:.0f}%</text></g>'
-        )
-    return Markup(
-        f'<svg class="chart" role="img" aria-labelledby="chart-title"'
-        f' viewBox="0 0 {width} {height}" width="100%"'
-        ' preserveAspectRatio="xMinYMin meet">'
-        '<title id="chart-title">Class mastery per topic, 0 to 100%</title>'
-        + "".join(body)
-        + "</svg>"
-    )
+# The quiz history's sparkline
 
 
 def sparkline_points(

@@ -39,6 +39,9 @@ def register(qtype: QuestionType) -> QuestionType:
     return qtype
 
 
+#: after a row of a matching or ordering answer that is wrong (text, not colour alone)
+WRONG_MARK = " ✗ *(wrong)*"
+
 # --------------------------------------------------------------------------------------
 # Text helpers
 
@@ -102,9 +105,13 @@ def _full_or_nothing(ok: bool, feedback: str = "") -> Grade:
     return Grade(score=1.0 if ok else 0.0, is_correct=ok, feedback=feedback)
 
 
-def _partial(score: float, feedback: str) -> Grade:
+def _partial(
+    score: float, feedback: str, tally: tuple[int, int, str] | None = None
+) -> Grade:
     rounded = _round(score)
-    return Grade(score=rounded, is_correct=rounded == 1.0, feedback=feedback)
+    return Grade(
+        score=rounded, is_correct=rounded == 1.0, feedback=feedback, tally=tally
+    )
 
 
 def _texts(response: Any) -> list[str] | None:
@@ -392,7 +399,9 @@ def _grade_ordering(data: Mapping[str, Any], response: Any) -> Grade:
     )
     if empty:
         feedback += f" {_plural(empty, 'place')} left empty."
-    return _partial(len(right_pairs) / pairs, feedback)
+    return _partial(
+        len(right_pairs) / pairs, feedback, (len(right_pairs), pairs, "pairs in order")
+    )
 
 
 def _numbered(lines: Iterable[str]) -> str:
@@ -407,7 +416,15 @@ def _describe_ordering_response(data: Mapping[str, Any], response: Any) -> str:
     slots = _slots(response) if response is not None else None
     if not slots or not any(slots):
         return NO_ANSWER
-    return _numbered(escape_markdown(s) if s else "—" for s in slots)
+    successor = dict(zip(data["items"], data["items"][1:], strict=False))
+    linked = set()  # places in at least one neighbouring pair in the right order
+    for i, (first, second) in enumerate(zip(slots, slots[1:], strict=False)):
+        if first and successor.get(first) == second:
+            linked |= {i, i + 1}
+    return _numbered(
+        (escape_markdown(s) + ("" if i in linked else WRONG_MARK)) if s else "—"
+        for i, s in enumerate(slots)
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -458,7 +475,9 @@ def _grade_matching(data: Mapping[str, Any], response: Any) -> Grade:
     if right == len(pairs):
         return _partial(1.0, "")
     return _partial(
-        right / len(pairs), f"{right} of {len(pairs)} pairs matched correctly."
+        right / len(pairs),
+        f"{right} of {len(pairs)} pairs matched correctly.",
+        (right, len(pairs), "pairs"),
     )
 
 
@@ -473,14 +492,15 @@ def _describe_matching_response(data: Mapping[str, Any], response: Any) -> str:
     if not isinstance(response, Mapping):
         return NO_ANSWER
     lines = []
-    for left, _ in data["pairs"]:
+    for left, right in data["pairs"]:
         chosen = response.get(left)
         shown = (
             escape_markdown(chosen)
             if isinstance(chosen, str) and chosen.strip()
             else NO_ANSWER
         )
-        lines.append(f"- {escape_markdown(left)} → {shown}")
+        mark = WRONG_MARK if shown != NO_ANSWER and chosen != right else ""
+        lines.append(f"- {escape_markdown(left)} → {shown}{mark}")
     return "\n".join(lines)
 
 

@@ -85,6 +85,16 @@ def count_attempts_by_quiz(user_id: int) -> dict[str, int]:
     return {quiz_id: n for quiz_id, n in rows}
 
 
+def list_best_percent_by_quiz(user_id: int) -> dict[str, float]:
+    """The best graded percentage per quiz the user has finished (0-100)."""
+    best: dict[str, float] = {}
+    for attempt in list_closed_attempts(user_id):
+        best[attempt.quiz_id] = max(
+            best.get(attempt.quiz_id, 0.0), attempt.percent or 0
+        )
+    return best
+
+
 def list_open_attempts(user_id: int) -> list[QuizAttempt]:
     """The user's attempts in progress, newest first."""
     return list(
@@ -233,6 +243,7 @@ def list_results(attempt: QuizAttempt) -> list[ResultItem]:
         row = answers.get(qid)
         response = None if row is None else row.response
         bank_sources = question.bank.sources
+        grade = qtype.grade(question.data, response)
         items.append(
             ResultItem(
                 number=number,
@@ -240,7 +251,8 @@ def list_results(attempt: QuizAttempt) -> list[ResultItem]:
                 answer=row,
                 your_answer=qtype.describe_response(question.data, response),
                 right_answer=qtype.describe_answer(question.data),
-                feedback=qtype.grade(question.data, response).feedback,
+                feedback=grade.feedback,
+                tally=grade.tally,
                 sources=[
                     bank_sources[k] for k in question.sources if k in bank_sources
                 ],

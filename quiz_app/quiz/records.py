@@ -121,6 +121,8 @@ class ResultItem:
     right_answer: str  #: Markdown
     feedback: str
     sources: list[dict[str, Any]] = field(default_factory=list)
+    #: partial credit in parts, e.g. (5, 6, "pairs"): see ``types.Grade.tally``
+    tally: tuple[int, int, str] | None = None
 
     @property
     def score(self) -> float:

@@ -296,7 +296,9 @@ def submit(attempt_id: int) -> Response:
 @bp.get("/attempt/<int:attempt_id>/results")
 @login_required
 def results(attempt_id: int) -> str | Response:
-    """Show a graded attempt: score, pass or fail, every answer and its sources."""
+    """Show a graded attempt: score, pass or fail, every answer (or only the missed
+    ones, with ``?missed=1``) and its sources.
+    """
     attempt = _attempt_or_404(attempt_id)
     now = utcnow()
     if services.close_if_overdue(attempt, now=now, grace=_grace()):
@@ -304,10 +306,13 @@ def results(attempt_id: int) -> str | Response:
     if attempt.is_open:
         flash("Submit the quiz to see your results.", "info")
         return redirect(url_for(".attempt", attempt_id=attempt.id))
+    items = queries.list_results(attempt)
     return render_template(
         "quiz/results.html",
         attempt=attempt,
-        items=queries.list_results(attempt),
+        items=items,
+        missed=[item for item in items if item.outcome != "correct"],
+        missed_only=request.args.get("missed") == "1",
         **_clock(now),
     )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from quiz_app import dates
+from quiz_app import dates, display
 
 
 class Access(StrEnum):
@@ -89,14 +89,10 @@ def unavailable_quizzes(assigned: Spans, *, now: datetime) -> dict[str, Availabi
 
 
 def format_moment(moment: datetime, tz_name: str, *, now: datetime) -> str:
-    """``Mon 1 Dec, 08:00`` on the student's clock; the year is added when it is not
-    the current one.
+    """``Mon 1 Dec, 08:00`` on the student's clock (the house format of
+    :func:`quiz_app.display.format_moment`).
     """
-    local = dates.utc_to_local(moment, tz_name)
-    text = f"{local:%a} {local.day} {local:%b}"
-    if local.year != dates.utc_to_local(now, tz_name).year:
-        text += f" {local.year}"
-    return f"{text}, {local:%H:%M}"
+    return display.format_moment(moment, tz_name, now=now)
 
 
 def zone_name(tz_name: str) -> str:

@@ -213,14 +213,15 @@ def test_a_malformed_rating_is_refused(client, auth, make_deck, clock):
 def test_settings_are_saved_and_validated(client, auth):
     user = auth.login()
     page = client.get("/cards/settings").get_data(as_text=True)
-    assert "higher" in page.lower() and 'value="0.90"' in page
+    assert "higher" in page.lower() and 'value="90"' in page
+    assert "Desired retention (%)" in page and "from 70% to 97%" in page
     # Only places: not the server's own zone nor the tz database's placeholder.
     assert 'value="Asia/Seoul"' in page
     assert 'value="localtime"' not in page and 'value="Factory"' not in page
     response = client.post(
         "/cards/settings",
         data={
-            "desired_retention": "0.85",
+            "desired_retention": "85",
             "new_cards_per_day": "7",
             "timezone": "Asia/Seoul",
         },
@@ -231,15 +232,16 @@ def test_settings_are_saved_and_validated(client, auth):
     assert user.timezone == "Asia/Seoul"
 
     for field, value in (
-        ("desired_retention", "0.99"),
-        ("desired_retention", "0.5"),
+        ("desired_retention", "99"),
+        ("desired_retention", "50"),
+        ("desired_retention", "0.9"),
         ("desired_retention", "lots"),
         ("new_cards_per_day", "201"),
         ("new_cards_per_day", "-1"),
         ("timezone", "Mars/Olympus"),
     ):
         data = {
-            "desired_retention": "0.9",
+            "desired_retention": "90",
             "new_cards_per_day": "20",
             "timezone": "UTC",
             field: value,

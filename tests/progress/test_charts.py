@@ -32,8 +32,18 @@ def test_heatmap_has_a_cell_per_day_with_a_title_and_no_inline_style():
     cells = svg.findall(f"{SVG}rect")
     assert len(cells) == len(days) == 7 * 25 + 3
     assert cells[1].find(f"{SVG}title").text == "1 review on Tue 9 Sep 2025"
-    assert {c.get("class") for c in cells} == {f"hm hm-{n}" for n in range(5)}
+    assert {c.get("class") for c in cells[:-1]} == {f"hm hm-{n}" for n in range(5)}
     assert "style" not in str(review_heatmap(days))
+
+
+def test_heatmap_ends_today_with_the_cell_outlined_and_named():
+    start = heatmap_start(TODAY)
+    days = [DayCount(start + timedelta(days=n), 0) for n in range(9)]
+    days.append(DayCount(TODAY, 2))
+    cells = parse(review_heatmap(days)).findall(f"{SVG}rect")
+    assert cells[-1].get("class").split()[-1] == "hm-today"
+    assert cells[-1].find(f"{SVG}title").text.endswith("(today)")
+    assert not any("hm-today" in c.get("class") for c in cells[:-1])
 
 
 def test_forecast_draws_bars_scaled_to_the_busiest_day():
@@ -66,21 +76,6 @@ def test_sparkline_points_scale_percentages():
         "4.0,54.0 104.0,4.0"
     )
     assert charts.sparkline_points([50]) == "4.0,24.0"
-
-
-def test_topic_bars_colour_each_topic_by_its_mastery_band():
-    svg = parse(
-        charts.topic_bars(
-            [("Origins", 0.7), ("Prisoners <of war>", 0.69), ("Line", 0.39)],
-            secure=0.7,
-            developing=0.4,
-        )
-    )
-    # Inline in HTML, these two charts carry no xmlns.
-    fills = [r.get("fill") for r in svg.iter("rect") if r.get("fill") != "#8884"]
-    assert fills == ["#2e7d4f", "#b26b00", "#b3261e"]
-    labels = [t.text for t in svg.iter("text")]
-    assert labels == ["Origins", "70%", "Prisoners <of war>", "69%", "Line", "39%"]
 
 
 def test_sparkline_draws_the_points_over_a_baseline():

@@ -24,7 +24,7 @@ DAY = timedelta(days=1)
 @pytest.fixture
 def fixed_clock(monkeypatch, now):
     """Every view sees ``now`` (Monday 2 March 2026, 09:30 UTC)."""
-    for module in ("quiz_app.quiz.views", "quiz_app.home.views"):
+    for module in ("quiz_app.quiz.views", "quiz_app.home.views", "quiz_app.web"):
         monkeypatch.setattr(f"{module}.utcnow", lambda: now)
     return now
 

@@ -793,7 +793,15 @@ def test_describe_answer(key: str, data: dict[str, Any], described: str) -> None
             "ordering",
             ORDER,
             [B, None, A],
-            "1. Zhou Enlai's statement of 30 March\n2. —\n3. Stalin dies",
+            "1. Zhou Enlai's statement of 30 March ✗ *(wrong)*\n2. —\n"
+            "3. Stalin dies ✗ *(wrong)*",
+        ),
+        (
+            "ordering",
+            ORDER,
+            [A, B, D, C],
+            "1. Stalin dies\n2. Zhou Enlai's statement of 30 March\n"
+            "3. Armistice signed ✗ *(wrong)*\n4. Little Switch begins ✗ *(wrong)*",
         ),
         ("ordering", ORDER, [None, ""], NO_ANSWER),
         ("ordering", ORDER, "ABCD", NO_ANSWER),
@@ -801,7 +809,7 @@ def test_describe_answer(key: str, data: dict[str, Any], described: str) -> None
             "matching",
             MATCH,
             {NAM: RIGHT[JOY], JOY: None},
-            "- Nam Il → First UNC senior delegate\n"
+            "- Nam Il → First UNC senior delegate ✗ *(wrong)*\n"
             f"- C. Turner Joy → {NO_ANSWER}\n"
             f"- William K. Harrison Jr. → {NO_ANSWER}\n"
             f"- Mark W. Clark → {NO_ANSWER}",
@@ -813,6 +821,21 @@ def test_describe_response(
     key: str, data: dict[str, Any], response: Any, described: str
 ) -> None:
     assert QUESTION_TYPES[key].describe_response(data, response) == described
+
+
+def test_a_right_row_of_matching_or_ordering_carries_no_mark() -> None:
+    matched = {left: right for left, right in MATCH["pairs"][:2]}
+    described = QUESTION_TYPES["matching"].describe_response(MATCH, matched)
+    assert described.splitlines()[0] == f"- Nam Il → {MATCH['pairs'][0][1]}"
+    assert "✗" not in QUESTION_TYPES["ordering"].describe_response(ORDER, [A, B, C, D])
+
+
+def test_partial_credit_is_counted_in_pairs() -> None:
+    half = {left: right for left, right in MATCH["pairs"][:3]}
+    assert QUESTION_TYPES["matching"].grade(MATCH, half).tally == (3, 4, "pairs")
+    grade = QUESTION_TYPES["ordering"].grade(ORDER, [A, B, D, C])
+    assert grade.tally == (1, 3, "pairs in order")
+    assert QUESTION_TYPES["single_choice"].grade(SINGLE, "x").tally is None
 
 
 @pytest.mark.parametrize(
