@@ -306,3 +306,25 @@ def test_selection_rules_decide_what_one_quiz_can_draw() -> None:
         for x in find_bank_leaks([a, b], resolve=resolve_quiz_questions)
         if isinstance(x, Leak)
     ] == []
+
+
+def test_validate_prints_leaks_as_warnings_and_still_passes(tmp_path) -> None:
+    from quiz_app.banks.loader import validate_command
+
+    bank_a = tmp_path / "a.yaml"
+    bank_a.write_text(BANK_A.replace("    allow_overlap: [no-such-question]\n", ""))
+    (tmp_path / "b.yaml").write_text(BANK_B)
+    lines: list[str] = []
+    assert validate_command([str(tmp_path)], lines.append) == 0
+    assert lines == [
+        f"{tmp_path / 'b.yaml'}:7:0: warning: questions (b-talks): its prompt gives "
+        "away 'Panmunjom', the answer of a-signed, and quiz final can draw both; "
+        "reword one, put both in one 'variant_group', or list a-signed in "
+        "'allow_overlap'",
+        "2 banks, 2 questions, 0 cards, 2 quizzes: OK, 1 warning",
+    ]
+    # The author judges the overlap harmless: silent.
+    bank_a.write_text(BANK_A.replace("no-such-question", "b-talks"))
+    lines.clear()
+    assert validate_command([str(tmp_path)], lines.append) == 0
+    assert lines == ["2 banks, 2 questions, 0 cards, 2 quizzes: OK"]
