@@ -5,7 +5,6 @@ backup commands.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +88,9 @@ def backup_sqlite(*, prefix: str = "quiz") -> Path | None:
     target_dir = Path(current_app.instance_path) / "backups"
     target_dir.mkdir(exist_ok=True)
     target = target_dir / f"{prefix}-{utcnow():%Y%m%d-%H%M%S}.sqlite"
+    # Private before any byte is copied: a backup holds every answer and password hash.
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o600))
+    os.chmod(target, 0o600)
     source = sqlite3.connect(engine.url.database)
     try:
         with sqlite3.connect(target) as dest:
@@ -118,6 +120,19 @@ def import_configured_banks(*, force: bool = False) -> tuple[Any, list[Any]]:
     return summary, problems
 
 
+#: How `serve` faces the network. waitress reads and buffers each whole request in
+#: its asynchronous front (one thread, many sockets) and only then hands it to a
+#: request thread, so a client that trickles its headers (slowloris) or idles holds a
+#: socket, not a thread. gunicorn's sync workers face the network directly: 15 slow
+#: connections held every worker and the log-in page timed out for everyone.
+#: Connections beyond CONNECTION_LIMIT wait in the listen backlog.
+CONNECTION_LIMIT = 1000
+#: Seconds a connection may send nothing before it is closed.
+CHANNEL_TIMEOUT_S = 30
+#: Largest request head (request line and headers) accepted, in bytes.
+MAX_REQUEST_HEADER_BYTES = 64 * 1024
+
+
 @main.command("serve")
 @click.option(
     "--host",
@@ -127,13 +142,16 @@ def import_configured_banks(*, force: bool = False) -> tuple[Any, list[Any]]:
 )
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option(
+    "--threads",
     "--workers",
-    default=None,
-    type=int,
-    help="Worker processes (default: 2 x CPUs + 1, at most 8).",
+    "threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Request threads (they run requests whose bytes have all arrived).",
 )
 @with_appcontext
-def serve_command(host: str, port: int, workers: int | None) -> None:
+def serve_command(host: str, port: int, threads: int) -> None:
     """Upgrade the database, import the banks and serve the app with a production
     server.
     """
@@ -153,16 +171,10 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
         )
         click.echo(f"    {setup_link}")
         click.echo("")
-    # The workers read where they listen, to show students the LAN address in links.
+    # The app reads where it listens, to show students the LAN address in links.
     os.environ["QUIZ_SERVE_HOST"] = host
-    db.engine.dispose()  # workers open their own connections
-    workers = workers or min(2 * (os.cpu_count() or 1) + 1, 8)
-    if sys.platform != "win32":
-        _serve_gunicorn(host, port, workers)
-    else:  # pragma: no cover - gunicorn does not run on Windows
-        from waitress import serve
-
-        serve(app, host=host, port=port, threads=workers * 2)
+    db.engine.dispose()  # the request threads open their own connections
+    serve_waitress(app, host=host, port=port, threads=threads)
 
 
 def _setup_link(host: str, port: int) -> str | None:
@@ -187,20 +199,23 @@ def _setup_link(host: str, port: int) -> str | None:
     return f"{base}/account/setup?token={token}"
 
 
-def _serve_gunicorn(host: str, port: int, workers: int) -> None:
-    from gunicorn.app.base import BaseApplication
+def serve_waitress(app: Flask, *, host: str, port: int, threads: int) -> None:
+    """Serve with waitress, bounded against slow and oversized clients."""
+    from waitress import serve
 
-    class _Server(BaseApplication):
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("accesslog", "-")
-            self.cfg.set("graceful_timeout", 10)
-
-        def load(self) -> Flask:
-            return create_app()
-
-    _Server().run()
+    serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        connection_limit=CONNECTION_LIMIT,
+        channel_timeout=CHANNEL_TIMEOUT_S,
+        max_request_header_size=MAX_REQUEST_HEADER_BYTES,
+        # A few bytes over the app's own limit, so Flask answers 413 itself.
+        max_request_body_size=int(app.config["MAX_CONTENT_LENGTH"]) + 64 * 1024,
+        ident="armistice-study",
+        clear_untrusted_proxy_headers=True,
+    )
 
 
 @main.command("backup")
@@ -219,7 +234,9 @@ def register_cli(app: Flask) -> None:
     """Attach each domain's command group to the app."""
     from quiz_app.accounts.cli import create_teacher_command, reset_password_command
     from quiz_app.banks.cli import group as banks_group
+    from quiz_app.doctor import doctor_command
 
     app.cli.add_command(banks_group)
+    app.cli.add_command(doctor_command)
     app.cli.add_command(create_teacher_command)
     app.cli.add_command(reset_password_command)

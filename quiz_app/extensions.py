@@ -119,6 +119,20 @@ def read_transaction() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+def make_private(database: str) -> None:
+    """Make a SQLite database and its -wal/-shm files readable by their owner alone.
+
+    SQLite creates -wal and -shm with the database file's permissions, so a private
+    database keeps its journal private too; answers and password hashes live there.
+    """
+    for path in (database, f"{database}-wal", f"{database}-shm"):
+        try:
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except FileNotFoundError:
+            continue
+
+
 def _configure_sqlite(app: Flask) -> None:
     engine = db.engine
     if engine.dialect.name != "sqlite":
@@ -134,6 +148,7 @@ def _configure_sqlite(app: Flask) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         if engine.url.database not in (None, "", ":memory:"):
+            make_private(engine.url.database)
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

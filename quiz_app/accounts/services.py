@@ -72,6 +72,7 @@ def create_user(
     role: Role = Role.STUDENT,
     now: datetime,
     display_name: str = "",
+    password_hash: str | None = None,
     timezone: str = "UTC",
     is_admin: bool = False,
 ) -> User:
@@ -79,6 +80,9 @@ def create_user(
 
     :param timezone: the IANA zone "today" follows until the user picks their own
         (views pass the app's DEFAULT_TIMEZONE).
+    :param password_hash: the password already hashed (``hash_password``), so a view
+        can run the slow hash before it takes the write lock; ``password`` is then
+        ignored.
     :raises UsernameTaken: when the name is in use, ignoring case.
     """
     if is_username_taken(username):
@@ -87,7 +91,7 @@ def create_user(
         username=username.strip(),
         username_key=username_key(username),
         display_name=policy.clean_display_name(display_name),
-        password_hash=generate_password_hash(password),
+        password_hash=password_hash or hash_password(password),
         role=role,
         timezone=timezone,
         is_admin=is_admin,
@@ -103,6 +107,11 @@ def create_user(
             f"The username {username.strip()!r} is already taken."
         ) from error
     return user
+
+
+def hash_password(password: str) -> str:
+    """The stored form of a password (scrypt: deliberately slow, tens of ms)."""
+    return generate_password_hash(password)
 
 
 @functools.cache

@@ -14,7 +14,7 @@ from flask import (
     flash,
     redirect,
     render_template,
-    send_from_directory,
+    send_file,
     url_for,
 )
 from werkzeug.wrappers import Response
@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from quiz_app.accounts.decorators import teacher_required
 from quiz_app.banks import services, uploads
 from quiz_app.banks.forms import UploadBankForm
+from quiz_app.banks.imagefiles import safe_image_path
 from quiz_app.banks.schema import IMAGE_EXTENSIONS, BankError
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
@@ -47,7 +48,10 @@ def media(bank_id: str, filename: str) -> Response:
         or filename not in services.bank_image_files(bank_id)
     ):
         abort(404)
-    response = send_from_directory(folder, filename, max_age=3600)
+    path = safe_image_path(Path(folder), filename)
+    if path is None:
+        abort(404)  # a symlink, or a path out of the bank's folder
+    response = send_file(path, max_age=3600)
     # An SVG could carry script: the page's CSP forbids it there, this header covers
     # a direct visit to the file.
     response.headers["Content-Security-Policy"] = (

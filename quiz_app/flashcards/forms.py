@@ -10,7 +10,14 @@ from wtforms import (
     SelectField,
     SubmitField,
 )
-from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    AnyOf,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 from wtforms.widgets import HiddenInput
 
 from quiz_app.flashcards.scheduler import (
@@ -31,10 +38,9 @@ class RateCardForm(BaseForm):
         validators=[InputRequired(), AnyOf([int(r) for r in Rating])],
         widget=HiddenInput(),
     )
-    #: the review count the page showed; a different count means the card changed
-    seen = IntegerField(
-        validators=[InputRequired(), NumberRange(min=0)], widget=HiddenInput()
-    )
+    #: the signed (student, card, review count) the page showed; another count means
+    #: the card changed since, a bad signature a showing that never happened
+    seen = HiddenField(validators=[InputRequired(), Length(max=200)])
     #: when the card's front was shown, in epoch milliseconds
     shown = HiddenField(validators=[Optional(), Regexp(r"^\d{1,15}$")])
 

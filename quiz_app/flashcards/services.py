@@ -46,6 +46,14 @@ class CardNotInQueue(FlashcardError):
     """The card does not exist, is retired, or is not this student's to study."""
 
 
+class CardNotDue(FlashcardError):
+    """The card is not due (beyond the learn-ahead): it was rated already."""
+
+
+class NewCardLimitReached(FlashcardError):
+    """Today's new cards are used up."""
+
+
 class NothingToUndo(FlashcardError):
     """The student has no review left to undo."""
 
@@ -272,6 +280,14 @@ def list_due_entries(
     ]
 
 
+def count_new_cards_left(user: User, *, now: datetime, prefs: StudyPrefs) -> int:
+    """New deck cards this student may still start today, in their time zone."""
+    day_start, _ = queue.day_bounds(now, prefs.zone)
+    return queue.new_cards_left(
+        prefs.new_cards_per_day, count_new_introduced(user.id, since=day_start)
+    )
+
+
 def build_study_queue(
     user: User,
     *,
@@ -281,10 +297,7 @@ def build_study_queue(
     topic: str | None = None,
 ) -> queue.StudyQueue:
     """Today's cards for this student: due cards, then new ones up to the limit."""
-    day_start, _ = queue.day_bounds(now, prefs.zone)
-    new_left = queue.new_cards_left(
-        prefs.new_cards_per_day, count_new_introduced(user.id, since=day_start)
-    )
+    new_left = count_new_cards_left(user, now=now, prefs=prefs)
     due = list_due_entries(
         user.id, until=now + queue.LEARN_AHEAD, bank_id=bank_id, topic=topic
     )
@@ -347,6 +360,7 @@ def record_review(
     params: SchedulerParams,
     duration_ms: int | None = None,
     rng: Random | None = None,
+    new_cards_left: int | None = None,
 ) -> ReviewLog:
     """Answer a card: schedule it, update the progress row and log the review.
 
@@ -355,14 +369,20 @@ def record_review(
 
     :param seen_review_count: the review count the page showed; any other value
         means the card changed since (a second tab, a double submission).
+    :param new_cards_left: today's allowance of new cards (None: not checked).
     :raises CardModified: when the card changed since it was shown.
     :raises CardNotInQueue: for a card the student may not study.
+    :raises CardNotDue: for a card not due yet (within the learn-ahead), so a rating
+        cannot be replayed to push a card's stability up.
+    :raises NewCardLimitReached: for a new card past today's allowance.
     """
     row = get_progress(user_id, card_id)
     if row is None:
         card = db.session.get(Card, card_id)
         if card is None or card.is_retired or not card.is_in_deck:
             raise CardNotInQueue(card_id)
+        if new_cards_left is not None and new_cards_left <= 0:
+            raise NewCardLimitReached(card_id)
         row = CardProgress(user_id=user_id, card_id=card_id, added_at=now)
         row.origin = "deck"
         row.review_count = 0
@@ -371,6 +391,8 @@ def record_review(
         db.session.add(row)
     if row.review_count != seen_review_count:
         raise CardModified(card_id)
+    if row.due_at > now + queue.LEARN_AHEAD:
+        raise CardNotDue(card_id)
     before = to_state(row)
     after = schedule(before, rating, now=now, params=params, rng=rng)
     apply_state(row, after)

@@ -22,6 +22,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
 from quiz_app.clock import utcnow
@@ -37,6 +38,36 @@ from quiz_app.flashcards.scheduler import Rating
 bp = Blueprint("flashcards", __name__, url_prefix="/cards")
 
 ALREADY_RECORDED = "That answer was already recorded; here is the next card."
+NEW_LIMIT_REACHED = (
+    "You have studied all your new cards for today; here are the cards due."
+)
+
+
+def _shown_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="flashcard-shown")
+
+
+def shown_token(user_id: int, card_id: str, review_count: int) -> str:
+    """What the answer form says was shown: this student, this card, after this many
+    reviews, signed so a rating cannot be posted for a showing that never happened.
+    """
+    return str(_shown_serializer().dumps([user_id, card_id, review_count]))
+
+
+def _shown_review_count(token: str, card_id: str) -> int | None:
+    """The review count a signed ``shown_token`` names, or None if it is not one for
+    this student and card."""
+    try:
+        user_id, shown_card, count = _shown_serializer().loads(token)
+    except (BadSignature, TypeError, ValueError):
+        return None
+    if (
+        user_id != current_user.id
+        or shown_card != card_id
+        or not isinstance(count, int)
+    ):
+        return None
+    return count
 
 
 def _study_prefs() -> services.StudyPrefs:
@@ -99,6 +130,11 @@ def _render_session(
         "choices": choices,
         "filters": filters,
         "shown": shown or str(queue.to_epoch_ms(now)),
+        "seen": (
+            shown_token(current_user.id, study_card.card.id, study_card.review_count)
+            if study_card is not None
+            else ""
+        ),
         "notice": notice,
         "rate_form": RateCardForm(formdata=None),
         "undo_form": UndoReviewForm(formdata=None),
@@ -137,24 +173,31 @@ def reveal(card_id: str) -> str | Response:
 def rate(card_id: str) -> str | Response:
     """Record the student's answer to a card and move on to the next one."""
     form = RateCardForm()
-    if not form.validate():
+    seen = _shown_review_count(form.seen.data or "", card_id)
+    if not form.validate() or seen is None:
         return _after_post("That answer could not be read; please try again.", "error")
     now = utcnow()
+    prefs = _study_prefs()
     try:
         services.record_review(
             current_user.id,
             card_id,
             Rating(form.rating.data),
             now=now,
-            seen_review_count=form.seen.data or 0,
-            params=_study_prefs().params,
+            seen_review_count=seen,
+            params=prefs.params,
+            new_cards_left=services.count_new_cards_left(
+                current_user, now=now, prefs=prefs
+            ),
             duration_ms=queue.answer_duration_ms(
                 queue.from_epoch_ms(form.shown.data), now
             ),
             rng=Random(),
         )
-    except services.CardModified:
+    except (services.CardModified, services.CardNotDue):
         return _after_post(ALREADY_RECORDED)
+    except services.NewCardLimitReached:
+        return _after_post(NEW_LIMIT_REACHED)
     except services.CardNotInQueue:
         abort(404)
     db.session.commit()

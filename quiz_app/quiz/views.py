@@ -25,6 +25,8 @@ from quiz_app.banks import services as bank_services
 from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db, read_transaction, write_transaction
+from quiz_app.limits import services as limit_services
+from quiz_app.limits.policy import ATTEMPT_START
 from quiz_app.progress import charts
 from quiz_app.quiz import (
     analysis,
@@ -101,10 +103,20 @@ def _after_answer_url(attempt: records.AttemptRef, form: AnswerQuestionsForm) ->
     return url_for(".attempt", attempt_id=attempt.id, q=number)
 
 
-def _close_if_overdue(attempt: QuizAttempt, *, now: datetime) -> None:
+def _close_if_overdue(
+    attempt: QuizAttempt, *, now: datetime, announce: bool = True
+) -> None:
     """Close an attempt whose time ran out, and tell the student so."""
-    if services.close_if_overdue(attempt, now=now, grace=_grace()):
+    if not rules.is_overdue(attempt, now=now, grace=_grace()):
+        return
+    # A GET reads in a deferred transaction; writing from it fails at once with
+    # "database is locked" if another request wrote meanwhile. Take the lock first, as
+    # POSTs do, and check again under it.
+    db.session.rollback()
+    with write_transaction():
+        closed = services.close_if_overdue(attempt, now=now, grace=_grace())
         db.session.commit()
+    if closed and announce:
         flash(TIME_UP_MESSAGE, "warning")
 
 
@@ -136,11 +148,24 @@ def start(quiz_id: str) -> Response:
     """Start an attempt at a quiz, or resume the one in progress."""
     if not StartQuizForm().validate_on_submit():
         abort(400)
+    now = utcnow()
+    if queries.get_open_attempt(current_user.id, quiz_id) is None:
+        try:  # resuming is free; a new attempt counts
+            limit_services.check_hourly(
+                ATTEMPT_START, current_app.config, key=str(current_user.id), now=now
+            )
+        except limit_services.LimitReached as error:
+            flash(
+                "You have started many quizzes in the last hour. "
+                f"Try again in {error.minutes} minutes.",
+                "error",
+            )
+            return redirect(url_for(".detail", quiz_id=quiz_id))
     try:
         attempt, resumed = services.start_attempt(
             current_user.id,
             quiz_id,
-            now=utcnow(),
+            now=now,
             rng=_seed_source,
             grace=_grace(),
             assigned=class_services.list_quiz_windows_for_student(
@@ -153,6 +178,8 @@ def start(quiz_id: str) -> Response:
     except records.QuizError as error:
         flash(str(error), "error")
         return redirect(url_for(".detail", quiz_id=quiz_id))
+    if not resumed:
+        limit_services.record_event(ATTEMPT_START, key=str(current_user.id), now=now)
     db.session.commit()
     if resumed:
         flash("You already had this quiz open; carry on where you left off.", "info")
@@ -301,8 +328,7 @@ def results(attempt_id: int) -> str | Response:
     """
     attempt = _attempt_or_404(attempt_id)
     now = utcnow()
-    if services.close_if_overdue(attempt, now=now, grace=_grace()):
-        db.session.commit()
+    _close_if_overdue(attempt, now=now, announce=False)
     if attempt.is_open:
         flash("Submit the quiz to see your results.", "info")
         return redirect(url_for(".attempt", attempt_id=attempt.id))

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from quiz_app.accounts.models import User
+from quiz_app.accounts.policy import name_with_username
 from quiz_app.banks.models import Question
 from quiz_app.classes.models import ClassMembership, SchoolClass
 from quiz_app.extensions import db
@@ -149,7 +150,9 @@ def list_open_reports(teacher: User) -> list[OpenReport]:
                 ),
                 right_answer=qtype.describe_answer(question.data),
                 student_name=(
-                    report.user.name if report.user_id in my_students else None
+                    name_with_username(report.user.display_name, report.user.username)
+                    if report.user_id in my_students
+                    else None
                 ),
                 sources=[
                     bank_sources[k] for k in question.sources if k in bank_sources

@@ -3,7 +3,15 @@ under /teach."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -11,6 +19,8 @@ from quiz_app.accounts.decorators import teacher_required
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.forms import EmptyForm
+from quiz_app.limits import services as limit_services
+from quiz_app.limits.policy import REPORT
 from quiz_app.quiz import queries as quiz_queries
 from quiz_app.reports import services
 from quiz_app.reports.forms import ReportProblemForm
@@ -31,17 +41,28 @@ def create() -> Response:
     if not form.validate_on_submit():
         abort(400)
     attempt_id = int(form.attempt_id.data)
+    now = utcnow()
     try:
+        limit_services.check_hourly(
+            REPORT, current_app.config, key=str(current_user.id), now=now
+        )
         services.create_report(
             current_user,
             question_id=form.question_id.data,
             attempt_id=attempt_id,
             comment=form.comment.data or "",
-            now=utcnow(),
+            now=now,
+        )
+    except limit_services.LimitReached as error:
+        flash(
+            "You have sent many reports in the last hour. "
+            f"Try again in {error.minutes} minutes.",
+            "error",
         )
     except services.ReportError as error:
         flash(str(error), "error")
     else:
+        limit_services.record_event(REPORT, key=str(current_user.id), now=now)
         db.session.commit()
         flash("Thank you: your teacher will look at this question.", "success")
     attempt = quiz_queries.get_attempt(attempt_id, user_id=current_user.id)

@@ -281,3 +281,17 @@ def test_new_accounts_take_the_configured_default_time_zone(app, client, runner)
     assert result.exit_code == 0, result.output
     zones = db.session.execute(sa.select(User.username, User.timezone)).all()
     assert sorted(zones) == [("kim", "Asia/Seoul"), ("mrpark", "Asia/Seoul")]
+
+
+def test_a_display_name_loses_its_direction_override(client):
+    client.post(
+        "/account/signup",
+        data={
+            "username": "kim",
+            "display_name": "Ms\u202eeeL\u200b",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
+    user = db.session.scalar(sa.select(User).where(User.username_key == "kim"))
+    assert user.display_name == "MseeL"
