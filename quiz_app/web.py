@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from flask import Flask, Response, current_app, request, url_for
@@ -88,8 +88,16 @@ def public_url_for(endpoint: str, **values: Any) -> str:
     return public_base_url() + url_for(endpoint, **values)
 
 
+def bank_file_name(source_path: str) -> str:
+    """A bank file's name without the server's folders (teachers' pages never show
+    server paths).
+    """
+    return PureWindowsPath(source_path).name  # splits on both / and \\
+
+
 def register_template_helpers(app: Flask) -> None:
     """Install Markdown filters, versioned static URLs and the security headers."""
+    app.add_template_global(bank_file_name)
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(render_markdown_inline, "markdown_inline")
     app.add_template_filter(display.format_score, "score")

@@ -195,7 +195,16 @@ def test_views_import_no_other_domains_views(module):
     assert module in ROOT | {"quiz_app.cli"} or not foreign, foreign
 
 
-def _core_graph() -> dict[str, set[str]]:
+#: Known edges against the layering, each to be removed (then delete it here: a test
+#: fails when a listed edge no longer exists). quiz reads classes' assignments for a
+#: class's own settings (quiz/access.py, QuizAttempt.assignment): TODO(#15) pass them
+#: in from the views, as the assignment windows already are.
+ALLOWED_UPWARD = frozenset({("quiz_app.quiz", "quiz_app.classes")})
+
+
+def _core_graph(
+    *, allowed: frozenset[tuple[str, str]] = ALLOWED_UPWARD
+) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for module in CORE:
         edges = graph.setdefault(_package(module), set())
@@ -204,6 +213,7 @@ def _core_graph() -> dict[str, set[str]]:
                 target in DOTTED
                 and _package(target) != _package(module)
                 and not _is_web(target)
+                and (_package(module), _package(target)) not in allowed
             ):
                 edges.add(_package(target))
     return graph
@@ -238,6 +248,12 @@ def test_packages_form_no_cycles_below_the_web_layer():
     graph = _core_graph()
     assert {"quiz_app.banks", "quiz_app.questions"} <= graph["quiz_app.quiz"]
     assert _cycle(graph) == []
+
+
+def test_every_allowed_upward_edge_still_exists():
+    graph = _core_graph(allowed=frozenset())
+    for source, target in ALLOWED_UPWARD:
+        assert target in graph[source], f"{source} -> {target} is gone: unlist it"
 
 
 def test_the_cycle_check_finds_a_cycle():

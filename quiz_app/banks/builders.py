@@ -512,6 +512,8 @@ def _quiz(c: Checker, node: Node, index: int) -> QuizDef | None:
         time_limit_minutes=values.get("time_limit_minutes"),
         max_attempts=values.get("max_attempts"),
         pass_mark=values.get("pass_mark", 60),
+        review=values.get("review"),
+        visibility=values.get("visibility"),
     )
 
 

@@ -15,6 +15,8 @@ from quiz_app.banks.schema import (
     MAX_ID_LENGTH,
     Difficulty,
     Layout,
+    Review,
+    Visibility,
 )
 from quiz_app.questions.grading import QUESTION_TYPES
 from quiz_app.questions.types import FieldKind, QuestionType
@@ -236,6 +238,23 @@ QUIZ_KEYS: Final[Mapping[str, KeySpec]] = {
     ),
     "pass_mark": _spec(
         Kind.INT, False, "Percent needed to pass.", minimum=0, maximum=100, default=60
+    ),
+    "review": _spec(
+        Kind.ENUM,
+        False,
+        "What students see after an attempt: everything at once, the score until the "
+        "quiz closes, or the score only. Default: 'immediately' for practice; "
+        "'after_close' for a quiz with a time or attempt limit ('score_only' when "
+        "its assignment has no close date).",
+        choices=tuple(x.value for x in Review),
+    ),
+    "visibility": _spec(
+        Kind.ENUM,
+        False,
+        "Who may start it: every student, or only students of a class it is assigned "
+        "to. Default: 'assigned' for a quiz with a time or attempt limit, else "
+        "'everyone'.",
+        choices=tuple(x.value for x in Visibility),
     ),
 }
 

@@ -124,6 +124,10 @@ class Quiz(Model):
     time_limit_minutes: Mapped[int | None] = mapped_column()
     max_attempts: Mapped[int | None] = mapped_column()
     pass_mark: Mapped[int] = mapped_column(default=60)
+    #: quiz.review.Review as the bank states it; None = the default for its kind
+    review: Mapped[str | None] = mapped_column(sa.String(20))
+    #: quiz.review.Visibility as the bank states it; None = the default for its kind
+    visibility: Mapped[str | None] = mapped_column(sa.String(20))
     is_default: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
     is_retired: Mapped[bool] = mapped_column(default=False)

@@ -117,6 +117,21 @@ def draws(
     )
 
 
+#: A quiz's review option and visibility (bank keys ``review`` and ``visibility``; the
+#: rules that apply them are in :mod:`quiz_app.quiz.review`).
+class Review(StrEnum):
+    IMMEDIATELY = "immediately"
+    AFTER_CLOSE = "after_close"
+    SCORE_ONLY = "score_only"
+
+
+class Visibility(StrEnum):
+    #: listed for and startable by every student
+    EVERYONE = "everyone"
+    #: only students of a class it is assigned to
+    ASSIGNED = "assigned"
+
+
 @dataclass(frozen=True, slots=True)
 class QuizDef:
     id: str
@@ -129,6 +144,10 @@ class QuizDef:
     time_limit_minutes: int | None = None
     max_attempts: int | None = None
     pass_mark: int = 60  #: percent
+    #: "immediately" / "after_close" / "score_only"; None = the default for its kind
+    review: str | None = None
+    #: "everyone" / "assigned"; None = the default for its kind
+    visibility: str | None = None
     is_default: bool = False  #: generated because the bank defines no quiz
 
 

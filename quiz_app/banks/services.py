@@ -243,6 +243,8 @@ def import_bank(
                 "time_limit_minutes": z.time_limit_minutes,
                 "max_attempts": z.max_attempts,
                 "pass_mark": z.pass_mark,
+                "review": z.review,
+                "visibility": z.visibility,
                 "is_default": z.is_default,
                 "position": position,
             },

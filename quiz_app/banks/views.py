@@ -4,6 +4,7 @@ under /teach (files and their status, upload, reload, a bank's questions, previe
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -17,18 +18,23 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from quiz_app import dates
 from quiz_app.accounts.decorators import teacher_required
 from quiz_app.banks import services, uploads
 from quiz_app.banks.forms import UploadBankForm
 from quiz_app.banks.imagefiles import safe_image_path
 from quiz_app.banks.schema import IMAGE_EXTENSIONS, BankError
+from quiz_app.classes import gradebook
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.forms import EmptyForm
+from quiz_app.quiz import marking
 from quiz_app.quiz import queries as quiz_queries
 from quiz_app.quiz.forms import make_answer_form
+from quiz_app.web import bank_file_name
 
 bp = Blueprint("banks", __name__, url_prefix="/banks")
 #: The teacher's pages, nested under /teach (see accounts.decorators).
@@ -174,4 +180,8 @@ def preview_question(question_id: str) -> str:
         attempt={"question_ids": [question.id]},
         answer=services.describe_answer(question),
         sources=services.sources_of(question),
+        accepted=marking.list_accepted_answers(question.id),
+        bank_file=bank_file_name(question.bank.source_path),
+        minute=functools.partial(gradebook.minute, tz_name=current_user.timezone),
+        timezone=dates.zone(current_user.timezone).key,
     )

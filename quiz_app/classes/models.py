@@ -79,6 +79,12 @@ class Assignment(Model):
     opens_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     #: None = never closes
     closes_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: the assignment's own settings for its quiz; None keeps the quiz's
+    time_limit_minutes: Mapped[int | None] = mapped_column()
+    max_attempts: Mapped[int | None] = mapped_column()
+    pass_mark: Mapped[int | None] = mapped_column()
+    #: quiz.review.Review; None keeps the quiz's
+    review: Mapped[str | None] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     school_class: Mapped[SchoolClass] = relationship(back_populates="assignments")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from random import Random
@@ -210,11 +210,23 @@ def update_study_prefs(
 # --- the queue ------------------------------------------------------------------------
 
 
-def _active_cards(query: _Query, *, bank_id: str | None, topic: str | None) -> _Query:
-    """Keep live cards of live banks (a query joined to Card), of one bank or topic."""
+def _active_cards(
+    query: _Query,
+    *,
+    bank_id: str | None,
+    topic: str | None,
+    held_back: Collection[str] = (),
+) -> _Query:
+    """Keep live cards of live banks (a query joined to Card), of one bank or topic,
+    leaving out the faces of ``held_back`` questions (an open test's).
+    """
     query = query.join(Bank, Bank.id == Card.bank_id).where(
         Card.is_retired.is_(False), Bank.is_retired.is_(False)
     )
+    if held_back:
+        query = query.where(
+            sa.or_(Card.question_id.is_(None), Card.question_id.not_in(list(held_back)))
+        )
     if bank_id:
         query = query.where(Card.bank_id == bank_id)
     if topic:
@@ -239,7 +251,12 @@ def count_new_introduced(user_id: int, *, since: datetime) -> int:
 
 
 def list_new_card_ids(
-    user_id: int, *, limit: int, bank_id: str | None = None, topic: str | None = None
+    user_id: int,
+    *,
+    limit: int,
+    bank_id: str | None = None,
+    topic: str | None = None,
+    held_back: Collection[str] = (),
 ) -> list[str]:
     """Deck cards this student has never studied, in deck order, at most ``limit``."""
     if limit <= 0:
@@ -251,6 +268,7 @@ def list_new_card_ids(
         sa.select(Card.id).where(Card.is_in_deck.is_(True), ~seen),
         bank_id=bank_id,
         topic=topic,
+        held_back=held_back,
     )
     return list(
         db.session.scalars(
@@ -265,6 +283,7 @@ def list_due_entries(
     until: datetime,
     bank_id: str | None = None,
     topic: str | None = None,
+    held_back: Collection[str] = (),
 ) -> list[queue.DueEntry]:
     """The student's cards with progress due at or before ``until``."""
     query = _active_cards(
@@ -273,6 +292,7 @@ def list_due_entries(
         .where(CardProgress.user_id == user_id, CardProgress.due_at <= until),
         bank_id=bank_id,
         topic=topic,
+        held_back=held_back,
     )
     return [
         queue.DueEntry(card_id, Phase(phase), due_at)
@@ -295,13 +315,22 @@ def build_study_queue(
     prefs: StudyPrefs,
     bank_id: str | None = None,
     topic: str | None = None,
+    held_back: Collection[str] = (),
 ) -> queue.StudyQueue:
-    """Today's cards for this student: due cards, then new ones up to the limit."""
+    """Today's cards for this student: due cards, then new ones up to the limit,
+    without the cards of ``held_back`` questions.
+    """
     new_left = count_new_cards_left(user, now=now, prefs=prefs)
     due = list_due_entries(
-        user.id, until=now + queue.LEARN_AHEAD, bank_id=bank_id, topic=topic
+        user.id,
+        until=now + queue.LEARN_AHEAD,
+        bank_id=bank_id,
+        topic=topic,
+        held_back=held_back,
     )
-    new_ids = list_new_card_ids(user.id, limit=new_left, bank_id=bank_id, topic=topic)
+    new_ids = list_new_card_ids(
+        user.id, limit=new_left, bank_id=bank_id, topic=topic, held_back=held_back
+    )
     return queue.build_queue(due, new_ids, now=now)
 
 
@@ -333,14 +362,18 @@ class StudyCard:
     is_new: bool
 
 
-def get_study_card(user_id: int, card_id: str, *, now: datetime) -> StudyCard:
+def get_study_card(
+    user_id: int, card_id: str, *, now: datetime, held_back: Collection[str] = ()
+) -> StudyCard:
     """The card and this student's state of it.
 
-    :raises CardNotInQueue: for an unknown or retired card, or one outside the
-        student's deck and queue.
+    :raises CardNotInQueue: for an unknown or retired card, one outside the
+        student's deck and queue, or the face of a ``held_back`` question.
     """
     card = db.session.get(Card, card_id)
     if card is None or card.is_retired or card.bank.is_retired:
+        raise CardNotInQueue(card_id)
+    if card.question_id is not None and card.question_id in held_back:
         raise CardNotInQueue(card_id)
     row = get_progress(user_id, card_id)
     if row is None:

@@ -34,6 +34,7 @@ from quiz_app.flashcards.forms import (
     UndoReviewForm,
 )
 from quiz_app.flashcards.scheduler import Rating
+from quiz_app.quiz import access as quiz_access
 
 bp = Blueprint("flashcards", __name__, url_prefix="/cards")
 
@@ -104,19 +105,24 @@ def _render_session(
     now = utcnow()
     filters = _filters()
     prefs = _study_prefs()
+    # the cards of an open test's questions would give its answers away
+    held = quiz_access.held_back_question_ids(current_user.id, now=now)
     study_queue = services.build_study_queue(
         current_user,
         now=now,
         prefs=prefs,
         bank_id=filters.get("bank"),
         topic=filters.get("topic"),
+        held_back=held,
     )
     first = study_queue.first
     card_id = reveal_card_id or (first.card_id if first else None)
     study_card = choices = None
     if card_id is not None:
         try:
-            study_card = services.get_study_card(current_user.id, card_id, now=now)
+            study_card = services.get_study_card(
+                current_user.id, card_id, now=now, held_back=held
+            )
         except services.CardNotInQueue:
             abort(404)
         if reveal_card_id is not None:

@@ -12,8 +12,10 @@ from quiz_app.banks.models import Quiz
 from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
 from quiz_app.flashcards import services as flashcard_services
+from quiz_app.quiz import access as quiz_access
 from quiz_app.quiz import queries as quiz_queries
 from quiz_app.quiz import windows
+from quiz_app.reports import services as report_services
 
 bp = Blueprint("home", __name__)
 
@@ -24,9 +26,17 @@ RECENT_SCORES = 5
 @bp.get("/")
 def index() -> str:
     """Show the banks and quizzes, and a signed-in student's attempts and scores."""
+    quizzes = bank_services.list_quizzes()
+    signed_in = current_user.is_authenticated
+    visible = quiz_access.list_visible_quiz_ids(
+        current_user.id if signed_in else None,
+        quizzes,
+        is_teacher=signed_in and current_user.is_teacher,
+    )
     quizzes_by_bank: dict[str, list[Quiz]] = {}
-    for quiz in bank_services.list_quizzes():
-        quizzes_by_bank.setdefault(quiz.bank_id, []).append(quiz)
+    for quiz in quizzes:
+        if quiz.id in visible:  # assigned-only tests are for their classes
+            quizzes_by_bank.setdefault(quiz.bank_id, []).append(quiz)
     student: dict[str, Any] = {}
     if current_user.is_authenticated:
         now = utcnow()
@@ -67,6 +77,7 @@ def index() -> str:
             "assignments": class_services.list_assignments_for_student(
                 current_user, now=now
             ),
+            "replies": report_services.list_replies(current_user.id)[:RECENT_SCORES],
         }
     return render_template(
         "home/index.html",

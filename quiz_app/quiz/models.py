@@ -13,7 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from quiz_app.accounts.models import User
 from quiz_app.banks.models import ID_LENGTH, Question, Quiz
+from quiz_app.classes.models import Assignment
 from quiz_app.extensions import Model, UtcDateTime
 
 
@@ -53,8 +55,15 @@ class QuizAttempt(Model):
     )
     #: copied from the quiz at start: a bank edit does not change a running attempt
     pass_mark: Mapped[int] = mapped_column(default=60)
+    #: the assignment whose settings govern the attempt (its dates, review option);
+    #: None for a quiz taken outside any class
+    assignment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("assignments.id", ondelete="SET NULL"), index=True
+    )
 
     quiz: Mapped[Quiz] = relationship()
+    user: Mapped[User] = relationship()
+    assignment: Mapped[Assignment | None] = relationship()
     answers: Mapped[list[AttemptAnswer]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan"
     )
@@ -92,6 +101,46 @@ class AttemptAnswer(Model):
     is_correct: Mapped[bool | None] = mapped_column()
     #: last saved; None for a question never answered (its row is made at grading)
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: a teacher's mark (0..1) that replaces ``score``; None = the graded score stands
+    mark_override: Mapped[float | None] = mapped_column()
+    #: why the teacher changed the mark, shown to the student
+    mark_reason: Mapped[str | None] = mapped_column(sa.Text)
+    marked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    marked_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
+
+    @property
+    def final_score(self) -> float | None:
+        """The mark that counts: the teacher's override, else the graded score."""
+        return self.score if self.mark_override is None else self.mark_override
+
+
+class AcceptedAnswer(Model):
+    """A response a teacher accepted for everyone after a problem report: every
+    attempt that gave it to that question version was regraded as correct.
+    """
+
+    __tablename__ = "accepted_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[str] = mapped_column(
+        sa.String(ID_LENGTH), sa.ForeignKey("questions.id"), index=True
+    )
+    question_version: Mapped[int] = mapped_column()
+    #: the response exactly as stored in AttemptAnswer.response
+    response: Mapped[Any] = mapped_column(sa.JSON)
+    #: the response as text, for the question page and the note on the bank file
+    response_text: Mapped[str] = mapped_column(sa.Text, default="")
+    #: how many answers the regrade changed
+    regraded_count: Mapped[int] = mapped_column(default=0)
+    accepted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    report_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("reports.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

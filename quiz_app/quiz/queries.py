@@ -4,7 +4,8 @@ attempt presents them. Reads only: nothing here adds, flushes or commits.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Mapping, Sequence, Set
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,7 +15,12 @@ from quiz_app.banks.schema import ALL_BANKS, Selection, draws
 from quiz_app.extensions import db
 from quiz_app.questions.grading import QUESTION_TYPES
 from quiz_app.quiz import rules, selection
-from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
+from quiz_app.quiz.models import (
+    AcceptedAnswer,
+    AttemptAnswer,
+    AttemptStatus,
+    QuizAttempt,
+)
 from quiz_app.quiz.records import (
     AttemptRef,
     PresentedQuestion,
@@ -232,8 +238,12 @@ def answered_positions(attempt: QuizAttempt) -> set[int]:
     }
 
 
-def list_results(attempt: QuizAttempt) -> list[ResultItem]:
-    """Every question of a graded attempt with both answers and the sources."""
+def list_results(
+    attempt: QuizAttempt, *, held_back: Set[str] = frozenset()
+) -> list[ResultItem]:
+    """Every question of a graded attempt with both answers and the sources; those in
+    ``held_back`` are marked so the page keeps their answers back.
+    """
     questions = questions_by_id(attempt.question_ids)
     answers = answers_by_question(attempt)
     items = []
@@ -253,6 +263,7 @@ def list_results(attempt: QuizAttempt) -> list[ResultItem]:
                 right_answer=qtype.describe_answer(question.data),
                 feedback=grade.feedback,
                 tally=grade.tally,
+                is_held_back=qid in held_back,
                 sources=[
                     bank_sources[k] for k in question.sources if k in bank_sources
                 ],
@@ -311,3 +322,24 @@ def questions_by_id(ids: Sequence[str]) -> dict[str, Question]:
 
 def answers_by_question(attempt: QuizAttempt) -> dict[str, AttemptAnswer]:
     return {a.question_id: a for a in attempt.answers}
+
+
+def response_key(response: Any) -> str:
+    """A response as comparable text (JSON with sorted keys)."""
+    return json.dumps(response, sort_keys=True, ensure_ascii=False)
+
+
+def list_accepted_responses(question_ids: Sequence[str]) -> set[tuple[str, int, str]]:
+    """(question id, version, response key) of every answer a teacher accepted for
+    these questions.
+    """
+    if not question_ids:
+        return set()
+    rows = db.session.execute(
+        sa.select(
+            AcceptedAnswer.question_id,
+            AcceptedAnswer.question_version,
+            AcceptedAnswer.response,
+        ).where(AcceptedAnswer.question_id.in_(list(question_ids)))
+    )
+    return {(qid, version, response_key(resp)) for qid, version, resp in rows}

@@ -29,6 +29,7 @@ from quiz_app.limits import services as limit_services
 from quiz_app.limits.policy import ATTEMPT_START
 from quiz_app.progress import charts
 from quiz_app.quiz import (
+    access,
     analysis,
     itemstats,
     queries,
@@ -37,6 +38,7 @@ from quiz_app.quiz import (
     services,
     windows,
 )
+from quiz_app.quiz import review as review_rules
 from quiz_app.quiz.forms import (
     AnswerQuestionsForm,
     StartQuizForm,
@@ -45,6 +47,7 @@ from quiz_app.quiz.forms import (
     make_answer_form,
 )
 from quiz_app.quiz.models import QuizAttempt
+from quiz_app.reports import services as report_services
 from quiz_app.web import csv_response
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
@@ -128,17 +131,23 @@ def detail(quiz_id: str) -> str:
     """
     quiz = queries.get_quiz(quiz_id) or abort(404)
     now = utcnow()
-    assigned = class_services.list_quiz_windows_for_student(
-        current_user.id, quiz_id=quiz.id
+    met = access.get_student_quiz(
+        current_user.id, quiz, now=now, is_teacher=current_user.is_teacher
     )
-    available = windows.quiz_availability(assigned, quiz.id, now=now)
+    if not met.may_see:
+        abort(404)  # an assigned-only quiz does not exist for other students
     return render_template(
         "quiz/detail.html",
         quiz=quiz,
+        settings=met.settings,
+        review_label=review_rules.REVIEW_LABELS[
+            met.settings.review or review_rules.Review.IMMEDIATELY
+        ],
         used=queries.count_attempts(current_user.id, quiz.id),
         open_attempt=queries.get_open_attempt(current_user.id, quiz.id),
-        closed_reason=windows.refusal(available, current_user.timezone, now=now),
+        closed_reason=windows.refusal(met.availability, current_user.timezone, now=now),
         form=StartQuizForm(),
+        **_clock(now),
     )
 
 
@@ -168,9 +177,6 @@ def start(quiz_id: str) -> Response:
             now=now,
             rng=_seed_source,
             grace=_grace(),
-            assigned=class_services.list_quiz_windows_for_student(
-                current_user.id, quiz_id=quiz_id
-            ),
             tz_name=current_user.timezone,
         )
     except records.QuizUnavailable:
@@ -332,13 +338,27 @@ def results(attempt_id: int) -> str | Response:
     if attempt.is_open:
         flash("Submit the quiz to see your results.", "info")
         return redirect(url_for(".attempt", attempt_id=attempt.id))
-    items = queries.list_results(attempt)
+    settings = access.attempt_settings(attempt)
+    assert settings.review is not None
+    full = access.attempt_disclosure(attempt, now=now) is review_rules.Disclosure.FULL
+    held = access.held_back_question_ids(current_user.id, now=now) if full else set()
+    items = queries.list_results(attempt, held_back=held) if full else []
     return render_template(
         "quiz/results.html",
         attempt=attempt,
         items=items,
-        missed=[item for item in items if item.outcome != "correct"],
+        missed=[i for i in items if i.outcome != "correct" and not i.is_held_back],
         missed_only=request.args.get("missed") == "1",
+        is_full=full,
+        release_at=review_rules.release_at(
+            settings.review, closes_at=settings.closes_at
+        ),
+        replies={
+            r.question_id: r
+            for r in report_services.list_replies(
+                current_user.id, attempt_id=attempt.id
+            )
+        },
         **_clock(now),
     )
 

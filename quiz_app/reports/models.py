@@ -41,6 +41,9 @@ class Report(Model):
     closed_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+    #: the teacher's answer, shown on the student's results page and home
+    reply: Mapped[str | None] = mapped_column(sa.Text)
+    replied_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     question: Mapped[Question] = relationship()

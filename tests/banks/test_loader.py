@@ -757,6 +757,35 @@ def test_module_entry_point_exits_non_zero_on_problems() -> None:
     ]
 
 
+# --------------------------------------------------------------------------------------
+# Review and visibility options
+
+
+def _quiz_bank(extra: str) -> str:
+    body = question("type: true_false\nprompt: Signed in 1953?\nanswer: true")
+    return f"{body}quizzes:\n  - id: exam\n    title: Exam\n{extra}"
+
+
+def test_quiz_review_and_visibility_are_read() -> None:
+    bank = _bank(_quiz_bank("    review: after_close\n    visibility: everyone\n"))
+    assert (bank.quizzes[0].review, bank.quizzes[0].visibility) == (
+        "after_close",
+        "everyone",
+    )
+
+
+def test_quiz_review_and_visibility_default_to_unset() -> None:
+    quiz = _bank(_quiz_bank("    max_attempts: 1\n")).quizzes[0]
+    assert (quiz.review, quiz.visibility) == (None, None)
+
+
+def test_unknown_review_option_is_reported() -> None:
+    problems = problems_of(_quiz_bank("    review: later\n    visibility: all\n"))
+    assert len(problems) == 2
+    assert "review" in problems[0] and "after_close" in problems[0]
+    assert "visibility" in problems[1] and "assigned" in problems[1]
+
+
 def test_a_variant_group_counts_once_towards_a_quiz_count(tmp_path: Path) -> None:
     grouped = "    variant_group: same-fact\n"
     write(

@@ -77,8 +77,14 @@ def all_type_questions() -> tuple[schema.Question, ...]:
 def make_quiz_bank(
     make_bank: Callable[..., schema.Bank], bank_id: str = "bank-a", **quiz: Any
 ) -> schema.Bank:
-    """Import a bank with every question type and one quiz ``<bank_id>-quiz``."""
+    """Import a bank with every question type and one quiz ``<bank_id>-quiz``.
+
+    The quiz is open to everyone and shows answers at once unless told otherwise: the
+    tests using it are about timing and grading; review options have their own tests.
+    """
     quiz.setdefault("shuffle", False)
+    quiz.setdefault("visibility", "everyone")
+    quiz.setdefault("review", "immediately")
     return make_bank(
         bank_id,
         questions=all_type_questions(),

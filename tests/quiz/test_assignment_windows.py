@@ -69,7 +69,6 @@ def _start(user, *, now, tz_name="UTC"):
         now=now,
         rng=Random(1),
         grace=GRACE,
-        assigned=class_services.list_quiz_windows_for_student(user.id),
         tz_name=tz_name,
     )
 

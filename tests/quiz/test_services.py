@@ -10,7 +10,6 @@ import sqlalchemy as sa
 
 from quiz_app.banks import schema
 from quiz_app.banks.models import Question
-from quiz_app.classes import services as class_services
 from quiz_app.extensions import db
 from quiz_app.flashcards.models import CardProgress
 from quiz_app.quiz import queries, records, rules, services
@@ -33,7 +32,6 @@ def _start(user, quiz_id="bank-a-quiz", *, now, seed=1):
         now=now,
         rng=Random(seed),
         grace=GRACE,
-        assigned=class_services.list_quiz_windows_for_student(user.id),
     )
 
 
