@@ -193,6 +193,8 @@ def serve_command(host: str, port: int, threads: int) -> None:
         click.echo("")
     # The app reads where it listens, to show students the LAN address in links.
     os.environ["QUIZ_SERVE_HOST"] = host
+    # waitress serves this very app, which was built before the line above.
+    app.config["SERVE_HOST"] = host
     db.engine.dispose()  # the request threads open their own connections
     serve_waitress(app, host=host, port=port, threads=threads)
 

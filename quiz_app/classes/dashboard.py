@@ -15,9 +15,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from quiz_app import csvexport
+from quiz_app import csvexport, dates
 from quiz_app.accounts.models import User
 from quiz_app.banks.models import Bank, Card, Quiz
+from quiz_app.classes import gradebook
 from quiz_app.classes import services as class_services
 from quiz_app.classes.models import SchoolClass
 from quiz_app.extensions import db
@@ -261,8 +262,10 @@ def list_class_quizzes(school_class: SchoolClass) -> list[Quiz]:
     return sorted(quizzes, key=lambda q: q.title.casefold())
 
 
-def class_results_csv(school_class: SchoolClass) -> str:
-    """Every graded attempt of the class's students, one row each, oldest first."""
+def class_results_csv(school_class: SchoolClass, *, tz_name: str = "UTC") -> str:
+    """Every graded attempt of the class's students, one row each, oldest first; times
+    on the teacher's clock to the minute.
+    """
     students = {s.id: s for s in class_services.list_students(school_class)}
     rows = [
         (
@@ -271,8 +274,8 @@ def class_results_csv(school_class: SchoolClass) -> str:
             a.quiz_id,
             a.quiz.title,
             a.status,
-            a.started_at.isoformat(),
-            a.submitted_at.isoformat() if a.submitted_at else None,
+            gradebook.minute(a.started_at, tz_name),
+            gradebook.minute(a.submitted_at, tz_name),
             a.score,
             a.max_score,
             a.percent,
@@ -286,8 +289,8 @@ def class_results_csv(school_class: SchoolClass) -> str:
         "quiz_id",
         "quiz",
         "status",
-        "started_at_utc",
-        "submitted_at_utc",
+        f"started ({dates.zone(tz_name).key})",
+        f"submitted ({dates.zone(tz_name).key})",
         "score",
         "max_score",
         "percent",

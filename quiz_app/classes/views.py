@@ -186,7 +186,8 @@ def class_results_csv(class_id: int) -> Response:
     """Download every graded attempt of the class's students as CSV."""
     school_class = _class_or_404(class_id)
     return csv_response(
-        dashboard.class_results_csv(school_class), f"class-{class_id}-results.csv"
+        dashboard.class_results_csv(school_class, tz_name=current_user.timezone),
+        f"class-{class_id}-results.csv",
     )
 
 
