@@ -230,7 +230,7 @@ def _try_lock(path: Path, *, exclusive: bool) -> io.TextIOWrapper | None:
         except ImportError:  # pragma: no cover - Windows has no shared locks
             import msvcrt
 
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
     except OSError:
         handle.close()
         return None

@@ -12,17 +12,11 @@ The house formats (templates use them through the filters of the same names that
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from quiz_app.dates import zone
 
 #: What a missing number reads as.
 MISSING = "–"
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def format_moment(
@@ -38,11 +32,11 @@ def format_moment(
     """
     if moment is None:
         return MISSING
-    this_year = now.astimezone(_zone(tz_name)).year
+    this_year = now.astimezone(zone(tz_name)).year
     if isinstance(moment, datetime):
         if moment.tzinfo is None:
             raise ValueError("naive datetime: pass an aware (UTC) datetime")
-        local = moment.astimezone(_zone(tz_name))
+        local = moment.astimezone(zone(tz_name))
     else:
         local, with_time = datetime(moment.year, moment.month, moment.day), False
     text = f"{local:%a} {local.day} {local:%b}"

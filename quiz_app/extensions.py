@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import Flask, g, request
@@ -67,6 +67,19 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+
+    class Model(Base):
+        """What type checkers see of ``db.Model``: the declarative Base (at run time
+        Flask-SQLAlchemy's subclass of it, which adds ``query`` and table names).
+        """
+
+        __abstract__ = True
+
+else:
+    #: The base class of every model: ``db.Model``, under a name type checkers follow.
+    Model = db.Model
 csrf = CSRFProtect()
 login_manager = LoginManager()
 migrate = Migrate()

@@ -10,6 +10,7 @@ from flask_migrate import upgrade
 
 from quiz_app import create_app
 from quiz_app.accounts.models import User
+from quiz_app.accounts.views import mark_setup_done
 from quiz_app.cli import main
 from quiz_app.extensions import MIGRATIONS_DIR, db
 from tests.conftest import (
@@ -67,7 +68,7 @@ def test_copy_moves_every_row_and_new_sign_ups_work(data_dir, monkeypatch):
     monkeypatch.setenv("QUIZ_SECRET_KEY", TEST_CONFIG["SECRET_KEY"])
     monkeypatch.setenv("QUIZ_WTF_CSRF_ENABLED", "false")
     app = create_app()
-    app.extensions["quiz_setup_done"] = True
+    mark_setup_done(app)
     with app.app_context():
         response = app.test_client().post(
             "/account/signup",

@@ -1,16 +1,17 @@
 """Web layer: sign up, log in and out, the first-run setup, the account page, password
-changes and resets.
+changes and resets, a student's data export; the teacher's account pages under /teach.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from math import ceil
 from random import SystemRandom
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    Flask,
     current_app,
     flash,
     g,
@@ -26,8 +27,10 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
 from quiz_app.accounts import services
+from quiz_app.accounts.decorators import teacher_required
 from quiz_app.accounts.forms import (
     ChangePasswordForm,
+    CreateTeacherForm,
     DeleteAccountForm,
     EditAccountForm,
     LogInForm,
@@ -42,12 +45,29 @@ from quiz_app.extensions import db, read_transaction, write_transaction
 from quiz_app.forms import EmptyForm
 from quiz_app.limits import services as limit_services
 from quiz_app.limits.policy import SIGNUP, LoginPolicy, login_wait
-from quiz_app.progress import erasure
+from quiz_app.markdown import is_same_origin_url
+from quiz_app.progress import erasure, export
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
+#: The teacher's pages, nested under /teach (see accounts.decorators).
+teach_bp = Blueprint("accounts", __name__)
 
 #: Pages that stay reachable before the first teacher exists.
 _SETUP_EXEMPT = frozenset({"accounts.setup", "static", "home.health"})
+#: app.extensions key: a teacher exists, so the first-run setup is over (cached: the
+#: check would otherwise count teachers on every request).
+_SETUP_DONE = "quiz_setup_done"
+
+
+def mark_setup_done(app: Flask, done: bool = True) -> None:
+    """Record that the first-run setup is over (or, for tests of the setup, not yet):
+    visitors are no longer sent to the setup page.
+    """
+    if done:
+        app.extensions[_SETUP_DONE] = True
+    else:
+        app.extensions.pop(_SETUP_DONE, None)
+
 
 #: Reset codes are secrets: drawn from the OS's random source.
 _rng = SystemRandom()
@@ -56,29 +76,40 @@ _rng = SystemRandom()
 @bp.before_app_request
 def _require_first_run_setup() -> Response | None:
     """Send every visitor to the setup page until the first teacher account exists."""
-    if (
-        current_app.extensions.get("quiz_setup_done")
-        or request.endpoint in _SETUP_EXEMPT
-    ):
+    if current_app.extensions.get(_SETUP_DONE) or request.endpoint in _SETUP_EXEMPT:
         return None
     if services.count_teachers() > 0:
-        current_app.extensions["quiz_setup_done"] = True
+        mark_setup_done(current_app)
         return None
     return redirect(url_for("accounts.setup"))
+
+
+#: Requests that do not count as activity (and should not load the user).
+_NOT_ACTIVITY = frozenset({"static", "banks.media", "home.health"})
+
+
+@bp.before_app_request
+def _record_activity() -> None:
+    """Note when a logged-in user was last active, at most once a minute, in its own
+    short write transaction (the request's own transaction starts afresh after it).
+    """
+    if request.endpoint in _NOT_ACTIVITY or not current_user.is_authenticated:
+        return
+    now = utcnow()
+    if not services.is_activity_due(current_user, now=now):
+        return
+    user_id = current_user.id
+    db.session.rollback()  # end the read that loaded the user
+    with write_transaction():
+        services.record_activity(user_id, now=now)
+        db.session.commit()
 
 
 def _safe_next(default: str) -> str:
     """The ?next= target when it stays on this site, else the default."""
     target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if (
-        target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-        and not parts.netloc
-    ):
-        return target
-    return default
+    # A path on this site only (also refuses "/\\host" and "/<tab>/host").
+    return target if target.startswith("/") and is_same_origin_url(target) else default
 
 
 def _start_session(user: User) -> None:
@@ -101,7 +132,9 @@ _KNOWN_DEVICE_MAX_AGE_S = 180 * 24 * 3600
 
 
 def _device_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="quiz-known-device")
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt="quiz-known-device"
+    )
 
 
 def _known_accounts() -> list[str]:
@@ -155,13 +188,14 @@ def setup() -> str | tuple[str, int] | Response:
             now=utcnow(),
             display_name=form.display_name.data or "",
             is_admin=True,
+            timezone=current_app.config["DEFAULT_TIMEZONE"],
         )
         services.clear_setup_tokens()
         db.session.commit()
-        current_app.extensions["quiz_setup_done"] = True
+        mark_setup_done(current_app)
         _start_session(user)
         flash("Welcome! Your teacher account is ready.", "success")
-        return redirect(url_for("teacher.index"))
+        return redirect(url_for("teacher.classes.index"))
     return render_template("accounts/setup.html", form=form)
 
 
@@ -171,7 +205,8 @@ def signup() -> str | tuple[str, int] | Response:
     """Create a student account and log it in."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
-    form = SignUpForm()
+    # The zone shown before the browser's own is known (static/js/timezone.js).
+    form = SignUpForm(timezone=current_app.config["DEFAULT_TIMEZONE"])
     if request.method == "GET" and request.args.get("code"):
         form.join_code.data = request.args["code"][:20]
     if not form.validate_on_submit():
@@ -387,3 +422,45 @@ def reset(code: str | None) -> Response:
             invalid_link=bool(code) and pending is None and request.method == "GET",
         )
     )
+
+
+# --------------------------------------------------------------------------------------
+# A student's data
+
+
+@bp.get("/export")
+@login_required
+def export_my_data() -> Response:
+    """Download everything the app keeps about your learning as a JSON file."""
+    now = utcnow()
+    data = export.export_user_data(current_user, now=now)
+    filename = f"armistice-study-{current_user.username}-{now:%Y%m%d}.json"
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --------------------------------------------------------------------------------------
+# The teacher's account pages (/teach/...)
+
+
+@teach_bp.route("/teachers/new", methods=["GET", "POST"])
+@teacher_required
+def create_teacher() -> str | Response:
+    """Create another teacher account."""
+    form = CreateTeacherForm()
+    if form.validate_on_submit():
+        user = services.create_user(
+            form.username.data,
+            form.password.data,
+            role=Role.TEACHER,
+            now=utcnow(),
+            display_name=form.display_name.data or "",
+            timezone=current_app.config["DEFAULT_TIMEZONE"],
+        )
+        db.session.commit()
+        flash(f"Teacher account {user.username} created.", "success")
+        return redirect(url_for("teacher.classes.index"))
+    return render_template("teacher/create_teacher.html", form=form)

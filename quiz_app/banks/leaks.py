@@ -20,7 +20,7 @@ Which answers count:
   of them is checked.
 
 Texts are compared word for word after the short-answer grader's normalisation
-(:func:`quiz_app.quiz.grading.answer_words`): case, accents, punctuation and
+(:func:`quiz_app.questions.answers.answer_words`): case, accents, punctuation and
 romanisation do not matter, and "Joy" is not found inside "enjoy". Answers shorter than
 three letters or digits (``10``, ``UN``) are too common to count.
 
@@ -37,7 +37,7 @@ from enum import StrEnum
 from pathlib import PurePath
 
 from quiz_app.banks.schema import Bank, Question, QuizDef
-from quiz_app.quiz.grading import answer_words
+from quiz_app.questions.answers import answer_words
 
 #: answers whose normalised text is shorter than this are not checked
 MIN_ANSWER_CHARS = 3

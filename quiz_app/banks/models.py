@@ -14,12 +14,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from quiz_app.extensions import UtcDateTime, db
+from quiz_app.extensions import Model, UtcDateTime
 
 ID_LENGTH = 80
 
 
-class Bank(db.Model):
+class Bank(Model):
     __tablename__ = "banks"
 
     id: Mapped[str] = mapped_column(sa.String(ID_LENGTH), primary_key=True)
@@ -47,12 +47,12 @@ class Bank(db.Model):
     )
 
 
-class Question(db.Model):
+class Question(Model):
     __tablename__ = "questions"
 
     id: Mapped[str] = mapped_column(sa.String(ID_LENGTH), primary_key=True)
     bank_id: Mapped[str] = mapped_column(sa.ForeignKey("banks.id"), index=True)
-    #: key of quiz.grading.QUESTION_TYPES
+    #: key of questions.grading.QUESTION_TYPES
     type: Mapped[str] = mapped_column(sa.String(30))
     topic: Mapped[str] = mapped_column(sa.String(ID_LENGTH))
     tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
@@ -79,7 +79,7 @@ class Question(db.Model):
     bank: Mapped[Bank] = relationship(back_populates="questions")
 
 
-class Card(db.Model):
+class Card(Model):
     """A flashcard: a bank's plain card, or the card face of a question (id equal to the
     question's id).
     """
@@ -109,7 +109,7 @@ class Card(db.Model):
     question: Mapped[Question | None] = relationship()
 
 
-class Quiz(db.Model):
+class Quiz(Model):
     __tablename__ = "quizzes"
 
     id: Mapped[str] = mapped_column(sa.String(ID_LENGTH), primary_key=True)

@@ -7,14 +7,22 @@ works from them, never from raw YAML.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 FORMAT_VERSION = 1
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 MAX_ID_LENGTH = 80
+#: Largest bank file read, in bytes.
+MAX_BANK_BYTES: Final = 8 * 1024 * 1024
+#: Image files a question may show (and the only files served beside a bank).
+IMAGE_EXTENSIONS: Final = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+#: ``select.banks: all`` draws from every bank.
+ALL_BANKS: Final = "all"
+#: What a bank file's name ends with.
+BANK_SUFFIXES: Final = (".yaml", ".yml")
 
 
 class Difficulty(StrEnum):
@@ -51,7 +59,7 @@ class CardFace:
 @dataclass(frozen=True, slots=True)
 class Question:
     id: str
-    type: str  #: key of quiz.grading.QUESTION_TYPES
+    type: str  #: key of questions.grading.QUESTION_TYPES
     prompt: str  #: Markdown
     explanation: str  #: Markdown
     sources: tuple[str, ...]
@@ -92,6 +100,36 @@ class Selection:
     ids: tuple[str, ...] = ()
     #: () = this bank; ("all",) = every bank; otherwise bank ids
     banks: tuple[str, ...] = ()
+
+
+def draws(
+    selection: Selection, *, topic: str, question_id: str, tags: Iterable[str]
+) -> bool:
+    """Whether a quiz's selection draws this question (from the selected banks): topics,
+    tags and ids combine as "any of"; none of them draws every question.
+    """
+    if not (selection.topics or selection.tags or selection.ids):
+        return True
+    return (
+        topic in selection.topics
+        or question_id in selection.ids
+        or not set(selection.tags).isdisjoint(tags)
+    )
+
+
+#: A quiz's review option and visibility (bank keys ``review`` and ``visibility``; the
+#: rules that apply them are in :mod:`quiz_app.quiz.review`).
+class Review(StrEnum):
+    IMMEDIATELY = "immediately"
+    AFTER_CLOSE = "after_close"
+    SCORE_ONLY = "score_only"
+
+
+class Visibility(StrEnum):
+    #: listed for and startable by every student
+    EVERYONE = "everyone"
+    #: only students of a class it is assigned to
+    ASSIGNED = "assigned"
 
 
 @dataclass(frozen=True, slots=True)

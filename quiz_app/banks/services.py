@@ -14,10 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from quiz_app.banks import schema
-from quiz_app.banks.loader import BANK_SUFFIXES, load_bank_files
+from quiz_app.banks.files import bank_file_paths, load_bank_files
 from quiz_app.banks.models import Bank, Card, Question, Quiz
 from quiz_app.extensions import db
-from quiz_app.quiz.grading import QUESTION_TYPES
+from quiz_app.questions.grading import QUESTION_TYPES
 
 
 @dataclass
@@ -303,26 +303,6 @@ def uploads_dir(instance_path: str) -> Path:
     return Path(instance_path) / "banks" / "uploads"
 
 
-def bank_file_paths(paths: Sequence[str | Path]) -> list[str]:
-    """Every *.yaml / *.yml file under the given files and folders, skipping hidden
-    names, each once, in a stable order.
-    """
-    found: list[str] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_file():
-            found.append(str(path))
-            continue
-        for folder, dirs, names in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            found += [
-                os.path.join(folder, n)
-                for n in sorted(names)
-                if n.endswith(BANK_SUFFIXES) and not n.startswith(".")
-            ]
-    return list(dict.fromkeys(found))
-
-
 def import_bank_files(
     paths: Sequence[str | Path], *, max_bytes: int, now: datetime, force: bool = False
 ) -> tuple[ImportSummary, list[schema.Problem]]:
@@ -387,3 +367,34 @@ def list_quizzes(*, bank_id: str | None = None) -> list[Quiz]:
     if bank_id is not None:
         query = query.where(Quiz.bank_id == bank_id)
     return list(db.session.scalars(query))
+
+
+def get_question(question_id: str) -> Question | None:
+    """A question by id, retired or not."""
+    return db.session.get(Question, question_id)
+
+
+def get_bank(bank_id: str) -> Bank | None:
+    """A bank by id, retired or not."""
+    return db.session.get(Bank, bank_id)
+
+
+def get_quiz(quiz_id: str) -> Quiz | None:
+    """A quiz by id, retired or not (past attempts can still be analysed)."""
+    return db.session.get(Quiz, quiz_id)
+
+
+def list_questions(bank_id: str) -> list[Question]:
+    """A bank's live questions in file order."""
+    return list(
+        db.session.scalars(
+            sa.select(Question)
+            .where(Question.bank_id == bank_id, Question.is_retired.is_(False))
+            .order_by(Question.position)
+        )
+    )
+
+
+def describe_answer(question: Question) -> str:
+    """The question's correct answer as Markdown."""
+    return QUESTION_TYPES[question.type].describe_answer(question.data)

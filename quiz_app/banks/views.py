@@ -1,19 +1,50 @@
-"""Web layer: images that banks keep beside their YAML files."""
+"""Web layer: images that banks keep beside their YAML files; the teacher's bank pages
+under /teach (files and their status, upload, reload, a bank's questions, preview).
+"""
 
 from __future__ import annotations
 
+import functools
+import os
 from pathlib import Path
 
-from flask import Blueprint, abort, send_file
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from quiz_app.banks import services
+from quiz_app import dates, interchange
+from quiz_app.accounts.decorators import teacher_required
+from quiz_app.banks import services, uploads
+from quiz_app.banks.forms import UploadBankForm
 from quiz_app.banks.imagefiles import safe_image_path
+from quiz_app.banks.schema import BANK_SUFFIXES, IMAGE_EXTENSIONS, BankError, Problem
+from quiz_app.classes import gradebook
+from quiz_app.clock import utcnow
+from quiz_app.extensions import db
+from quiz_app.forms import EmptyForm
+from quiz_app.interchange import services as interchange_services
+from quiz_app.quiz import marking
+from quiz_app.quiz import queries as quiz_queries
+from quiz_app.quiz.forms import make_answer_form
+from quiz_app.web import bank_file_name
 
 bp = Blueprint("banks", __name__, url_prefix="/banks")
+#: The teacher's pages, nested under /teach (see accounts.decorators).
+teach_bp = Blueprint("banks", __name__)
 
 #: Only these files are served, whatever else lies beside a bank.
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
+IMAGE_SUFFIXES = frozenset(IMAGE_EXTENSIONS)
+#: Lines of a conversion report flashed after an upload (the CLI prints them all).
+MAX_REPORT_LINES = 25
 
 
 @bp.get("/<bank_id>/media/<path:filename>")
@@ -36,3 +67,166 @@ def media(bank_id: str, filename: str) -> Response:
         "default-src 'none'; style-src 'unsafe-inline'"
     )
     return response
+
+
+# --------------------------------------------------------------------------------------
+# The teacher's bank pages (/teach/...)
+
+
+def _bank_paths() -> list[str]:
+    return [p for p in str(current_app.config["BANKS_DIR"]).split(os.pathsep) if p]
+
+
+def _uploads_dir() -> Path:
+    return services.uploads_dir(current_app.instance_path)
+
+
+def _render_banks(
+    form: UploadBankForm,
+    problems: list[object] | None = None,
+    report: list[str] | None = None,
+) -> str:
+    return render_template(
+        "teacher/banks.html",
+        files=uploads.list_bank_files(
+            _bank_paths(),
+            uploads_dir=_uploads_dir(),
+            max_bytes=current_app.config["MAX_BANK_BYTES"],
+        ),
+        banks=services.list_banks(),
+        form=form,
+        upload_problems=problems or [],
+        conversion_report=report or [],
+        button=EmptyForm(),
+        max_bytes=min(
+            current_app.config["MAX_BANK_BYTES"],
+            current_app.config["MAX_CONTENT_LENGTH"]
+            or current_app.config["MAX_BANK_BYTES"],
+        ),
+    )
+
+
+@teach_bp.get("/banks")
+@teacher_required
+def banks() -> str:
+    """List the bank files with their validation status, and the upload form."""
+    return _render_banks(UploadBankForm())
+
+
+@teach_bp.post("/banks/upload")
+@teacher_required
+def upload_bank() -> str | tuple[str, int] | Response:
+    """Check an uploaded bank and import it if valid; show every problem otherwise."""
+    form = UploadBankForm()
+    if not form.validate_on_submit():
+        return _render_banks(form), 400
+    max_bytes = current_app.config["MAX_BANK_BYTES"]
+    raw = form.file.data.read(max_bytes + 1)
+    filename = os.path.basename(form.file.data.filename or "upload.yaml")
+    report: list[str] = []
+    if not filename.lower().endswith(BANK_SUFFIXES):
+        # Another tool's file: converted to a YAML bank, then checked like any upload.
+        try:
+            conversion = interchange.convert(
+                raw, filename=filename, max_bytes=max_bytes
+            )
+        except interchange.ConvertError as error:
+            return _render_banks(form, [Problem(filename, 0, 0, str(error))]), 422
+        raw = conversion.yaml_text.encode("utf-8")
+        report = conversion.report.lines()
+        filename = f"{conversion.bank_id}.yaml"
+    try:
+        bank, summary = uploads.upload_bank(
+            raw,
+            filename=filename,
+            bank_paths=_bank_paths(),
+            uploads_dir=_uploads_dir(),
+            max_bytes=max_bytes,
+            now=utcnow(),
+        )
+    except BankError as error:
+        return _render_banks(form, list(error.problems), report), 422
+    db.session.commit()
+    if summary.banks_imported:
+        flash(f"Imported {bank.title}: {summary}.", "success")
+    else:
+        flash(f"{bank.title} is already imported as it is: nothing changed.", "info")
+    for warning in summary.warnings:
+        flash(f"Check this: {warning}", "warning")
+    shown = report[:MAX_REPORT_LINES]
+    if len(report) > len(shown):
+        shown.append(
+            f"… and {len(report) - len(shown)} more: run 'quiz-app banks convert' on "
+            "the file to see them all."
+        )
+    for line in shown:
+        flash(line, "info")
+    return redirect(url_for(".banks"))
+
+
+@teach_bp.get("/banks/<bank_id>/export/<fmt>")
+@teacher_required
+def export_bank(bank_id: str, fmt: str) -> Response:
+    """Download a bank as Moodle GIFT or XML, CSV or an Anki package."""
+    if fmt not in interchange.EXPORT_FORMATS:
+        abort(404)
+    bank = interchange_services.get_export_bank(bank_id) or abort(404)
+    result = interchange.export(bank, fmt, now=utcnow())
+    return Response(
+        result.data,
+        mimetype=result.mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{result.filename}"'},
+    )
+
+
+@teach_bp.post("/banks/reload")
+@teacher_required
+def reload_banks() -> Response:
+    """Import every valid bank file from disk again (progress is kept by id)."""
+    if EmptyForm().validate_on_submit():
+        summary, problems = services.import_bank_files(
+            [*_bank_paths(), _uploads_dir()],
+            max_bytes=current_app.config["MAX_BANK_BYTES"],
+            now=utcnow(),
+        )
+        db.session.commit()
+        flash(f"Banks reloaded: {summary}.", "success")
+        if problems:
+            flash(
+                f"{len(problems)} problems: files with problems were left out.",
+                "warning",
+            )
+    return redirect(url_for(".banks"))
+
+
+@teach_bp.get("/banks/<bank_id>")
+@teacher_required
+def bank_detail(bank_id: str) -> str:
+    """List a bank's questions with links to preview each."""
+    bank = services.get_bank(bank_id) or abort(404)
+    return render_template(
+        "teacher/bank_detail.html",
+        bank=bank,
+        questions=services.list_questions(bank_id),
+    )
+
+
+@teach_bp.get("/questions/<question_id>")
+@teacher_required
+def preview_question(question_id: str) -> str:
+    """Show a question exactly as a student sees it, with its answer and explanation."""
+    question = services.get_question(question_id) or abort(404)
+    item = quiz_queries.preview_question(question)
+    form_class = make_answer_form([item])
+    return render_template(
+        "teacher/preview.html",
+        item=item,
+        form=form_class(formdata=None),
+        attempt={"question_ids": [question.id]},
+        answer=services.describe_answer(question),
+        sources=services.sources_of(question),
+        accepted=marking.list_accepted_answers(question.id),
+        bank_file=bank_file_name(question.bank.source_path),
+        minute=functools.partial(gradebook.minute, tz_name=current_user.timezone),
+        timezone=dates.zone(current_user.timezone).key,
+    )

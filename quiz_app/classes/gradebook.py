@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from quiz_app.classes import dates
+from quiz_app import dates
 
 
 class CellState(StrEnum):

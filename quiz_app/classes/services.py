@@ -10,10 +10,9 @@ from random import Random
 
 import sqlalchemy as sa
 
-from quiz_app import sql
+from quiz_app import dates, joincode, sql
 from quiz_app.accounts.models import User
 from quiz_app.banks.models import Bank, Quiz
-from quiz_app.classes import dates, joincode
 from quiz_app.classes.models import Assignment, ClassMembership, SchoolClass
 from quiz_app.extensions import db
 from quiz_app.quiz.review import Review

@@ -1,17 +1,45 @@
-"""Web layer: students join a class by code, from a form or a join link."""
+"""Web layer: students join a class by code, from a form or a join link; the teacher's
+class pages under /teach (classes, dashboard, join code, members, assignments, CSV).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+import functools
+from collections.abc import Callable
+from datetime import datetime
+from random import SystemRandom
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from quiz_app.classes import services
-from quiz_app.classes.forms import JoinClassForm
+from quiz_app import csvexport, dates
+from quiz_app.accounts.decorators import teacher_required
+from quiz_app.banks import services as bank_services
+from quiz_app.classes import dashboard, gradebook, queries, services
+from quiz_app.classes.forms import (
+    AssignWorkForm,
+    CreateClassForm,
+    JoinClassForm,
+    OverrideMarkForm,
+)
+from quiz_app.classes.models import SchoolClass
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
+from quiz_app.forms import EmptyForm
+from quiz_app.quiz import access as quiz_access
+from quiz_app.quiz import marking
+from quiz_app.quiz import queries as quiz_queries
+from quiz_app.reports import services as report_services
+from quiz_app.web import csv_response
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
+#: The teacher's pages, nested under /teach (see accounts.decorators).
+teach_bp = Blueprint("classes", __name__)
+
+#: Join codes are secrets that admit students: drawn from the OS's random source.
+_rng = SystemRandom()
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -51,3 +79,285 @@ def join_link(code: str) -> str | Response:
         invited=services.get_class_by_code(code),
         classes=services.list_classes_for_student(current_user),
     )
+
+
+# --------------------------------------------------------------------------------------
+# The teacher's class pages (/teach/...)
+
+
+def _class_or_404(class_id: int) -> SchoolClass:
+    """The current teacher's class; another teacher's class is a 404, not a 403."""
+    return services.get_class_for_teacher(class_id, current_user) or abort(404)
+
+
+@teach_bp.get("/")
+@teacher_required
+def index() -> str:
+    """List the teacher's classes and the open reports."""
+    return render_template(
+        "teacher/index.html",
+        classes=services.list_classes_for_teacher(current_user),
+        form=CreateClassForm(),
+        open_reports=report_services.count_open_reports(),
+    )
+
+
+@teach_bp.post("/classes")
+@teacher_required
+def create_class() -> str | tuple[str, int] | Response:
+    """Create a class with a fresh join code."""
+    form = CreateClassForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "teacher/index.html",
+            classes=services.list_classes_for_teacher(current_user),
+            form=form,
+            open_reports=report_services.count_open_reports(),
+        ), 400
+    school_class = services.create_class(
+        current_user, form.name.data, now=utcnow(), rng=_rng
+    )
+    db.session.commit()
+    flash(f"Class {school_class.name} created.", "success")
+    return redirect(url_for(".class_detail", class_id=school_class.id))
+
+
+@teach_bp.get("/classes/<int:class_id>")
+@teacher_required
+def class_detail(class_id: int) -> str:
+    """Show a class's dashboard: students, topics, quizzes, join code."""
+    school_class = _class_or_404(class_id)
+    sort = request.args.get("sort", "name")
+    descending = request.args.get("dir") == "desc"
+    students = services.list_students(school_class)
+    now = utcnow()
+    topics = dashboard.list_topic_rows(students, now=now)
+    return render_template(
+        "teacher/class_detail.html",
+        school_class=school_class,
+        rows=dashboard.sort_students(
+            dashboard.list_student_rows(students, now=now),
+            key=sort,
+            descending=descending,
+        ),
+        sort=sort if sort in dashboard.SORT_KEYS else "name",
+        descending=descending,
+        topics=topics,
+        mastery_band=dashboard.mastery_band,
+        quizzes=dashboard.list_class_quizzes(school_class),
+        join_url=url_for(
+            "classes.join_link", code=school_class.join_code, _external=True
+        ),
+        signup_url=url_for(
+            "accounts.signup", code=school_class.join_code, _external=True
+        ),
+        button=EmptyForm(),
+    )
+
+
+@teach_bp.post("/classes/<int:class_id>/code")
+@teacher_required
+def regenerate_code(class_id: int) -> Response:
+    """Give the class a new join code; the old one stops working."""
+    school_class = _class_or_404(class_id)
+    if EmptyForm().validate_on_submit():
+        code = services.regenerate_code(school_class, rng=_rng)
+        db.session.commit()
+        flash(f"New join code: {code}. The old code no longer works.", "success")
+    return redirect(url_for(".class_detail", class_id=class_id))
+
+
+@teach_bp.post("/classes/<int:class_id>/students/<int:user_id>/remove")
+@teacher_required
+def remove_student(class_id: int, user_id: int) -> Response:
+    """Take a student out of the class; their own progress is kept."""
+    school_class = _class_or_404(class_id)
+    if EmptyForm().validate_on_submit():
+        if not services.remove_student(school_class, user_id):
+            abort(404)
+        db.session.commit()
+        flash("The student was removed from the class.", "success")
+    return redirect(url_for(".class_detail", class_id=class_id))
+
+
+@teach_bp.get("/classes/<int:class_id>/results.csv")
+@teacher_required
+def class_results_csv(class_id: int) -> Response:
+    """Download every graded attempt of the class's students as CSV."""
+    school_class = _class_or_404(class_id)
+    return csv_response(
+        dashboard.class_results_csv(school_class, tz_name=current_user.timezone),
+        f"class-{class_id}-results.csv",
+    )
+
+
+def _assign_form() -> AssignWorkForm:
+    form = AssignWorkForm()
+    form.target.choices = [
+        (f"quiz:{q.id}", f"Quiz: {q.title} ({q.bank.title})")
+        for q in bank_services.list_quizzes()
+    ] + [(f"bank:{b.id}", f"Bank: {b.title}") for b in bank_services.list_banks()]
+    return form
+
+
+@teach_bp.route("/classes/<int:class_id>/assignments", methods=["GET", "POST"])
+@teacher_required
+def assignments(class_id: int) -> str | Response:
+    """List a class's assignments and assign a quiz or bank with optional dates."""
+    school_class = _class_or_404(class_id)
+    form = _assign_form()
+    tz = current_user.timezone
+    if form.validate_on_submit():
+        kind, _, target = form.target.data.partition(":")
+        try:
+            services.add_assignment(
+                school_class,
+                quiz_id=target if kind == "quiz" else None,
+                bank_id=target if kind == "bank" else None,
+                opens_at=form.opens_at.data
+                and dates.local_to_utc(form.opens_at.data, tz),
+                closes_at=form.closes_at.data
+                and dates.local_to_utc(form.closes_at.data, tz),
+                time_limit_minutes=form.time_limit_minutes.data,
+                max_attempts=form.max_attempts.data,
+                pass_mark=form.pass_mark.data,
+                review=form.review.data or None,
+                now=utcnow(),
+            )
+        except services.InvalidAssignment as error:
+            form.target.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash("Assigned.", "success")
+            return redirect(url_for(".assignments", class_id=class_id))
+    return render_template(
+        "teacher/assignments.html",
+        school_class=school_class,
+        form=form,
+        timezone=tz,
+        local=lambda moment: moment and dates.utc_to_local(moment, tz),
+        now=utcnow(),
+        state=services.assignment_state,
+        button=EmptyForm(),
+    )
+
+
+@teach_bp.post("/classes/<int:class_id>/assignments/<int:assignment_id>/remove")
+@teacher_required
+def remove_assignment(class_id: int, assignment_id: int) -> Response:
+    """Delete one of the class's assignments."""
+    school_class = _class_or_404(class_id)
+    if EmptyForm().validate_on_submit():
+        if not services.remove_assignment(school_class, assignment_id):
+            abort(404)
+        db.session.commit()
+        flash("Assignment removed.", "success")
+    return redirect(url_for(".assignments", class_id=class_id))
+
+
+# --------------------------------------------------------------------------------------
+# Gradebook (/teach/classes/<id>/gradebook)
+
+
+def _minute(tz_name: str) -> Callable[[datetime | None], str]:
+    return functools.partial(gradebook.minute, tz_name=tz_name)
+
+
+@teach_bp.get("/classes/<int:class_id>/gradebook")
+@teacher_required
+def gradebook_page(class_id: int) -> str:
+    """Show the class's students against its assigned quizzes: score or state each."""
+    school_class = _class_or_404(class_id)
+    tz_name = current_user.timezone
+    return render_template(
+        "classes/gradebook.html",
+        school_class=school_class,
+        book=queries.build_gradebook(school_class, now=utcnow()),
+        minute=_minute(tz_name),
+        timezone=dates.zone(tz_name).key,
+    )
+
+
+@teach_bp.get("/classes/<int:class_id>/gradebook.csv")
+@teacher_required
+def gradebook_csv(class_id: int) -> Response:
+    """Download the gradebook: one row per student, best and last score per quiz."""
+    school_class = _class_or_404(class_id)
+    tz_name = dates.zone(current_user.timezone).key
+    header, rows = queries.gradebook_csv_rows(
+        queries.build_gradebook(school_class, now=utcnow()), tz_name=tz_name
+    )
+    return csv_response(
+        csvexport.to_csv(header, rows), f"gradebook-{school_class.id}.csv"
+    )
+
+
+@teach_bp.get("/classes/<int:class_id>/attempts/<int:attempt_id>")
+@teacher_required
+def class_attempt(class_id: int, attempt_id: int) -> str:
+    """Show a student's attempt as the teacher sees it: each answer, mark and time."""
+    school_class = _class_or_404(class_id)
+    attempt = queries.get_class_attempt(school_class, attempt_id) or abort(404)
+    tz_name = current_user.timezone
+    items = [] if attempt.is_open else quiz_queries.list_results(attempt)
+    settings = quiz_access.attempt_settings(attempt)
+    return render_template(
+        "classes/attempt.html",
+        school_class=school_class,
+        attempt=attempt,
+        student=attempt.user,
+        items=items,
+        seconds=queries.seconds_between_saves(attempt),
+        time_taken=gradebook.duration_text(attempt.started_at, attempt.submitted_at),
+        is_late=settings.closes_at is not None
+        and attempt.submitted_at is not None
+        and attempt.submitted_at > settings.closes_at,
+        forms={
+            item.question.id: OverrideMarkForm(
+                formdata=None,
+                data={
+                    "question_id": item.question.id,
+                    "mark": _mark_text(item.answer),
+                    "reason": (item.answer.mark_reason if item.answer else "") or "",
+                },
+            )
+            for item in items
+        },
+        minute=_minute(tz_name),
+        timezone=dates.zone(tz_name).key,
+    )
+
+
+def _mark_text(answer: Any) -> str:
+    if answer is None or answer.mark_override is None:
+        return ""
+    return f"{answer.mark_override:g}"
+
+
+@teach_bp.post("/classes/<int:class_id>/attempts/<int:attempt_id>/marks")
+@teacher_required
+def override_mark(class_id: int, attempt_id: int) -> Response:
+    """Change the mark of one answer, with a reason the student reads."""
+    school_class = _class_or_404(class_id)
+    attempt = queries.get_class_attempt(school_class, attempt_id) or abort(404)
+    form = OverrideMarkForm()
+    back = url_for(".class_attempt", class_id=class_id, attempt_id=attempt_id)
+    if not form.validate_on_submit():
+        errors = [e for errs in form.errors.values() for e in errs]
+        flash(" ".join(str(e) for e in errors) or "Check the mark.", "error")
+        return redirect(back)
+    try:
+        marking.override_mark(
+            attempt,
+            form.question_id.data,
+            mark=form.mark_value(),
+            reason=form.reason.data or "",
+            teacher=current_user,
+            now=utcnow(),
+        )
+    except marking.MarkingError as error:
+        flash(str(error), "error")
+        return redirect(back)
+    db.session.commit()
+    flash("Mark saved; the student sees it with your reason.", "success")
+    return redirect(back)

@@ -10,9 +10,8 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
-from flask import current_app
 
-from quiz_app import sql
+from quiz_app import dates, sql
 from quiz_app.accounts.models import User
 from quiz_app.banks.models import Bank, Card
 from quiz_app.extensions import db
@@ -29,8 +28,9 @@ from quiz_app.flashcards.scheduler import (
 
 _Query = TypeVar("_Query", bound="sa.Select[*tuple[Any, ...]]")
 
-#: Fallbacks when the app config does not say (it always does in a real app).
-_DEFAULT_NEW_CARDS_PER_DAY = 20
+#: New cards per day when neither the student nor the caller (from the app's
+#: DEFAULT_NEW_CARDS_PER_DAY) says otherwise.
+DEFAULT_NEW_CARDS_PER_DAY = 20
 _DEFAULT_RETENTION = 0.9
 
 
@@ -68,19 +68,11 @@ class StudyPrefs:
 
     @property
     def zone(self) -> ZoneInfo:
-        return zone_or_utc(self.timezone)
+        return dates.zone(self.timezone)
 
     @property
     def params(self) -> SchedulerParams:
         return SchedulerParams(desired_retention=self.desired_retention)
-
-
-def zone_or_utc(name: str) -> ZoneInfo:
-    """The named time zone, or UTC when the name is unknown (an old or edited row)."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def to_state(row: CardProgress) -> CardState:
@@ -179,15 +171,15 @@ def enqueue_missed_many(
     template.review_count = template.lapse_count = 0
     apply_state(template, CardState.new(now))
     columns = [c.key for c in CardProgress.__table__.columns if c.key != "id"]
-    new_rows = []
+    new_rows: list[dict[str, Any]] = []
     for card_id in card_ids:
-        row = existing.get(card_id)
-        if row is None:
+        found = existing.get(card_id)
+        if found is None:
             new_rows.append(
                 {**{key: getattr(template, key) for key in columns}, "card_id": card_id}
             )
-        elif row.due_at > now:
-            row.due_at = now
+        elif found.due_at > now:
+            found.due_at = now
     if new_rows:  # one executemany, not one INSERT per card
         db.session.execute(sa.insert(CardProgress), new_rows)
     db.session.flush()
@@ -233,19 +225,20 @@ def enqueue_missed(user_id: int, question_id: str, *, now: datetime) -> None:
 # --- settings -------------------------------------------------------------------------
 
 
-def get_study_prefs(user: User) -> StudyPrefs:
-    """The student's study settings, falling back to the app's defaults."""
+def get_study_prefs(
+    user: User, *, default_new_cards_per_day: int = DEFAULT_NEW_CARDS_PER_DAY
+) -> StudyPrefs:
+    """The student's study settings, falling back to the app's defaults (the caller
+    passes the configured daily limit).
+    """
     row = db.session.scalar(
         sa.select(StudySettings).where(StudySettings.user_id == user.id)
     )
     if row is not None:
         return StudyPrefs(row.desired_retention, row.new_cards_per_day, user.timezone)
-    config = current_app.config
     return StudyPrefs(
         desired_retention=_DEFAULT_RETENTION,
-        new_cards_per_day=int(
-            config.get("DEFAULT_NEW_CARDS_PER_DAY", _DEFAULT_NEW_CARDS_PER_DAY)
-        ),
+        new_cards_per_day=default_new_cards_per_day,
         timezone=user.timezone,
     )
 
@@ -411,7 +404,7 @@ def build_study_queue(
 
 def count_due_today(user: User, now: datetime) -> int:
     """Cards with progress (reviews, steps, missed questions) due by local midnight."""
-    _, day_end = queue.day_bounds(now, zone_or_utc(user.timezone))
+    _, day_end = queue.day_bounds(now, dates.zone(user.timezone))
     query = _active_cards(
         sa.select(sa.func.count())
         .select_from(CardProgress)
@@ -532,7 +525,7 @@ def record_review(
         )
         .execution_options(synchronize_session=False)
     )
-    if updated.rowcount != 1:
+    if updated.rowcount != 1:  # type: ignore[attr-defined]
         raise CardModified(card_id)
     db.session.expire(row)
     log = ReviewLog(

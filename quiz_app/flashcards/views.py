@@ -45,7 +45,7 @@ NEW_LIMIT_REACHED = (
 
 
 def _shown_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="flashcard-shown")
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="flashcard-shown")
 
 
 def shown_token(user_id: int, card_id: str, review_count: int) -> str:
@@ -69,6 +69,14 @@ def _shown_review_count(token: str, card_id: str) -> int | None:
     ):
         return None
     return count
+
+
+def _study_prefs() -> services.StudyPrefs:
+    """The current student's study settings, with the app's default daily limit."""
+    return services.get_study_prefs(
+        current_user,
+        default_new_cards_per_day=current_app.config["DEFAULT_NEW_CARDS_PER_DAY"],
+    )
 
 
 @bp.before_request
@@ -96,7 +104,7 @@ def _render_session(
     """Render the study page (or its region alone): the next card or a revealed one."""
     now = utcnow()
     filters = _filters()
-    prefs = services.get_study_prefs(current_user)
+    prefs = _study_prefs()
     # the cards of an open test's questions would give its answers away
     held = quiz_access.held_back_question_ids(current_user.id, now=now)
     study_queue = services.build_study_queue(
@@ -175,7 +183,7 @@ def rate(card_id: str) -> str | Response:
     if not form.validate() or seen is None:
         return _after_post("That answer could not be read; please try again.", "error")
     now = utcnow()
-    prefs = services.get_study_prefs(current_user)
+    prefs = _study_prefs()
     try:
         services.record_review(
             current_user.id,
@@ -239,7 +247,7 @@ def download_anki_deck() -> Response:
 @bp.route("/settings", methods=["GET", "POST"])
 def settings() -> str | Response:
     """Let the student choose desired retention, new cards per day and time zone."""
-    prefs = services.get_study_prefs(current_user)
+    prefs = _study_prefs()
     form = EditStudySettingsForm(
         data={
             "desired_retention": round(100 * prefs.desired_retention),

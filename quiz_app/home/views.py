@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from quiz_app.banks import services as bank_services
@@ -14,7 +14,7 @@ from quiz_app.clock import utcnow
 from quiz_app.extensions import ping_database
 from quiz_app.flashcards import services as flashcard_services
 from quiz_app.quiz import access as quiz_access
-from quiz_app.quiz import services as quiz_services
+from quiz_app.quiz import queries as quiz_queries
 from quiz_app.quiz import windows
 from quiz_app.reports import services as report_services
 
@@ -42,15 +42,20 @@ def index() -> str:
     if current_user.is_authenticated:
         now = utcnow()
         tz_name = current_user.timezone
-        attempts_used = quiz_services.count_attempts_by_quiz(current_user.id)
+        attempts_used = quiz_queries.count_attempts_by_quiz(current_user.id)
         cards = flashcard_services.build_study_queue(
             current_user,
             now=now,
-            prefs=flashcard_services.get_study_prefs(current_user),
+            prefs=flashcard_services.get_study_prefs(
+                current_user,
+                default_new_cards_per_day=current_app.config[
+                    "DEFAULT_NEW_CARDS_PER_DAY"
+                ],
+            ),
         )
         student = {
-            "open_attempts": quiz_services.list_open_attempts(current_user.id),
-            "recent": quiz_services.list_closed_attempts(
+            "open_attempts": quiz_queries.list_open_attempts(current_user.id),
+            "recent": quiz_queries.list_closed_attempts(
                 current_user.id, limit=RECENT_SCORES
             ),
             "attempts_used": attempts_used,
@@ -58,8 +63,9 @@ def index() -> str:
             or flashcard_services.has_reviews(current_user.id),
             "not_open": {
                 quiz_id: windows.badge(available, tz_name, now=now)
-                for quiz_id, available in quiz_services.list_unavailable_quizzes(
-                    current_user.id, now=now
+                for quiz_id, available in windows.unavailable_quizzes(
+                    class_services.list_quiz_windows_for_student(current_user.id),
+                    now=now,
                 ).items()
             },
             "when": windows.formatter(tz_name, now=now),
@@ -68,7 +74,7 @@ def index() -> str:
             # as the flashcards page counts them: due (learning and review) and new
             "cards_due": cards.learning + cards.review,
             "cards_new": cards.new,
-            "best_percent": quiz_services.list_best_percent_by_quiz(current_user.id),
+            "best_percent": quiz_queries.list_best_percent_by_quiz(current_user.id),
             "assignments": class_services.list_assignments_for_student(
                 current_user, now=now
             ),

@@ -7,10 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from quiz_app.extensions import UtcDateTime, db
+from quiz_app.extensions import Model, UtcDateTime
 
 
-class LimitEvent(db.Model):
+class LimitEvent(Model):
     __tablename__ = "limit_events"
     __table_args__ = (
         sa.Index("ix_limit_events_kind_key_at", "kind", "key", "at"),

@@ -1,9 +1,10 @@
-"""Pure SVG chart builders for the progress page. No Flask, DB or clock.
+"""Pure SVG chart builders. No Flask, DB or clock.
 
-Each chart is an ``<svg role="img">`` with a title and description for screen
-readers, and a ``<title>`` on every mark for pointer users; the page also shows the
-same numbers as a table. Colours come from CSS classes (``hm-0`` .. ``hm-4``,
-``bar``, ``state-*``) because the Content Security Policy forbids inline styles.
+The student's progress page (heatmap, forecast, card states) and the quiz history's
+sparkline come from here, as markup the templates insert. Each chart is an
+``<svg role="img">`` named for screen readers, and the page also shows the same numbers
+as a table. The progress charts take their colours from CSS classes (``hm-0`` ..
+``hm-4``, ``bar``, ``state-*``): the Content Security Policy forbids inline styles.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from markupsafe import Markup, escape
 
 from quiz_app.progress.stats import DayCount, heat_level
 
-__all__ = ["day_label", "due_bar_chart", "review_heatmap", "state_bar"]
+__all__ = [
+    "day_label",
+    "due_bar_chart",
+    "review_heatmap",
+    "sparkline",
+    "sparkline_points",
+    "state_bar",
+]
 
 _CELL = 12
 _GAP = 3
@@ -148,3 +156,35 @@ def state_bar(counts: Mapping[str, int], *, chart_id: str = "states") -> Markup:
         else "No cards yet."
     )
     return _svg(chart_id, width, height, "Cards by state", desc, body)
+
+
+# --------------------------------------------------------------------------------------
+# The quiz history's sparkline
+
+
+def sparkline_points(
+    values: Sequence[float], *, width: int = 240, height: int = 48, pad: int = 4
+) -> str:
+    """SVG polyline points for percentages (0-100) drawn left to right, oldest first."""
+    if not values:
+        return ""
+    step = (width - 2 * pad) / max(1, len(values) - 1)
+    span = height - 2 * pad
+    return " ".join(
+        f"{pad + i * step:.1f},{pad + span * (1 - min(100.0, max(0.0, v)) / 100):.1f}"
+        for i, v in enumerate(values)
+    )
+
+
+def sparkline(values: Sequence[float], *, caption_id: str = "spark-caption") -> Markup:
+    """A 240 x 48 line of percentages (0-100), oldest first, over a baseline; the page
+    captions it (``caption_id``).
+    """
+    return Markup(
+        '<svg viewBox="0 0 240 48" width="240" height="48" role="img"'
+        f' aria-labelledby="{escape(caption_id)}">'
+        '<line x1="4" y1="44" x2="236" y2="44" stroke="currentColor"'
+        ' stroke-opacity="0.3"/>'
+        f'<polyline points="{sparkline_points(values)}" fill="none"'
+        ' stroke="currentColor" stroke-width="2"/></svg>'
+    )

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from quiz_app.accounts.models import User
 from quiz_app.banks.models import Question
 from quiz_app.extensions import db
-from quiz_app.quiz.grading import QUESTION_TYPES
+from quiz_app.questions.grading import QUESTION_TYPES
 from quiz_app.quiz.models import (
     AcceptedAnswer,
     AttemptAnswer,

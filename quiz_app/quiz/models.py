@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from quiz_app.accounts.models import User
 from quiz_app.banks.models import ID_LENGTH, Question, Quiz
 from quiz_app.classes.models import Assignment
-from quiz_app.extensions import UtcDateTime, db
+from quiz_app.extensions import Model, UtcDateTime
 
 
 class AttemptStatus(StrEnum):
@@ -27,7 +27,7 @@ class AttemptStatus(StrEnum):
     EXPIRED = "expired"
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     __tablename__ = "quiz_attempts"
     #: "this student's attempts at this quiz"; also serves lookups by user_id alone
     __table_args__ = (
@@ -92,7 +92,7 @@ class QuizAttempt(db.Model):
         return round(100 * self.score / self.max_score, 1)
 
 
-class AttemptAnswer(db.Model):
+class AttemptAnswer(Model):
     __tablename__ = "attempt_answers"
     __table_args__ = (sa.UniqueConstraint("attempt_id", "question_id"),)
 
@@ -106,7 +106,7 @@ class AttemptAnswer(db.Model):
     )
     #: Question.version when last answered, so a later bank edit can be told apart
     question_version: Mapped[int] = mapped_column()
-    #: the response shape of quiz.grading for the question's type; None = not answered
+    #: the response shape (questions.types) of the question's type; None = not answered
     response: Mapped[Any] = mapped_column(sa.JSON, nullable=True)
     #: 0..1, set when the attempt is graded
     score: Mapped[float | None] = mapped_column()
@@ -131,7 +131,7 @@ class AttemptAnswer(db.Model):
         return self.score if self.mark_override is None else self.mark_override
 
 
-class AcceptedAnswer(db.Model):
+class AcceptedAnswer(Model):
     """A response a teacher accepted for everyone after a problem report: every
     attempt that gave it to that question version was regraded as correct.
     """

@@ -12,24 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import IntEnum, StrEnum
+from enum import IntEnum
 from typing import TypeVar
+
+from quiz_app.banks.schema import Review, Visibility
 
 T = TypeVar("T")
 K = TypeVar("K")
-
-
-class Review(StrEnum):
-    IMMEDIATELY = "immediately"
-    AFTER_CLOSE = "after_close"
-    SCORE_ONLY = "score_only"
-
-
-class Visibility(StrEnum):
-    #: listed for and startable by every student
-    EVERYONE = "everyone"
-    #: only students of a class it is assigned to
-    ASSIGNED = "assigned"
 
 
 class Disclosure(IntEnum):

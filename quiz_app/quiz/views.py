@@ -1,4 +1,5 @@
-"""Web layer: taking quizzes. Views parse, call services, commit once and redirect."""
+"""Web layer: taking quizzes, and the teacher's item analysis of a quiz under /teach.
+Views parse, call services, commit once and redirect."""
 
 from __future__ import annotations
 
@@ -22,12 +23,25 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from quiz_app.accounts.decorators import teacher_required
+from quiz_app.banks import services as bank_services
+from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db, read_transaction, write_transaction
 from quiz_app.limits import services as limit_services
 from quiz_app.limits.policy import ATTEMPT_START
-from quiz_app.quiz import access, services, windows
-from quiz_app.quiz import review as rules
+from quiz_app.progress import charts
+from quiz_app.quiz import (
+    access,
+    analysis,
+    itemstats,
+    queries,
+    records,
+    rules,
+    services,
+    windows,
+)
+from quiz_app.quiz import review as review_rules
 from quiz_app.quiz.forms import (
     AnswerQuestionsForm,
     StartQuizForm,
@@ -37,8 +51,11 @@ from quiz_app.quiz.forms import (
 )
 from quiz_app.quiz.models import QuizAttempt
 from quiz_app.reports import services as report_services
+from quiz_app.web import csv_response
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
+#: The teacher's pages, nested under /teach (see accounts.decorators).
+teach_bp = Blueprint("quiz", __name__)
 
 #: what a student reads when a timed attempt was closed for them
 TIME_UP_MESSAGE = "Time is up. The quiz was graded with the answers you saved."
@@ -53,7 +70,7 @@ def _grace() -> timedelta:
 
 def _attempt_or_404(attempt_id: int) -> QuizAttempt:
     """The current user's attempt; someone else's is a 404 so ids reveal nothing."""
-    attempt = services.get_attempt(attempt_id, user_id=current_user.id)
+    attempt = queries.get_attempt(attempt_id, user_id=current_user.id)
     if attempt is None:
         abort(404)
     return attempt
@@ -68,7 +85,7 @@ def _clock(now: datetime) -> dict[str, Any]:
     }
 
 
-def _page_positions(attempt: services.AttemptRef, page: str | None) -> list[int]:
+def _page_positions(attempt: records.AttemptRef, page: str | None) -> list[int]:
     """Positions on a submitted page: all for "all", else the one numbered ``page``."""
     total = len(attempt.question_ids)
     if page == "all":
@@ -78,7 +95,7 @@ def _page_positions(attempt: services.AttemptRef, page: str | None) -> list[int]
     return [int(page) - 1]
 
 
-def _after_answer_url(attempt: services.AttemptRef, form: AnswerQuestionsForm) -> str:
+def _after_answer_url(attempt: records.AttemptRef, form: AnswerQuestionsForm) -> str:
     """Where the pressed button leads: previous, next, chosen question or the same."""
     action = form.action.data or "save"
     if form.page.data == "all" or action == "save":
@@ -96,7 +113,7 @@ def _close_if_overdue(
     attempt: QuizAttempt, *, now: datetime, announce: bool = True
 ) -> None:
     """Close an attempt whose time ran out, and tell the student so."""
-    if not services.is_overdue(attempt, now=now, grace=_grace()):
+    if not rules.is_overdue(attempt, now=now, grace=_grace()):
         return
     # A GET reads in a deferred transaction; writing from it fails at once with
     # "database is locked" if another request wrote meanwhile. Take the lock first, as
@@ -115,7 +132,7 @@ def detail(quiz_id: str) -> str:
     """Show a quiz's rules (time limit, attempts left, when it is open) and its start
     button.
     """
-    quiz = services.get_quiz(quiz_id) or abort(404)
+    quiz = queries.get_quiz(quiz_id) or abort(404)
     now = utcnow()
     met = access.get_student_quiz(
         current_user.id, quiz, now=now, is_teacher=current_user.is_teacher
@@ -126,11 +143,11 @@ def detail(quiz_id: str) -> str:
         "quiz/detail.html",
         quiz=quiz,
         settings=met.settings,
-        review_label=rules.REVIEW_LABELS[
-            met.settings.review or rules.Review.IMMEDIATELY
+        review_label=review_rules.REVIEW_LABELS[
+            met.settings.review or review_rules.Review.IMMEDIATELY
         ],
-        used=services.count_attempts(current_user.id, quiz.id),
-        open_attempt=services.get_open_attempt(current_user.id, quiz.id),
+        used=queries.count_attempts(current_user.id, quiz.id),
+        open_attempt=queries.get_open_attempt(current_user.id, quiz.id),
         closed_reason=windows.refusal(met.availability, current_user.timezone, now=now),
         form=StartQuizForm(),
         **_clock(now),
@@ -144,7 +161,7 @@ def start(quiz_id: str) -> Response:
     if not StartQuizForm().validate_on_submit():
         abort(400)
     now = utcnow()
-    if services.get_open_attempt(current_user.id, quiz_id) is None:
+    if queries.get_open_attempt(current_user.id, quiz_id) is None:
         try:  # resuming is free; a new attempt counts
             limit_services.check_hourly(
                 ATTEMPT_START, current_app.config, key=str(current_user.id), now=now
@@ -165,9 +182,9 @@ def start(quiz_id: str) -> Response:
             grace=_grace(),
             tz_name=current_user.timezone,
         )
-    except services.QuizUnavailable:
+    except records.QuizUnavailable:
         abort(404)
-    except services.QuizError as error:
+    except records.QuizError as error:
         flash(str(error), "error")
         return redirect(url_for(".detail", quiz_id=quiz_id))
     if not resumed:
@@ -190,10 +207,10 @@ def show_attempt(attempt_id: int) -> str | Response:
     total = len(attempt.question_ids)
     asked = request.args.get("q", type=int)
     if asked is None:  # resuming: the first question still without an answer
-        asked = services.first_unanswered_position(attempt) + 1
+        asked = queries.first_unanswered_position(attempt) + 1
     number = min(max(asked, 1), total)
     one_page = attempt.quiz.layout == "all_on_one_page"
-    items = services.present_questions(
+    items = queries.present_questions(
         attempt, positions=None if one_page else [number - 1]
     )
     form_class = make_answer_form(items)
@@ -212,8 +229,8 @@ def show_attempt(attempt_id: int) -> str | Response:
         form=form,
         items=items,
         number=None if one_page else number,
-        answered=services.answered_positions(attempt),
-        seconds_left=services.seconds_left(attempt, now=now),
+        answered=queries.answered_positions(attempt),
+        seconds_left=rules.seconds_left(attempt, now=now),
     )
 
 
@@ -222,7 +239,7 @@ class _PageSave:
     """What saving one page of answers did (shared by the form POST and autosave)."""
 
     form: AnswerQuestionsForm
-    problems: list[services.AnswerProblem]
+    problems: list[rules.AnswerProblem]
     closed: bool = False
 
 
@@ -233,17 +250,17 @@ def _save_page(
     be read. A numeric answer that is not a number is not saved. The countdown's
     "timeup" also submits, when ``may_finish``.
     """
-    attempt = services.get_attempt_ref(attempt_id, user_id=current_user.id)
+    attempt = queries.get_attempt_ref(attempt_id, user_id=current_user.id)
     if attempt is None:
         abort(404)  # someone else's attempt, like a missing one
-    items = services.present_for_answering(
+    items = queries.present_for_answering(
         attempt, positions=_page_positions(attempt, request.form.get("page"))
     )
     form = make_answer_form(items)()
     if not form.validate_on_submit():
         return None
     responses = form.responses(items)
-    problems = services.check_responses(items, responses)
+    problems = rules.check_responses(items, responses)
     refused = {p.question_id for p in problems if p.is_blocking}
     pending = services.grade_responses(
         [i.question for i in items if i.question.id not in refused], responses
@@ -290,7 +307,7 @@ def answer(attempt_id: int) -> Response:
         flash(
             "Saved. You can change your answers until you submit the quiz.", "success"
         )
-    attempt = services.get_attempt_ref(attempt_id, user_id=current_user.id)
+    attempt = queries.get_attempt_ref(attempt_id, user_id=current_user.id)
     assert attempt is not None  # checked by _save_page
     return redirect(_after_answer_url(attempt, form))
 
@@ -329,7 +346,7 @@ _UNSAVED_KEY = "unsaved_answers"
 def _keep_unsaved(
     attempt_id: int,
     form: AnswerQuestionsForm,
-    problems: list[services.AnswerProblem],
+    problems: list[rules.AnswerProblem],
 ) -> None:
     """Remember the refused answers' text, so the question shows it again."""
     fields = {}
@@ -341,7 +358,7 @@ def _keep_unsaved(
 
 def _store_page(
     attempt_id: int,
-    pending: list[services.PendingAnswer],
+    pending: list[records.PendingAnswer],
     *,
     now: datetime,
     finish: bool,
@@ -349,8 +366,8 @@ def _store_page(
     """Store the answers (and submit if asked); True when the attempt was closed."""
     try:
         services.store_answers(attempt_id, pending, now=now, grace=_grace())
-    except services.AttemptClosed as error:
-        if isinstance(error, services.TimeUp) or not finish:
+    except records.AttemptClosed as error:
+        if isinstance(error, records.TimeUp) or not finish:
             flash(str(error), "warning")  # a repeated time-up submit is not news
         return True
     if finish:
@@ -368,14 +385,14 @@ def review(attempt_id: int) -> str | Response:
     _close_if_overdue(attempt, now=now)
     if not attempt.is_open:
         return redirect(url_for(".results", attempt_id=attempt.id))
-    items = services.present_questions(attempt)
+    items = queries.present_questions(attempt)
     return render_template(
         "quiz/review.html",
         attempt=attempt,
         items=items,
         answered=sum(1 for item in items if item.is_answered),
         one_page=attempt.quiz.layout == "all_on_one_page",
-        seconds_left=services.seconds_left(attempt, now=now),
+        seconds_left=rules.seconds_left(attempt, now=now),
         submit_form=SubmitQuizForm(),
         **_clock(now),
     )
@@ -411,9 +428,9 @@ def results(attempt_id: int) -> str | Response:
         return redirect(url_for(".attempt", attempt_id=attempt.id))
     settings = access.attempt_settings(attempt)
     assert settings.review is not None
-    full = access.attempt_disclosure(attempt, now=now) is rules.Disclosure.FULL
+    full = access.attempt_disclosure(attempt, now=now) is review_rules.Disclosure.FULL
     held = access.held_back_question_ids(current_user.id, now=now) if full else set()
-    items = services.list_results(attempt, held_back=held) if full else []
+    items = queries.list_results(attempt, held_back=held) if full else []
     return render_template(
         "quiz/results.html",
         attempt=attempt,
@@ -421,7 +438,9 @@ def results(attempt_id: int) -> str | Response:
         missed=[i for i in items if i.outcome != "correct" and not i.is_held_back],
         missed_only=request.args.get("missed") == "1",
         is_full=full,
-        release_at=rules.release_at(settings.review, closes_at=settings.closes_at),
+        release_at=review_rules.release_at(
+            settings.review, closes_at=settings.closes_at
+        ),
         replies={
             r.question_id: r
             for r in report_services.list_replies(
@@ -436,11 +455,46 @@ def results(attempt_id: int) -> str | Response:
 @login_required
 def history() -> str:
     """List the current user's graded attempts with their scores over time."""
-    attempts = services.list_closed_attempts(current_user.id)
+    attempts = queries.list_closed_attempts(current_user.id)
     percents = [a.percent or 0.0 for a in reversed(attempts)]
     return render_template(
         "quiz/history.html",
         attempts=attempts,
-        sparkline=services.sparkline_points(percents),
+        sparkline=charts.sparkline(percents),
         **_clock(utcnow()),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# The teacher's item analysis (/teach/...)
+
+
+def _analysis_or_404(class_id: int, quiz_id: str) -> analysis.QuizAnalysis:
+    school_class = class_services.get_class_for_teacher(
+        class_id, current_user
+    ) or abort(404)
+    quiz = bank_services.get_quiz(quiz_id) or abort(404)
+    students = class_services.list_students(school_class)
+    return analysis.analyse_quiz([s.id for s in students], quiz)
+
+
+@teach_bp.get("/classes/<int:class_id>/quizzes/<quiz_id>")
+@teacher_required
+def item_analysis(class_id: int, quiz_id: str) -> str:
+    """Show Moodle-style item statistics of a quiz over the class's first attempts."""
+    return render_template(
+        "teacher/item_analysis.html",
+        class_id=class_id,
+        analysis=_analysis_or_404(class_id, quiz_id),
+        thresholds=itemstats,
+    )
+
+
+@teach_bp.get("/classes/<int:class_id>/quizzes/<quiz_id>/items.csv")
+@teacher_required
+def item_analysis_csv(class_id: int, quiz_id: str) -> Response:
+    """Download a quiz's item statistics for the class as CSV."""
+    return csv_response(
+        analysis.item_stats_csv(_analysis_or_404(class_id, quiz_id)),
+        f"class-{class_id}-{quiz_id}-items.csv",
     )

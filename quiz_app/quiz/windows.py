@@ -9,13 +9,12 @@ unbounded). A quiz set for none of them is always open.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from quiz_app import display
-from quiz_app.classes import dates
+from quiz_app import dates, display
 
 
 class Access(StrEnum):
@@ -55,6 +54,10 @@ class Availability:
 
 FREE = Availability(Access.FREE)
 
+#: Quiz id -> (opens_at, closes_at) of each assignment of it to one of the student's
+#: classes (``classes.services.list_quiz_windows_for_student``); absent: set for none.
+Spans = Mapping[str, Sequence[tuple[datetime | None, datetime | None]]]
+
 
 def availability(windows: Sequence[Window], *, now: datetime) -> Availability:
     """Whether a quiz with these assignment windows (the student's classes') is open."""
@@ -67,6 +70,22 @@ def availability(windows: Sequence[Window], *, now: datetime) -> Availability:
         return Availability(Access.UPCOMING, min(openings))
     closings = [w.closes_at for w in windows if w.closes_at is not None]
     return Availability(Access.CLOSED, max(closings) if closings else None)
+
+
+def quiz_availability(assigned: Spans, quiz_id: str, *, now: datetime) -> Availability:
+    """Whether the student may start this quiz now, by its assignments to their
+    classes.
+    """
+    return availability([Window(*w) for w in assigned.get(quiz_id, ())], now=now)
+
+
+def unavailable_quizzes(assigned: Spans, *, now: datetime) -> dict[str, Availability]:
+    """Quiz id -> availability, for the quizzes the student may not start now."""
+    result = {
+        quiz_id: availability([Window(*w) for w in spans], now=now)
+        for quiz_id, spans in assigned.items()
+    }
+    return {quiz_id: a for quiz_id, a in result.items() if not a.can_start}
 
 
 def format_moment(moment: datetime, tz_name: str, *, now: datetime) -> str:

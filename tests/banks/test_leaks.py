@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from quiz_app.banks.crossbank import resolve_quiz_questions
 from quiz_app.banks.leaks import (
     Leak,
     UnknownOverlap,
@@ -14,7 +15,7 @@ from quiz_app.banks.leaks import (
     find_leaks,
     find_pair_leak,
 )
-from quiz_app.banks.loader import parse_bank, resolve_quiz_questions
+from quiz_app.banks.loader import parse_bank
 from quiz_app.banks.schema import Bank, Question, QuizDef, Selection
 
 
@@ -308,7 +309,7 @@ def test_selection_rules_decide_what_one_quiz_can_draw() -> None:
 
 
 def test_validate_prints_leaks_as_warnings_and_still_passes(tmp_path) -> None:
-    from quiz_app.banks.loader import validate_command
+    from quiz_app.banks.cli import validate_paths as validate_command
 
     bank_a = tmp_path / "a.yaml"
     bank_a.write_text(BANK_A.replace("    allow_overlap: [no-such-question]\n", ""))

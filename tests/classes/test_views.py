@@ -153,7 +153,7 @@ def test_assignments_partial_lists_open_work_with_links(
 
 def test_the_join_code_hint_shows_a_code_shaped_like_real_ones(client, auth):
     from quiz_app.classes.forms import EXAMPLE_CODE
-    from quiz_app.classes.joincode import is_well_formed
+    from quiz_app.joincode import is_well_formed
 
     auth.login()
     page = client.get("/classes/join").get_data(as_text=True)

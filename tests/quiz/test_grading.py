@@ -9,18 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz_app.quiz.grading import (
-    NO_ANSWER,
-    QUESTION_TYPES,
-    FieldKind,
-    Grade,
-    QuestionType,
+from quiz_app.questions.answers import (
     answer_words,
     escape_markdown,
     normalise_answer,
     parse_number,
-    register,
 )
+from quiz_app.questions.grading import QUESTION_TYPES, register
+from quiz_app.questions.types import NO_ANSWER, FieldKind, Grade, QuestionType
 
 SINGLE: dict[str, Any] = {
     "choices": ("Yakov Malik", "Zhou Enlai", "Matthew Ridgway", "Syngman Rhee"),

@@ -122,7 +122,7 @@ def test_dashboard_shows_scores_cards_and_sorts_server_side(
 def test_student_rows_compute_best_last_due_and_overdue(
     make_user: Callable[..., Any], quiz_bank: Any, now: datetime
 ) -> None:
-    from quiz_app.teacher import services
+    from quiz_app.classes import dashboard as services
 
     ann = make_user("ann")
     take_quiz(ann, "bank-a-all", {"qa": "Right"}, now=now)
@@ -150,7 +150,7 @@ def test_student_rows_compute_best_last_due_and_overdue(
 def test_topic_mastery_means_question_scores(
     make_user: Callable[..., Any], quiz_bank: Any, now: datetime
 ) -> None:
-    from quiz_app.teacher import services
+    from quiz_app.classes import dashboard as services
 
     ann, bob = make_user("ann"), make_user("bob")
     take_quiz(ann, "bank-a-all", {"qa": "Right", "qb": "Right", "qc": "Right"}, now=now)
@@ -322,3 +322,20 @@ def test_item_analysis_sorts_by_facility_and_filters_to_flagged_items_without_js
         "qb",
         "qc",
     ]
+
+
+@pytest.mark.parametrize(
+    ("mastery", "band"),
+    [
+        (1.0, "good"),
+        (0.7, "good"),
+        (0.69, "warn"),
+        (0.4, "warn"),
+        (0.39, "bad"),
+        (0, "bad"),
+    ],
+)
+def test_mastery_bands_follow_the_named_thresholds(mastery: float, band: str) -> None:
+    from quiz_app.classes import dashboard
+
+    assert dashboard.mastery_band(mastery) == band
