@@ -13,6 +13,15 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from quiz_app import create_app
+from quiz_app.backups import (
+    BackupError,
+    DataFolder,
+    create_backup,
+    hold_serve_lock,
+    quick_check_problems,
+    restore_backup,
+    rotate_backups,
+)
 from quiz_app.clock import utcnow
 from quiz_app.extensions import MIGRATIONS_DIR, db, write_transaction
 
@@ -77,26 +86,31 @@ def _has_schema() -> bool:
         return bool(sa.inspect(conn).get_table_names())
 
 
-def backup_sqlite(*, prefix: str = "quiz") -> Path | None:
-    """Copy the SQLite database into <data folder>/backups/ with SQLite's online
-    backup; return the copy's path, or None when the database is not a SQLite file."""
-    import sqlite3
-
+def data_folder() -> DataFolder | None:
+    """The data folder of a SQLite installation, or None on another database."""
     engine = db.engine
     if engine.dialect.name != "sqlite" or not engine.url.database:
         return None
-    target_dir = Path(current_app.instance_path) / "backups"
-    target_dir.mkdir(exist_ok=True)
-    target = target_dir / f"{prefix}-{utcnow():%Y%m%d-%H%M%S}.sqlite"
-    # Private before any byte is copied: a backup holds every answer and password hash.
-    os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o600))
-    os.chmod(target, 0o600)
-    source = sqlite3.connect(engine.url.database)
+    return DataFolder(
+        root=Path(current_app.instance_path), database=Path(engine.url.database)
+    )
+
+
+def backup_sqlite(
+    *, prefix: str = "backup", target_dir: Path | None = None
+) -> Path | None:
+    """Back up a SQLite data folder into ``target_dir`` (default <data folder>/backups/)
+    and rotate the backups there; None when the database is not SQLite."""
+    folder = data_folder()
+    if folder is None:
+        return None
+    target_dir = target_dir or folder.root / "backups"
+    now = utcnow()
     try:
-        with sqlite3.connect(target) as dest:
-            source.backup(dest)
-    finally:
-        source.close()
+        target = create_backup(folder, target_dir, now=now, prefix=prefix)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rotate_backups(target_dir, now=now)
     return target
 
 
@@ -156,6 +170,12 @@ def serve_command(host: str, port: int, threads: int) -> None:
     server.
     """
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    folder = data_folder()
+    if folder is not None:
+        _refuse_a_damaged_database(folder)
+        # Held while serving, so that `quiz-app restore` refuses to pull the
+        # database from under a running server.
+        app.extensions["serve_lock"] = hold_serve_lock(folder.root)
     upgrade_database()
     summary, problems = import_configured_banks()
     for problem in problems:
@@ -173,8 +193,23 @@ def serve_command(host: str, port: int, threads: int) -> None:
         click.echo("")
     # The app reads where it listens, to show students the LAN address in links.
     os.environ["QUIZ_SERVE_HOST"] = host
+    # waitress serves this very app, which was built before the line above.
+    app.config["SERVE_HOST"] = host
     db.engine.dispose()  # the request threads open their own connections
     serve_waitress(app, host=host, port=port, threads=threads)
+
+
+def _refuse_a_damaged_database(folder: DataFolder) -> None:
+    if not folder.database.exists():
+        return
+    problems = quick_check_problems(folder.database)
+    if problems:
+        raise click.ClickException(
+            f"the database {folder.database} fails SQLite's quick_check ("
+            + "; ".join(problems[:3])
+            + "). Run `quiz-app doctor`, then restore the newest good backup with "
+            "`quiz-app restore <data folder>/backups/<file>`."
+        )
 
 
 def _setup_link(host: str, port: int) -> str | None:
@@ -219,15 +254,40 @@ def serve_waitress(app: Flask, *, host: str, port: int, threads: int) -> None:
 
 
 @main.command("backup")
+@click.option(
+    "--to",
+    "target_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the backup to (default: <data folder>/backups/).",
+)
 @with_appcontext
-def backup_command() -> None:
-    """Copy the SQLite database to <data folder>/backups/ while the app runs."""
-    target = backup_sqlite()
+def backup_command(target_dir: Path | None) -> None:
+    """Back up the database, secret key and uploaded banks while the app runs."""
+    target = backup_sqlite(target_dir=target_dir)
     if target is None:
         raise click.ClickException(
-            "backup only handles SQLite; use pg_dump for PostgreSQL"
+            "backup only handles SQLite; use pg_dump for PostgreSQL (see README)"
         )
     click.echo(f"Backed up to {target}")
+
+
+@main.command("restore")
+@click.argument("backup", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(backup: Path) -> None:
+    """Replace the data folder's database, key and uploads with a backup's (server
+    stopped)."""
+    folder = data_folder()
+    if folder is None:
+        raise click.ClickException(
+            "restore only handles SQLite; use pg_restore for PostgreSQL (see README)"
+        )
+    db.engine.dispose()  # nothing of ours may hold the old file open
+    try:
+        aside = restore_backup(backup, folder, now=utcnow())
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored {backup.name}; the replaced files are in {aside}")
 
 
 def register_cli(app: Flask) -> None:

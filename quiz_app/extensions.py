@@ -125,6 +125,11 @@ def _configure_sqlite(app: Flask) -> None:
     if engine.dialect.name != "sqlite":
         return
     busy_timeout_ms = int(float(app.config["SQLITE_BUSY_TIMEOUT_S"]) * 1000)
+    synchronous = str(app.config["SQLITE_SYNCHRONOUS"]).upper()
+    if synchronous not in ("FULL", "NORMAL", "EXTRA"):
+        raise ValueError(
+            f"SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA, not {synchronous}"
+        )
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -137,7 +142,7 @@ def _configure_sqlite(app: Flask) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             make_private(engine.url.database)
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")

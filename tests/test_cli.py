@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tarfile
 
 import sqlalchemy as sa
 from click.testing import CliRunner
@@ -76,7 +77,37 @@ def test_console_script_upgrades_imports_and_backs_up(tmp_path, monkeypatch):
     assert imported.exit_code == 0, imported.output
     backup = cli.invoke(main, ["--data-dir", str(data), "backup"])
     assert backup.exit_code == 0, backup.output
-    copies = list((data / "backups").glob("quiz-*.sqlite"))
+    copies = list((data / "backups").glob("backup-*.tar.gz"))
     assert len(copies) == 1
-    with sa.create_engine(f"sqlite:///{copies[0]}").connect() as conn:
+    with tarfile.open(copies[0]) as tar:
+        tar.extract("quiz.sqlite", tmp_path / "copy", filter="data")
+    with sa.create_engine(
+        f"sqlite:///{tmp_path / 'copy' / 'quiz.sqlite'}"
+    ).connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM questions").scalar() > 0
+
+
+def test_serve_prints_a_setup_link_and_tells_the_app_where_it_listens(
+    tmp_path, monkeypatch
+):
+    from click.testing import CliRunner
+
+    from quiz_app import cli
+
+    monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("QUIZ_SERVE_HOST", raising=False)
+    served = {}
+    monkeypatch.setattr(
+        cli,
+        "serve_waitress",
+        lambda app, **kw: served.update(
+            kw, bind=app.config["SERVE_HOST"], lock=app.extensions.get("serve_lock")
+        ),
+    )
+    result = CliRunner().invoke(cli.main, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:5000/account/setup?token=" in result.output
+    # Join links on 127.0.0.1 then show the LAN address instead.
+    assert served["bind"] == "0.0.0.0"
+    if served["lock"] is not None:
+        served["lock"].close()

@@ -23,6 +23,7 @@ from quiz_app.banks import leaks, schema
 from quiz_app.banks.loader import load_bank_files, parse_bank, resolve_quiz_questions
 from quiz_app.banks.models import Bank, Card, Question, Quiz
 from quiz_app.banks.services import ImportSummary, bank_file_paths, import_bank
+from quiz_app.classes import dates, gradebook
 from quiz_app.classes import services as class_services
 from quiz_app.classes.models import SchoolClass
 from quiz_app.extensions import db
@@ -304,8 +305,10 @@ def list_class_quizzes(school_class: SchoolClass) -> list[Quiz]:
     return sorted(quizzes, key=lambda q: q.title.casefold())
 
 
-def class_results_csv(school_class: SchoolClass) -> str:
-    """Every graded attempt of the class's students, one row each, oldest first."""
+def class_results_csv(school_class: SchoolClass, *, tz_name: str = "UTC") -> str:
+    """Every graded attempt of the class's students, one row each, oldest first; times
+    on the teacher's clock to the minute.
+    """
     students = {s.id: s for s in class_services.list_students(school_class)}
     rows = [
         (
@@ -314,8 +317,8 @@ def class_results_csv(school_class: SchoolClass) -> str:
             a.quiz_id,
             a.quiz.title,
             a.status,
-            a.started_at.isoformat(),
-            a.submitted_at.isoformat() if a.submitted_at else None,
+            gradebook.minute(a.started_at, tz_name),
+            gradebook.minute(a.submitted_at, tz_name),
             a.score,
             a.max_score,
             a.percent,
@@ -329,8 +332,8 @@ def class_results_csv(school_class: SchoolClass) -> str:
         "quiz_id",
         "quiz",
         "status",
-        "started_at_utc",
-        "submitted_at_utc",
+        f"started ({dates.zone(tz_name).key})",
+        f"submitted ({dates.zone(tz_name).key})",
         "score",
         "max_score",
         "percent",

@@ -188,7 +188,8 @@ def class_results_csv(class_id: int) -> Response:
     """Download every graded attempt of the class's students as CSV."""
     school_class = _class_or_404(class_id)
     return _csv(
-        services.class_results_csv(school_class), f"class-{class_id}-results.csv"
+        services.class_results_csv(school_class, tz_name=current_user.timezone),
+        f"class-{class_id}-results.csv",
     )
 
 

@@ -143,3 +143,17 @@ def test_assignment_with_its_own_settings(client, auth, world):
         assignment.pass_mark,
         assignment.review,
     ) == (25, 2, 75, "score_only")
+
+
+def test_per_attempt_csv_times_are_in_the_teachers_zone_to_the_minute(
+    client, auth, world
+):
+    auth.login(role="teacher")
+    response = client.get(f"/teach/classes/{world['class_id']}/results.csv")
+    rows = list(
+        csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")))
+    )
+    header = rows[0]
+    assert "started (Asia/Seoul)" in header and "submitted (Asia/Seoul)" in header
+    kim = dict(zip(header, rows[1], strict=True))
+    assert kim["submitted (Asia/Seoul)"] == "2026-03-02 18:30"
