@@ -96,24 +96,33 @@ def ensure_secret_key(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Register every domain's blueprint, one line each."""
-    import quiz_app.accounts.services  # noqa: F401 - registers Flask-Login's user loader
-    from quiz_app.accounts.views import bp as accounts_bp
-    from quiz_app.banks.views import bp as banks_bp
-    from quiz_app.classes.views import bp as classes_bp
-    from quiz_app.flashcards.views import bp as flashcards_bp
-    from quiz_app.home.views import bp as home_bp
-    from quiz_app.progress.views import bp as progress_bp
-    from quiz_app.quiz.views import bp as quiz_bp
-    from quiz_app.reports.views import bp as reports_bp
-    from quiz_app.teacher.views import bp as teacher_bp
+    """Register every domain's blueprint, one line each; the domains' teacher pages
+    nest under one guarded /teach blueprint.
+    """
+    from quiz_app.accounts import views as accounts
+    from quiz_app.accounts.decorators import make_teacher_blueprint
+    from quiz_app.banks import views as banks
+    from quiz_app.classes import views as classes
+    from quiz_app.flashcards import views as flashcards
+    from quiz_app.home import views as home
+    from quiz_app.progress import views as progress
+    from quiz_app.quiz import views as quiz
+    from quiz_app.reports import views as reports
 
-    app.register_blueprint(home_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(banks_bp)
-    app.register_blueprint(quiz_bp)
-    app.register_blueprint(flashcards_bp)
-    app.register_blueprint(progress_bp)
-    app.register_blueprint(classes_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(teacher_bp)
+    app.register_blueprint(home.bp)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(banks.bp)
+    app.register_blueprint(quiz.bp)
+    app.register_blueprint(flashcards.bp)
+    app.register_blueprint(progress.bp)
+    app.register_blueprint(classes.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(
+        make_teacher_blueprint(
+            classes.teach_bp,
+            quiz.teach_bp,
+            banks.teach_bp,
+            reports.teach_bp,
+            accounts.teach_bp,
+        )
+    )

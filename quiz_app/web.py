@@ -104,3 +104,13 @@ def register_template_helpers(app: Flask) -> None:
             # browsers out of the site.
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
+
+
+def csv_response(text: str, filename: str) -> Response:
+    """A CSV download of ``text``."""
+    # The byte-order mark makes Excel read UTF-8 (accented and Korean names) correctly.
+    return Response(
+        "\ufeff" + text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,14 +1,39 @@
-"""`quiz-app banks ...`: validate, import and describe question banks."""
+"""`quiz-app banks ...`: validate, import and describe question banks.
+
+Also runs without the app: ``python -m quiz_app.banks.cli PATH...`` validates files.
+"""
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from quiz_app.banks.files import load_bank_files
 from quiz_app.extensions import db
 
 group = AppGroup("banks", help="Question bank tools.")
+
+
+def validate_paths(paths: Sequence[str], echo: Callable[[str], None]) -> int:
+    """Validate banks, echo every problem and a summary; return the exit status."""
+    banks, problems = load_bank_files(paths)
+    for problem in problems:
+        echo(str(problem))
+    if problems:
+        echo(f"{len(problems)} problem{'s' * (len(problems) != 1)}")
+        return 1
+    questions = sum(len(b.questions) for b in banks)
+    cards = sum(len(b.cards) for b in banks)
+    quizzes = sum(len(b.quizzes) for b in banks)
+    echo(
+        f"{len(banks)} banks, {questions} questions, {cards} cards, {quizzes} "
+        "quizzes: OK"
+    )
+    return 0
 
 
 def _paths_or_default(paths: tuple[str, ...]) -> list[str]:
@@ -21,9 +46,7 @@ def validate_command(paths: tuple[str, ...]) -> None:
     """Check bank files (default: the configured banks) and print every problem as
     file:line:column.
     """
-    from quiz_app.banks.loader import validate_command as run_validation
-
-    raise SystemExit(run_validation(_paths_or_default(paths), click.echo))
+    raise SystemExit(validate_paths(_paths_or_default(paths), click.echo))
 
 
 @group.command("import")
@@ -33,7 +56,6 @@ def validate_command(paths: tuple[str, ...]) -> None:
 )
 def import_command(paths: tuple[str, ...], force: bool) -> None:
     """Validate and import banks; nothing is imported from a file with problems."""
-    from quiz_app.banks.loader import load_bank_files
     from quiz_app.banks.services import import_banks
     from quiz_app.clock import utcnow
     from quiz_app.extensions import write_transaction
@@ -67,7 +89,6 @@ def schema_command() -> None:
 def stats_command(paths: tuple[str, ...]) -> None:
     """Print how many questions, cards and quizzes each bank has, by question type."""
     from quiz_app.banks.inventory import find_duplicate_questions, format_inventory
-    from quiz_app.banks.loader import load_bank_files
 
     banks, problems = load_bank_files(_paths_or_default(paths))
     for line in format_inventory(banks):
@@ -172,3 +193,16 @@ def export_command(bank_id: str, fmt: str, output: str) -> None:
         f"{output}: {bank.title} as {fmt}; {written} items, {len(result.left_out)} "
         "left out or changed"
     )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m quiz_app.banks.cli PATH...``: validate without an app."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help"):
+        print("usage: python -m quiz_app.banks.cli PATH...  (bank files or folders)")
+        return 2
+    return validate_paths(args, print)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -18,12 +18,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from quiz_app.banks.loader import (
-    ALL_BANKS,
+from quiz_app.banks.keys import (
     BANK_KEYS,
     CARD_KEYS,
     FLASHCARD_KEYS,
-    IMAGE_EXTENSIONS,
     IMAGE_KEYS,
     QUESTION_KEYS,
     QUIZ_KEYS,
@@ -33,8 +31,8 @@ from quiz_app.banks.loader import (
     Kind,
     type_key_spec,
 )
-from quiz_app.banks.schema import ID_PATTERN, MAX_ID_LENGTH
-from quiz_app.quiz.grading import QUESTION_TYPES
+from quiz_app.banks.schema import ALL_BANKS, ID_PATTERN, IMAGE_EXTENSIONS, MAX_ID_LENGTH
+from quiz_app.questions.grading import QUESTION_TYPES
 
 SCHEMA_ID = "https://armistice-study.invalid/bank.schema.json"
 

@@ -52,7 +52,7 @@ class Question(db.Model):
 
     id: Mapped[str] = mapped_column(sa.String(ID_LENGTH), primary_key=True)
     bank_id: Mapped[str] = mapped_column(sa.ForeignKey("banks.id"), index=True)
-    #: key of quiz.grading.QUESTION_TYPES
+    #: key of questions.grading.QUESTION_TYPES
     type: Mapped[str] = mapped_column(sa.String(30))
     topic: Mapped[str] = mapped_column(sa.String(ID_LENGTH))
     tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)

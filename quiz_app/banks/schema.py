@@ -10,11 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 FORMAT_VERSION = 1
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 MAX_ID_LENGTH = 80
+#: Largest bank file read, in bytes.
+MAX_BANK_BYTES: Final = 8 * 1024 * 1024
+#: Image files a question may show (and the only files served beside a bank).
+IMAGE_EXTENSIONS: Final = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+#: ``select.banks: all`` draws from every bank.
+ALL_BANKS: Final = "all"
+#: What a bank file's name ends with.
+BANK_SUFFIXES: Final = (".yaml", ".yml")
 
 
 class Difficulty(StrEnum):
@@ -51,7 +59,7 @@ class CardFace:
 @dataclass(frozen=True, slots=True)
 class Question:
     id: str
-    type: str  #: key of quiz.grading.QUESTION_TYPES
+    type: str  #: key of questions.grading.QUESTION_TYPES
     prompt: str  #: Markdown
     explanation: str  #: Markdown
     sources: tuple[str, ...]

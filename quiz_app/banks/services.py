@@ -14,10 +14,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from quiz_app.banks import schema
-from quiz_app.banks.loader import BANK_SUFFIXES, load_bank_files
+from quiz_app.banks.files import load_bank_files
 from quiz_app.banks.models import Bank, Card, Question, Quiz
+from quiz_app.banks.schema import BANK_SUFFIXES
 from quiz_app.extensions import db
-from quiz_app.quiz.grading import QUESTION_TYPES
+from quiz_app.questions.grading import QUESTION_TYPES
 
 
 @dataclass
@@ -380,3 +381,34 @@ def list_quizzes(*, bank_id: str | None = None) -> list[Quiz]:
     if bank_id is not None:
         query = query.where(Quiz.bank_id == bank_id)
     return list(db.session.scalars(query))
+
+
+def get_question(question_id: str) -> Question | None:
+    """A question by id, retired or not."""
+    return db.session.get(Question, question_id)
+
+
+def get_bank(bank_id: str) -> Bank | None:
+    """A bank by id, retired or not."""
+    return db.session.get(Bank, bank_id)
+
+
+def get_quiz(quiz_id: str) -> Quiz | None:
+    """A quiz by id, retired or not (past attempts can still be analysed)."""
+    return db.session.get(Quiz, quiz_id)
+
+
+def list_questions(bank_id: str) -> list[Question]:
+    """A bank's live questions in file order."""
+    return list(
+        db.session.scalars(
+            sa.select(Question)
+            .where(Question.bank_id == bank_id, Question.is_retired.is_(False))
+            .order_by(Question.position)
+        )
+    )
+
+
+def describe_answer(question: Question) -> str:
+    """The question's correct answer as Markdown."""
+    return QUESTION_TYPES[question.type].describe_answer(question.data)

@@ -1,18 +1,40 @@
-"""Web layer: images that banks keep beside their YAML files."""
+"""Web layer: images that banks keep beside their YAML files; the teacher's bank pages
+under /teach (files and their status, upload, reload, a bank's questions, preview).
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from flask import Blueprint, abort, send_from_directory
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
-from quiz_app.banks import services
+from quiz_app.accounts.decorators import teacher_required
+from quiz_app.banks import services, uploads
+from quiz_app.banks.forms import UploadBankForm
+from quiz_app.banks.schema import IMAGE_EXTENSIONS, BankError
+from quiz_app.clock import utcnow
+from quiz_app.extensions import db
+from quiz_app.forms import EmptyForm
+from quiz_app.quiz import queries as quiz_queries
+from quiz_app.quiz.forms import make_answer_form
 
 bp = Blueprint("banks", __name__, url_prefix="/banks")
+#: The teacher's pages, nested under /teach (see accounts.decorators).
+teach_bp = Blueprint("banks", __name__)
 
 #: Only these files are served, whatever else lies beside a bank.
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
+IMAGE_SUFFIXES = frozenset(IMAGE_EXTENSIONS)
 
 
 @bp.get("/<bank_id>/media/<path:filename>")
@@ -32,3 +54,118 @@ def media(bank_id: str, filename: str) -> Response:
         "default-src 'none'; style-src 'unsafe-inline'"
     )
     return response
+
+
+# --------------------------------------------------------------------------------------
+# The teacher's bank pages (/teach/...)
+
+
+def _bank_paths() -> list[str]:
+    return [p for p in str(current_app.config["BANKS_DIR"]).split(os.pathsep) if p]
+
+
+def _uploads_dir() -> Path:
+    return services.uploads_dir(current_app.instance_path)
+
+
+def _render_banks(form: UploadBankForm, problems: list[object] | None = None) -> str:
+    return render_template(
+        "teacher/banks.html",
+        files=uploads.list_bank_files(
+            _bank_paths(),
+            uploads_dir=_uploads_dir(),
+            max_bytes=current_app.config["MAX_BANK_BYTES"],
+        ),
+        banks=services.list_banks(),
+        form=form,
+        upload_problems=problems or [],
+        button=EmptyForm(),
+        max_bytes=min(
+            current_app.config["MAX_BANK_BYTES"],
+            current_app.config["MAX_CONTENT_LENGTH"]
+            or current_app.config["MAX_BANK_BYTES"],
+        ),
+    )
+
+
+@teach_bp.get("/banks")
+@teacher_required
+def banks() -> str:
+    """List the bank files with their validation status, and the upload form."""
+    return _render_banks(UploadBankForm())
+
+
+@teach_bp.post("/banks/upload")
+@teacher_required
+def upload_bank() -> str | tuple[str, int] | Response:
+    """Check an uploaded bank and import it if valid; show every problem otherwise."""
+    form = UploadBankForm()
+    if not form.validate_on_submit():
+        return _render_banks(form), 400
+    max_bytes = current_app.config["MAX_BANK_BYTES"]
+    try:
+        bank, summary = uploads.upload_bank(
+            form.file.data.read(max_bytes + 1),
+            filename=os.path.basename(form.file.data.filename or "upload.yaml"),
+            bank_paths=_bank_paths(),
+            uploads_dir=_uploads_dir(),
+            max_bytes=max_bytes,
+            now=utcnow(),
+        )
+    except BankError as error:
+        return _render_banks(form, list(error.problems)), 422
+    db.session.commit()
+    if summary.banks_imported:
+        flash(f"Imported {bank.title}: {summary}.", "success")
+    else:
+        flash(f"{bank.title} is already imported as it is: nothing changed.", "info")
+    return redirect(url_for(".banks"))
+
+
+@teach_bp.post("/banks/reload")
+@teacher_required
+def reload_banks() -> Response:
+    """Import every valid bank file from disk again (progress is kept by id)."""
+    if EmptyForm().validate_on_submit():
+        summary, problems = services.import_bank_files(
+            [*_bank_paths(), _uploads_dir()],
+            max_bytes=current_app.config["MAX_BANK_BYTES"],
+            now=utcnow(),
+        )
+        db.session.commit()
+        flash(f"Banks reloaded: {summary}.", "success")
+        if problems:
+            flash(
+                f"{len(problems)} problems: files with problems were left out.",
+                "warning",
+            )
+    return redirect(url_for(".banks"))
+
+
+@teach_bp.get("/banks/<bank_id>")
+@teacher_required
+def bank_detail(bank_id: str) -> str:
+    """List a bank's questions with links to preview each."""
+    bank = services.get_bank(bank_id) or abort(404)
+    return render_template(
+        "teacher/bank_detail.html",
+        bank=bank,
+        questions=services.list_questions(bank_id),
+    )
+
+
+@teach_bp.get("/questions/<question_id>")
+@teacher_required
+def preview_question(question_id: str) -> str:
+    """Show a question exactly as a student sees it, with its answer and explanation."""
+    question = services.get_question(question_id) or abort(404)
+    item = quiz_queries.preview_question(question)
+    form_class = make_answer_form([item])
+    return render_template(
+        "teacher/preview.html",
+        item=item,
+        form=form_class(formdata=None),
+        attempt={"question_ids": [question.id]},
+        answer=services.describe_answer(question),
+        sources=services.sources_of(question),
+    )

@@ -1,12 +1,16 @@
-"""Web layer: the student's form for joining a class."""
+"""Web layer: the student's form for joining a class and the teacher's class forms."""
 
 from __future__ import annotations
 
-from wtforms import StringField, SubmitField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.fields import DateTimeLocalField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from quiz_app.classes import services
 from quiz_app.forms import BaseForm
+
+#: The format of <input type="datetime-local"> values.
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class JoinClassForm(BaseForm):
@@ -25,3 +29,29 @@ class JoinClassForm(BaseForm):
     def validate_code(self, field: StringField) -> None:
         if services.get_class_by_code(field.data or "") is None:
             raise ValidationError("No class has that code. Check it with your teacher.")
+
+
+class CreateClassForm(BaseForm):
+    name = StringField(
+        "Class name",
+        validators=[InputRequired(), Length(max=100)],
+        description="For example: 10B History, spring term.",
+    )
+    submit = SubmitField("Create class")
+
+
+class AssignWorkForm(BaseForm):
+    """Assign a quiz or a bank; the view fills ``target.choices`` ("quiz:<id>", ...)."""
+
+    target = SelectField("Quiz or bank", validators=[InputRequired()])
+    opens_at = DateTimeLocalField(
+        "Opens (optional)", format=LOCAL_FORMAT, validators=[Optional()]
+    )
+    closes_at = DateTimeLocalField(
+        "Closes (optional)", format=LOCAL_FORMAT, validators=[Optional()]
+    )
+    submit = SubmitField("Assign")
+
+    def validate_closes_at(self, field: DateTimeLocalField) -> None:
+        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+            raise ValidationError("The closing time must come after the opening time.")

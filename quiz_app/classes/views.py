@@ -1,17 +1,35 @@
-"""Web layer: students join a class by code, from a form or a join link."""
+"""Web layer: students join a class by code, from a form or a join link; the teacher's
+class pages under /teach (classes, dashboard, join code, members, assignments, CSV).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from random import SystemRandom
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from quiz_app.classes import services
-from quiz_app.classes.forms import JoinClassForm
+from quiz_app.accounts.decorators import teacher_required
+from quiz_app.banks import services as bank_services
+from quiz_app.classes import dashboard, dates, firsthour, services
+from quiz_app.classes.forms import AssignWorkForm, CreateClassForm, JoinClassForm
+from quiz_app.classes.models import SchoolClass
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
+from quiz_app.forms import EmptyForm
+from quiz_app.publicurl import reachable_by_others
+from quiz_app.qrcode import qr_svg
+from quiz_app.quiz import windows
+from quiz_app.reports import services as report_services
+from quiz_app.web import csv_response, public_url_for
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
+#: The teacher's pages, nested under /teach (see accounts.decorators).
+teach_bp = Blueprint("classes", __name__)
+
+#: Join codes are secrets that admit students: drawn from the OS's random source.
+_rng = SystemRandom()
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -51,3 +69,251 @@ def join_link(code: str) -> str | Response:
         invited=services.get_class_by_code(code),
         classes=services.list_classes_for_student(current_user),
     )
+
+
+# --------------------------------------------------------------------------------------
+# The teacher's class pages (/teach/...)
+
+
+def _class_or_404(class_id: int) -> SchoolClass:
+    """The current teacher's class; another teacher's class is a 404, not a 403."""
+    return services.get_class_for_teacher(class_id, current_user) or abort(404)
+
+
+def _render_index(form: CreateClassForm) -> str:
+    """The teaching home: classes, the getting-started checklist, open reports."""
+    classes = services.list_classes_for_teacher(current_user)
+    return render_template(
+        "teacher/index.html",
+        classes=classes,
+        form=form,
+        open_reports=report_services.count_open_reports(),
+        checklist=firsthour.get_checklist(current_user),
+        first_class=classes[0] if classes else None,
+    )
+
+
+@teach_bp.get("/")
+@teacher_required
+def index() -> str:
+    """List the teacher's classes, the open reports and the first steps still to do."""
+    return _render_index(CreateClassForm())
+
+
+@teach_bp.post("/classes")
+@teacher_required
+def create_class() -> str | tuple[str, int] | Response:
+    """Create a class with a fresh join code."""
+    form = CreateClassForm()
+    if not form.validate_on_submit():
+        return _render_index(form), 400
+    school_class = services.create_class(
+        current_user, form.name.data, now=utcnow(), rng=_rng
+    )
+    db.session.commit()
+    flash(f"Class {school_class.name} created.", "success")
+    return redirect(url_for(".class_detail", class_id=school_class.id))
+
+
+@teach_bp.get("/classes/<int:class_id>")
+@teacher_required
+def class_detail(class_id: int) -> str:
+    """Show a class's dashboard: students, topics, quizzes, join code."""
+    school_class = _class_or_404(class_id)
+    sort = request.args.get("sort", "name")
+    descending = request.args.get("dir") == "desc"
+    students = services.list_students(school_class)
+    now = utcnow()
+    topics = dashboard.list_topic_rows(students, now=now)
+    return render_template(
+        "teacher/class_detail.html",
+        school_class=school_class,
+        rows=dashboard.sort_students(
+            dashboard.list_student_rows(students, now=now),
+            key=sort,
+            descending=descending,
+        ),
+        sort=sort if sort in dashboard.SORT_KEYS else "name",
+        descending=descending,
+        topics=topics,
+        chart=dashboard.topic_chart(topics),
+        quizzes=dashboard.list_class_quizzes(school_class),
+        button=EmptyForm(),
+        **_join_links(school_class),
+    )
+
+
+def _join_links(school_class: SchoolClass) -> dict[str, object]:
+    """The join and sign-up links students can open, the join link's QR code, and
+    whether those links can work on another device at all.
+    """
+    join_url = public_url_for("classes.join_link", code=school_class.join_code)
+    return {
+        "join_url": join_url,
+        "signup_url": public_url_for("accounts.signup", code=school_class.join_code),
+        "qr": qr_svg(join_url, label=f"QR code of the join link of {school_class.name}"),
+        "reachable": reachable_by_others(join_url),
+    }
+
+
+@teach_bp.get("/classes/<int:class_id>/present")
+@teacher_required
+def present(class_id: int) -> str:
+    """Show the join code, QR code and nameless results large, for the projector."""
+    school_class = _class_or_404(class_id)
+    return render_template(
+        "teacher/present.html",
+        school_class=school_class,
+        students=len(school_class.memberships),
+        summaries=firsthour.summarise_quizzes(school_class),
+        **_join_links(school_class),
+    )
+
+
+@teach_bp.get("/classes/<int:class_id>/students/<int:user_id>")
+@teacher_required
+def student(class_id: int, user_id: int) -> str:
+    """Show one student of the class: attempts, flashcards, reports."""
+    school_class = _class_or_404(class_id)
+    member = services.get_student(school_class, user_id) or abort(404)
+    now = utcnow()
+    return render_template(
+        "teacher/student.html",
+        school_class=school_class,
+        page=firsthour.get_student_page(member, now=now),
+        when=windows.formatter(current_user.timezone, now=now),
+        button=EmptyForm(),
+    )
+
+
+@teach_bp.route("/classes/<int:class_id>/code", methods=["GET", "POST"])
+@teacher_required
+def regenerate_code(class_id: int) -> str | Response:
+    """Give the class a new join code after a confirmation; the old one stops working."""
+    school_class = _class_or_404(class_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        code = services.regenerate_code(school_class, rng=_rng)
+        db.session.commit()
+        flash(f"New join code: {code}. The old code no longer works.", "success")
+        return redirect(url_for(".class_detail", class_id=class_id))
+    return render_template(
+        "teacher/confirm.html",
+        heading=f"Make a new join code for {school_class.name}?",
+        explanation=[
+            f"The code {school_class.join_code}, its join link and its QR code stop "
+            "working at once: anyone who has them but has not joined yet needs the "
+            "new ones.",
+            "Students already in the class stay in it.",
+        ],
+        action=url_for(".regenerate_code", class_id=class_id),
+        form=form,
+        confirm_label="Make a new code",
+        cancel_url=url_for(".class_detail", class_id=class_id),
+        danger=False,
+    )
+
+
+@teach_bp.route(
+    "/classes/<int:class_id>/students/<int:user_id>/remove", methods=["GET", "POST"]
+)
+@teacher_required
+def remove_student(class_id: int, user_id: int) -> str | Response:
+    """Take a student out of the class after a confirmation; their progress is kept."""
+    school_class = _class_or_404(class_id)
+    member = services.get_student(school_class, user_id) or abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.remove_student(school_class, member.id)
+        db.session.commit()
+        flash(
+            f"{member.name} was removed from the class. They can join again with "
+            "the code.",
+            "success",
+        )
+        return redirect(url_for(".class_detail", class_id=class_id))
+    return render_template(
+        "teacher/confirm.html",
+        heading=f"Remove {member.name} from {school_class.name}?",
+        explanation=[
+            f"{member.name} ({member.username}) leaves the class: they no longer see "
+            "its assignments and you no longer see their results here.",
+            "Their account, quiz results and flashcards are kept, and they can join "
+            "again with the class code.",
+        ],
+        action=url_for(".remove_student", class_id=class_id, user_id=member.id),
+        form=form,
+        confirm_label="Remove from the class",
+        cancel_url=url_for(".class_detail", class_id=class_id),
+        danger=True,
+    )
+
+
+@teach_bp.get("/classes/<int:class_id>/results.csv")
+@teacher_required
+def class_results_csv(class_id: int) -> Response:
+    """Download every graded attempt of the class's students as CSV."""
+    school_class = _class_or_404(class_id)
+    return csv_response(
+        dashboard.class_results_csv(school_class), f"class-{class_id}-results.csv"
+    )
+
+
+def _assign_form() -> AssignWorkForm:
+    form = AssignWorkForm()
+    form.target.choices = [
+        (f"quiz:{q.id}", f"Quiz: {q.title} ({q.bank.title})")
+        for q in bank_services.list_quizzes()
+    ] + [(f"bank:{b.id}", f"Bank: {b.title}") for b in bank_services.list_banks()]
+    return form
+
+
+@teach_bp.route("/classes/<int:class_id>/assignments", methods=["GET", "POST"])
+@teacher_required
+def assignments(class_id: int) -> str | Response:
+    """List a class's assignments and assign a quiz or bank with optional dates."""
+    school_class = _class_or_404(class_id)
+    form = _assign_form()
+    tz = current_user.timezone
+    if form.validate_on_submit():
+        kind, _, target = form.target.data.partition(":")
+        try:
+            services.add_assignment(
+                school_class,
+                quiz_id=target if kind == "quiz" else None,
+                bank_id=target if kind == "bank" else None,
+                opens_at=form.opens_at.data
+                and dates.local_to_utc(form.opens_at.data, tz),
+                closes_at=form.closes_at.data
+                and dates.local_to_utc(form.closes_at.data, tz),
+                now=utcnow(),
+            )
+        except services.InvalidAssignment as error:
+            form.target.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash("Assigned.", "success")
+            return redirect(url_for(".assignments", class_id=class_id))
+    return render_template(
+        "teacher/assignments.html",
+        school_class=school_class,
+        form=form,
+        timezone=tz,
+        local=lambda moment: moment and dates.utc_to_local(moment, tz),
+        now=utcnow(),
+        state=services.assignment_state,
+        button=EmptyForm(),
+    )
+
+
+@teach_bp.post("/classes/<int:class_id>/assignments/<int:assignment_id>/remove")
+@teacher_required
+def remove_assignment(class_id: int, assignment_id: int) -> Response:
+    """Delete one of the class's assignments."""
+    school_class = _class_or_404(class_id)
+    if EmptyForm().validate_on_submit():
+        if not services.remove_assignment(school_class, assignment_id):
+            abort(404)
+        db.session.commit()
+        flash("Assignment removed.", "success")
+    return redirect(url_for(".assignments", class_id=class_id))

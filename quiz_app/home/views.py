@@ -12,7 +12,7 @@ from quiz_app.banks.models import Quiz
 from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
 from quiz_app.flashcards import services as flashcard_services
-from quiz_app.quiz import services as quiz_services
+from quiz_app.quiz import queries as quiz_queries
 from quiz_app.quiz import windows
 
 bp = Blueprint("home", __name__)
@@ -31,10 +31,10 @@ def index() -> str:
     if current_user.is_authenticated:
         now = utcnow()
         tz_name = current_user.timezone
-        attempts_used = quiz_services.count_attempts_by_quiz(current_user.id)
+        attempts_used = quiz_queries.count_attempts_by_quiz(current_user.id)
         student = {
-            "open_attempts": quiz_services.list_open_attempts(current_user.id),
-            "recent": quiz_services.list_closed_attempts(
+            "open_attempts": quiz_queries.list_open_attempts(current_user.id),
+            "recent": quiz_queries.list_closed_attempts(
                 current_user.id, limit=RECENT_SCORES
             ),
             "attempts_used": attempts_used,
@@ -42,7 +42,7 @@ def index() -> str:
             or flashcard_services.has_reviews(current_user.id),
             "not_open": {
                 quiz_id: windows.badge(available, tz_name, now=now)
-                for quiz_id, available in quiz_services.list_unavailable_quizzes(
+                for quiz_id, available in quiz_queries.list_unavailable_quizzes(
                     current_user.id, now=now
                 ).items()
             },

@@ -13,8 +13,8 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Final
 
-from quiz_app.banks.loader import MAX_BANK_BYTES, parse_bank
-from quiz_app.banks.schema import Bank, BankError
+from quiz_app.banks.loader import parse_bank
+from quiz_app.banks.schema import MAX_BANK_BYTES, Bank, BankError
 from quiz_app.interchange import anki, gift, moodlexml, tabular
 from quiz_app.interchange.common import (
     Conversion,

@@ -35,7 +35,8 @@ from quiz_app.interchange.common import (
     html_to_markdown,
 )
 from quiz_app.markdown import render_markdown
-from quiz_app.quiz.grading import QUESTION_TYPES, escape_markdown
+from quiz_app.questions.answers import escape_markdown
+from quiz_app.questions.grading import QUESTION_TYPES
 
 FORMAT_LABEL = "Anki package"
 #: A collection may be this many times the file limit once unpacked (text compresses

@@ -20,7 +20,7 @@ from typing import Any, Final
 import yaml
 
 from quiz_app.banks.schema import MAX_ID_LENGTH
-from quiz_app.quiz.grading import QUESTION_TYPES
+from quiz_app.questions.grading import QUESTION_TYPES
 
 #: Entries a zip archive may list before it is refused unread.
 MAX_ZIP_MEMBERS: Final = 10_000
@@ -36,7 +36,7 @@ class ConvertError(Exception):
 
 @dataclass
 class DraftQuestion:
-    type: str  #: key of quiz.grading.QUESTION_TYPES
+    type: str  #: key of questions.grading.QUESTION_TYPES
     prompt: str  #: Markdown
     data: dict[str, Any]
     position: str  #: where it was in the source, e.g. "question 3 (line 12)"

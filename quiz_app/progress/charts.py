@@ -1,21 +1,33 @@
-"""Pure SVG chart builders for the progress page. No Flask, DB or clock.
+"""Pure SVG chart builders for every page. No Flask, DB or clock.
 
-Each chart is an ``<svg role="img">`` with a title and description for screen
-readers, and a ``<title>`` on every mark for pointer users; the page also shows the
-same numbers as a table. Colours come from CSS classes (``hm-0`` .. ``hm-4``,
-``bar``, ``state-*``) because the Content Security Policy forbids inline styles.
+The student's progress page (heatmap, forecast, card states), the class dashboard's
+topic bars and the quiz history's sparkline all come from here. Each progress chart is
+an ``<svg role="img">`` with a title and description for screen readers, and a
+``<title>`` on every mark for pointer users; the page also shows the same numbers as a
+table. Colours come from CSS classes (``hm-0`` .. ``hm-4``, ``bar``, ``state-*``)
+because the Content Security Policy forbids inline styles.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from markupsafe import Markup, escape
 
 from quiz_app.progress.stats import DayCount, heat_level
 
-__all__ = ["day_label", "due_bar_chart", "review_heatmap", "state_bar"]
+__all__ = [
+    "Bar",
+    "BarChart",
+    "bar_chart",
+    "day_label",
+    "due_bar_chart",
+    "review_heatmap",
+    "sparkline_points",
+    "state_bar",
+]
 
 _CELL = 12
 _GAP = 3
@@ -145,3 +157,67 @@ def state_bar(counts: Mapping[str, int], *, chart_id: str = "states") -> Markup:
         else "No cards yet."
     )
     return _svg(chart_id, width, height, "Cards by state", desc, body)
+
+
+# --------------------------------------------------------------------------------------
+# Geometry the templates draw (the class dashboard's topic bars, the quiz sparkline)
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One bar of a horizontal SVG bar chart, in chart units."""
+
+    label: str
+    value: float  #: 0..1
+    y: float
+    width: float
+
+
+@dataclass(frozen=True, slots=True)
+class BarChart:
+    bars: list[Bar]
+    width: int
+    height: int
+    label_width: int
+    bar_height: int
+
+
+def bar_chart(
+    values: Sequence[tuple[str, float]],
+    *,
+    width: int = 640,
+    label_width: int = 240,
+    bar_height: int = 28,
+) -> BarChart:
+    """Geometry of a horizontal bar chart of (label, 0..1 value) pairs, from the top."""
+    plot = width - label_width - 60
+    bars = [
+        Bar(
+            label=label,
+            value=value,
+            y=i * (bar_height + 8),
+            width=round(plot * value, 1),
+        )
+        for i, (label, value) in enumerate(values)
+    ]
+    return BarChart(
+        bars=bars,
+        width=width,
+        height=max(1, len(bars)) * (bar_height + 8),
+        label_width=label_width,
+        bar_height=bar_height,
+    )
+
+
+def sparkline_points(
+    values: Sequence[float], *, width: int = 240, height: int = 48, pad: int = 4
+) -> str:
+    """SVG polyline points for percentages (0-100) drawn left to right, oldest first."""
+    if not values:
+        return ""
+    step = (width - 2 * pad) / max(1, len(values) - 1)
+    span = height - 2 * pad
+    return " ".join(
+        f"{pad + i * step:.1f},{pad + span * (1 - min(100.0, max(0.0, v)) / 100):.1f}"
+        for i, v in enumerate(values)
+    )

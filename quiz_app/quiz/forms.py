@@ -25,7 +25,7 @@ from wtforms.validators import Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quiz_app.forms import BaseForm
-from quiz_app.quiz.services import PresentedQuestion
+from quiz_app.quiz.records import PresentedQuestion
 
 #: The option lists of a question as shown (see ``selection.presented_options``).
 Options = Mapping[str, Sequence[str]]

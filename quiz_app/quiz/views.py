@@ -1,4 +1,5 @@
-"""Web layer: taking quizzes. Views parse, call services, commit once and redirect."""
+"""Web layer: taking quizzes, and the teacher's item analysis of a quiz under /teach.
+Views parse, call services, commit once and redirect."""
 
 from __future__ import annotations
 
@@ -19,9 +20,21 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from quiz_app.accounts.decorators import teacher_required
+from quiz_app.banks import services as bank_services
+from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db, read_transaction, write_transaction
-from quiz_app.quiz import services, windows
+from quiz_app.progress import charts
+from quiz_app.quiz import (
+    analysis,
+    itemstats,
+    queries,
+    records,
+    rules,
+    services,
+    windows,
+)
 from quiz_app.quiz.forms import (
     AnswerQuestionsForm,
     StartQuizForm,
@@ -30,8 +43,11 @@ from quiz_app.quiz.forms import (
     make_answer_form,
 )
 from quiz_app.quiz.models import QuizAttempt
+from quiz_app.web import csv_response
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
+#: The teacher's pages, nested under /teach (see accounts.decorators).
+teach_bp = Blueprint("quiz", __name__)
 
 #: what a student reads when a timed attempt was closed for them
 TIME_UP_MESSAGE = "Time is up. The quiz was graded with the answers you saved."
@@ -46,7 +62,7 @@ def _grace() -> timedelta:
 
 def _attempt_or_404(attempt_id: int) -> QuizAttempt:
     """The current user's attempt; someone else's is a 404 so ids reveal nothing."""
-    attempt = services.get_attempt(attempt_id, user_id=current_user.id)
+    attempt = queries.get_attempt(attempt_id, user_id=current_user.id)
     if attempt is None:
         abort(404)
     return attempt
@@ -61,7 +77,7 @@ def _clock(now: datetime) -> dict[str, Any]:
     }
 
 
-def _page_positions(attempt: services.AttemptRef, page: str | None) -> list[int]:
+def _page_positions(attempt: records.AttemptRef, page: str | None) -> list[int]:
     """Positions on a submitted page: all for "all", else the one numbered ``page``."""
     total = len(attempt.question_ids)
     if page == "all":
@@ -71,7 +87,7 @@ def _page_positions(attempt: services.AttemptRef, page: str | None) -> list[int]
     return [int(page) - 1]
 
 
-def _after_answer_url(attempt: services.AttemptRef, form: AnswerQuestionsForm) -> str:
+def _after_answer_url(attempt: records.AttemptRef, form: AnswerQuestionsForm) -> str:
     """Where the pressed button leads: previous, next, chosen question or the same."""
     action = form.action.data or "save"
     if form.page.data == "all" or action == "save":
@@ -98,14 +114,14 @@ def detail(quiz_id: str) -> str:
     """Show a quiz's rules (time limit, attempts left, when it is open) and its start
     button.
     """
-    quiz = services.get_quiz(quiz_id) or abort(404)
+    quiz = queries.get_quiz(quiz_id) or abort(404)
     now = utcnow()
-    available = services.get_availability(current_user.id, quiz.id, now=now)
+    available = queries.get_availability(current_user.id, quiz.id, now=now)
     return render_template(
         "quiz/detail.html",
         quiz=quiz,
-        used=services.count_attempts(current_user.id, quiz.id),
-        open_attempt=services.get_open_attempt(current_user.id, quiz.id),
+        used=queries.count_attempts(current_user.id, quiz.id),
+        open_attempt=queries.get_open_attempt(current_user.id, quiz.id),
         closed_reason=windows.refusal(available, current_user.timezone, now=now),
         form=StartQuizForm(),
     )
@@ -126,9 +142,9 @@ def start(quiz_id: str) -> Response:
             grace=_grace(),
             tz_name=current_user.timezone,
         )
-    except services.QuizUnavailable:
+    except records.QuizUnavailable:
         abort(404)
-    except services.QuizError as error:
+    except records.QuizError as error:
         flash(str(error), "error")
         return redirect(url_for(".detail", quiz_id=quiz_id))
     db.session.commit()
@@ -149,7 +165,7 @@ def show_attempt(attempt_id: int) -> str | Response:
     total = len(attempt.question_ids)
     number = min(max(request.args.get("q", 1, type=int) or 1, 1), total)
     one_page = attempt.quiz.layout == "all_on_one_page"
-    items = services.present_questions(
+    items = queries.present_questions(
         attempt, positions=None if one_page else [number - 1]
     )
     form_class = make_answer_form(items)
@@ -161,8 +177,8 @@ def show_attempt(attempt_id: int) -> str | Response:
         form=form,
         items=items,
         number=None if one_page else number,
-        answered=services.answered_positions(attempt),
-        seconds_left=services.seconds_left(attempt, now=now),
+        answered=queries.answered_positions(attempt),
+        seconds_left=rules.seconds_left(attempt, now=now),
     )
 
 
@@ -174,10 +190,10 @@ def answer(attempt_id: int) -> Response:
     button says; the countdown's own "timeup" submits at once.
     """
     now = utcnow()
-    attempt = services.get_attempt_ref(attempt_id, user_id=current_user.id)
+    attempt = queries.get_attempt_ref(attempt_id, user_id=current_user.id)
     if attempt is None:
         abort(404)  # someone else's attempt, like a missing one
-    items = services.present_for_answering(
+    items = queries.present_for_answering(
         attempt, positions=_page_positions(attempt, request.form.get("page"))
     )
     form = make_answer_form(items)()
@@ -198,7 +214,7 @@ def answer(attempt_id: int) -> Response:
         if finish and not closed:
             flash(TIME_UP_MESSAGE, "warning")
         return redirect(url_for(".results", attempt_id=attempt_id))
-    for number, text in services.list_unreadable_numbers(items, responses):
+    for number, text in rules.list_unreadable_numbers(items, responses):
         flash(
             f"Question {number}: “{text}” is not a number — type digits only, "
             "for example 1953 or 2.5.",
@@ -215,7 +231,7 @@ def answer(attempt_id: int) -> Response:
 
 def _store_page(
     attempt_id: int,
-    pending: list[services.PendingAnswer],
+    pending: list[records.PendingAnswer],
     *,
     now: datetime,
     finish: bool,
@@ -223,8 +239,8 @@ def _store_page(
     """Store the answers (and submit if asked); True when the attempt was closed."""
     try:
         services.store_answers(attempt_id, pending, now=now, grace=_grace())
-    except services.AttemptClosed as error:
-        if isinstance(error, services.TimeUp) or not finish:
+    except records.AttemptClosed as error:
+        if isinstance(error, records.TimeUp) or not finish:
             flash(str(error), "warning")  # a repeated time-up submit is not news
         return True
     if finish:
@@ -242,14 +258,14 @@ def review(attempt_id: int) -> str | Response:
     _close_if_overdue(attempt, now=now)
     if not attempt.is_open:
         return redirect(url_for(".results", attempt_id=attempt.id))
-    items = services.present_questions(attempt)
+    items = queries.present_questions(attempt)
     return render_template(
         "quiz/review.html",
         attempt=attempt,
         items=items,
         answered=sum(1 for item in items if item.is_answered),
         one_page=attempt.quiz.layout == "all_on_one_page",
-        seconds_left=services.seconds_left(attempt, now=now),
+        seconds_left=rules.seconds_left(attempt, now=now),
         submit_form=SubmitQuizForm(),
         **_clock(now),
     )
@@ -285,7 +301,7 @@ def results(attempt_id: int) -> str | Response:
     return render_template(
         "quiz/results.html",
         attempt=attempt,
-        items=services.list_results(attempt),
+        items=queries.list_results(attempt),
         **_clock(now),
     )
 
@@ -294,11 +310,46 @@ def results(attempt_id: int) -> str | Response:
 @login_required
 def history() -> str:
     """List the current user's graded attempts with their scores over time."""
-    attempts = services.list_closed_attempts(current_user.id)
+    attempts = queries.list_closed_attempts(current_user.id)
     percents = [a.percent or 0.0 for a in reversed(attempts)]
     return render_template(
         "quiz/history.html",
         attempts=attempts,
-        sparkline=services.sparkline_points(percents),
+        sparkline=charts.sparkline_points(percents),
         **_clock(utcnow()),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# The teacher's item analysis (/teach/...)
+
+
+def _analysis_or_404(class_id: int, quiz_id: str) -> analysis.QuizAnalysis:
+    school_class = class_services.get_class_for_teacher(
+        class_id, current_user
+    ) or abort(404)
+    quiz = bank_services.get_quiz(quiz_id) or abort(404)
+    students = class_services.list_students(school_class)
+    return analysis.analyse_quiz([s.id for s in students], quiz)
+
+
+@teach_bp.get("/classes/<int:class_id>/quizzes/<quiz_id>")
+@teacher_required
+def item_analysis(class_id: int, quiz_id: str) -> str:
+    """Show Moodle-style item statistics of a quiz over the class's first attempts."""
+    return render_template(
+        "teacher/item_analysis.html",
+        class_id=class_id,
+        analysis=_analysis_or_404(class_id, quiz_id),
+        thresholds=itemstats,
+    )
+
+
+@teach_bp.get("/classes/<int:class_id>/quizzes/<quiz_id>/items.csv")
+@teacher_required
+def item_analysis_csv(class_id: int, quiz_id: str) -> Response:
+    """Download a quiz's item statistics for the class as CSV."""
+    return csv_response(
+        analysis.item_stats_csv(_analysis_or_404(class_id, quiz_id)),
+        f"class-{class_id}-{quiz_id}-items.csv",
     )

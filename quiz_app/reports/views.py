@@ -1,22 +1,24 @@
-"""Web layer: students report a problem with a question and download their own data."""
+"""Web layer: students report a problem with a question; the teacher's open reports
+under /teach."""
 
 from __future__ import annotations
 
-import json
-
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from quiz_app.accounts.decorators import teacher_required
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
-from quiz_app.quiz import services as quiz_services
+from quiz_app.forms import EmptyForm
+from quiz_app.quiz import queries as quiz_queries
 from quiz_app.reports import services
 from quiz_app.reports.forms import ReportProblemForm
 
-#: No prefix: the report endpoint lives under /reports, the export beside the other
-#: account pages.
+#: No prefix: the report endpoint lives under /reports.
 bp = Blueprint("reports", __name__)
+#: The teacher's pages, nested under /teach (see accounts.decorators).
+teach_bp = Blueprint("reports", __name__)
 
 
 @bp.post("/reports/new")
@@ -42,7 +44,7 @@ def create() -> Response:
     else:
         db.session.commit()
         flash("Thank you: your teacher will look at this question.", "success")
-    attempt = quiz_services.get_attempt(attempt_id, user_id=current_user.id)
+    attempt = quiz_queries.get_attempt(attempt_id, user_id=current_user.id)
     if attempt is None:
         return redirect(url_for("home.index"))
     anchor = ""
@@ -53,15 +55,28 @@ def create() -> Response:
     )
 
 
-@bp.get("/account/export")
-@login_required
-def export_my_data() -> Response:
-    """Download everything the app keeps about your learning as a JSON file."""
-    now = utcnow()
-    data = services.export_user_data(current_user, now=now)
-    filename = f"armistice-study-{current_user.username}-{now:%Y%m%d}.json"
-    return Response(
-        json.dumps(data, indent=2, ensure_ascii=False),
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+# --------------------------------------------------------------------------------------
+# The teacher's reports (/teach/...)
+
+
+@teach_bp.get("/reports")
+@teacher_required
+def reports() -> str:
+    """List the open reports from students with the question and their answer."""
+    return render_template(
+        "teacher/reports.html",
+        reports=services.list_open_reports(current_user),
+        button=EmptyForm(),
     )
+
+
+@teach_bp.post("/reports/<int:report_id>/close")
+@teacher_required
+def close_report(report_id: int) -> Response:
+    """Close a report once it is dealt with."""
+    if EmptyForm().validate_on_submit():
+        if not services.close_report(report_id, closed_by=current_user, now=utcnow()):
+            abort(404)
+        db.session.commit()
+        flash("Report closed.", "success")
+    return redirect(url_for(".reports"))

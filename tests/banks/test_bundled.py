@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from quiz_app import resource_dir
+from quiz_app.banks.files import load_bank_files
 from quiz_app.banks.inventory import (
     count_bank,
     find_duplicate_questions,
     format_inventory,
 )
-from quiz_app.banks.loader import load_bank_files
-from quiz_app.quiz.grading import QUESTION_TYPES
+from quiz_app.questions.grading import QUESTION_TYPES
 
 BANKS_DIR = resource_dir("question_banks")
 

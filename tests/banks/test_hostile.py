@@ -19,11 +19,13 @@ VALID = Path(__file__).resolve().parent.parent / "data" / "banks" / "valid"
 
 
 def only_problem(text: str | bytes, **kwargs: int) -> str:
-    """The single problem of a hostile text, checking it came within a second."""
-    started = time.perf_counter()
+    """The single problem of a hostile text, checking it took under a second of CPU
+    (CPU time, not wall time: a busy CI machine must not fail the test).
+    """
+    started = time.process_time()
     with pytest.raises(BankError) as info:
         parse_bank(text, source="evil.yaml", **kwargs)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     [problem] = info.value.problems
     return f"{problem.line}:{problem.column}: {problem.message}"
 

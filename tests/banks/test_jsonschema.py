@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from quiz_app.banks.jsonschema import bank_json_schema, render
-from quiz_app.banks.loader import BANK_KEYS, QUESTION_KEYS, QUIZ_KEYS
-from quiz_app.quiz.grading import QUESTION_TYPES
+from quiz_app.banks.keys import BANK_KEYS, QUESTION_KEYS, QUIZ_KEYS
+from quiz_app.questions.grading import QUESTION_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 VALID = ROOT / "tests" / "data" / "banks" / "valid"

@@ -12,12 +12,10 @@ from typing import Any
 
 import pytest
 
-from quiz_app.banks.loader import (
-    load_bank_files,
-    parse_bank,
-    resolve_quiz_questions,
-    validate_command,
-)
+from quiz_app.banks.cli import validate_paths as validate_command
+from quiz_app.banks.crossbank import resolve_quiz_questions
+from quiz_app.banks.files import load_bank_files
+from quiz_app.banks.loader import parse_bank
 from quiz_app.banks.schema import (
     Bank,
     BankError,
@@ -31,7 +29,7 @@ from quiz_app.banks.schema import (
     Selection,
     Source,
 )
-from quiz_app.quiz.grading import QUESTION_TYPES
+from quiz_app.questions.grading import QUESTION_TYPES
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "banks"
 VALID = DATA / "valid"
@@ -744,7 +742,7 @@ def test_validate_command_summarises_valid_banks() -> None:
 
 def test_module_entry_point_exits_non_zero_on_problems() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "quiz_app.banks.loader", str(INVALID / "empty.yaml")],
+        [sys.executable, "-m", "quiz_app.banks.cli", str(INVALID / "empty.yaml")],
         capture_output=True,
         text=True,
         check=False,

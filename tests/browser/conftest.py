@@ -22,7 +22,7 @@ from werkzeug.serving import make_server
 
 from quiz_app import create_app
 from quiz_app.accounts import services as account_services
-from quiz_app.banks.loader import load_bank_files
+from quiz_app.banks.files import load_bank_files
 from quiz_app.banks.services import import_banks
 from quiz_app.clock import utcnow
 from quiz_app.extensions import MIGRATIONS_DIR, db

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from quiz_app.banks.loader import load_bank_files, parse_bank
+from quiz_app.banks.files import load_bank_files
+from quiz_app.banks.loader import parse_bank
 from quiz_app.banks.schema import Bank, Question
 from quiz_app.interchange import convert, export
 

@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
+from quiz_app.progress import charts
 from quiz_app.progress.charts import due_bar_chart, review_heatmap, state_bar
 from quiz_app.progress.stats import DayCount, heatmap_start
 
@@ -57,3 +58,11 @@ def test_state_bar_splits_the_width_by_count():
     widths = [float(r.get("width")) for r in svg.findall(f"{SVG}rect")]
     assert widths == [100.0, 300.0]
     assert re.search(r"review: 3", svg.find(f"{SVG}desc").text)
+
+
+def test_sparkline_points_scale_percentages():
+    assert charts.sparkline_points([]) == ""
+    assert charts.sparkline_points([0, 100], width=108, height=58, pad=4) == (
+        "4.0,54.0 104.0,4.0"
+    )
+    assert charts.sparkline_points([50]) == "4.0,24.0"

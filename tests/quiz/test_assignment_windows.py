@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from quiz_app.classes import services as class_services
 from quiz_app.extensions import db
-from quiz_app.quiz import services
+from quiz_app.quiz import queries, records, services
 from quiz_app.quiz.models import QuizAttempt
 from quiz_app.quiz.windows import Access
 from tests.quiz.helpers import make_quiz_bank
@@ -78,7 +78,7 @@ def test_an_upcoming_assignment_refuses_a_start_with_the_local_date(
 ):
     student = make_user("alice")
     set_quiz(student, opens_at=now + 2 * DAY)  # Wed 4 Mar, 09:30 UTC
-    with pytest.raises(services.QuizNotOpen) as refused:
+    with pytest.raises(records.QuizNotOpen) as refused:
         _start(student, now=now, tz_name="Asia/Seoul")
     assert str(refused.value) == (
         "This quiz opens on Wed 4 Mar, 18:30 (Asia/Seoul time)."
@@ -98,7 +98,7 @@ def test_a_closed_assignment_refuses_but_an_attempt_under_way_may_finish(
     resumed, was_resumed = _start(student, now=later)
     assert was_resumed and resumed.id == attempt.id
     services.submit_attempt(attempt, now=later, grace=GRACE)
-    with pytest.raises(services.QuizNotOpen, match="This quiz closed on Tue 3 Mar"):
+    with pytest.raises(records.QuizNotOpen, match="This quiz closed on Tue 3 Mar"):
         _start(student, now=later)
 
 
@@ -107,17 +107,17 @@ def test_one_open_assignment_is_enough_and_other_students_are_free(
 ):
     student, outsider = make_user("alice"), make_user("bob")
     set_quiz(student, closes_at=now - DAY)
-    assert services.get_availability(student.id, "bank-a-quiz", now=now).access == (
+    assert queries.get_availability(student.id, "bank-a-quiz", now=now).access == (
         Access.CLOSED
     )
     set_quiz(student, opens_at=now - DAY, closes_at=now + DAY)
     assert _start(student, now=now)[0].user_id == student.id
     # Not set for any of bob's classes: open as ever.
-    assert services.get_availability(outsider.id, "bank-a-quiz", now=now).access == (
+    assert queries.get_availability(outsider.id, "bank-a-quiz", now=now).access == (
         Access.FREE
     )
     assert _start(outsider, now=now)[0].user_id == outsider.id
-    assert services.list_unavailable_quizzes(student.id, now=now) == {}
+    assert queries.list_unavailable_quizzes(student.id, now=now) == {}
 
 
 # --------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from quiz_app.quiz.forms import make_answer_form
 from quiz_app.quiz.models import AttemptAnswer
-from quiz_app.quiz.services import PresentedQuestion, QuestionContent
+from quiz_app.quiz.records import PresentedQuestion, QuestionContent
 
 
 def _item(choices=("A", "B", "C"), *, answer=None, number=1):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz_app.quiz.grading import (
+from quiz_app.questions.grading import (
     NO_ANSWER,
     QUESTION_TYPES,
     FieldKind,

@@ -12,7 +12,7 @@ from quiz_app.banks import schema
 from quiz_app.banks.models import Question
 from quiz_app.extensions import db
 from quiz_app.flashcards.models import CardProgress
-from quiz_app.quiz import services
+from quiz_app.quiz import queries, records, rules, services
 from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
 from tests.factories import make_schema_question
 from tests.quiz.helpers import RIGHT_RESPONSES, make_quiz_bank
@@ -43,7 +43,7 @@ def test_start_draws_the_selected_questions_in_order(make_bank, student, now):
 def test_start_shuffles_and_draws_count_stably_per_seed(make_bank, student, now):
     make_quiz_bank(make_bank, shuffle=True, count=4)
     first, _ = _start(student, now=now, seed=7)
-    again = services.select_question_ids(first.quiz)
+    again = queries.select_question_ids(first.quiz)
     assert len(first.question_ids) == 4 and set(first.question_ids) <= set(again)
     from quiz_app.quiz import selection
 
@@ -57,23 +57,23 @@ def test_start_resumes_the_attempt_in_progress(make_bank, student, now):
     first, _ = _start(student, now=now)
     second, resumed = _start(student, now=now + timedelta(hours=2), seed=2)
     assert resumed and second.id == first.id
-    assert services.count_attempts(student.id, "bank-a-quiz") == 1
+    assert queries.count_attempts(student.id, "bank-a-quiz") == 1
 
 
 def test_start_refused_when_attempts_are_used_up(make_bank, student, now):
     make_quiz_bank(make_bank, max_attempts=1)
     attempt, _ = _start(student, now=now)
     services.submit_attempt(attempt, now=now, grace=GRACE)
-    with pytest.raises(services.AttemptsExhausted):
+    with pytest.raises(records.AttemptsExhausted):
         _start(student, now=now + timedelta(minutes=1))
 
 
 def test_start_unknown_or_retired_quiz_is_unavailable(make_bank, student, now):
     make_quiz_bank(make_bank)
-    with pytest.raises(services.QuizUnavailable):
+    with pytest.raises(records.QuizUnavailable):
         _start(student, "no-such-quiz", now=now)
-    services.get_quiz("bank-a-quiz").is_retired = True
-    with pytest.raises(services.QuizUnavailable):
+    queries.get_quiz("bank-a-quiz").is_retired = True
+    with pytest.raises(records.QuizUnavailable):
         _start(student, now=now)
 
 
@@ -81,7 +81,7 @@ def test_start_with_no_live_question_is_refused(make_bank, student, now):
     make_quiz_bank(make_bank)
     for question in db.session.scalars(sa.select(Question)):
         question.is_retired = True
-    with pytest.raises(services.NoQuestions):
+    with pytest.raises(records.NoQuestions):
         _start(student, now=now)
 
 
@@ -89,8 +89,8 @@ def test_time_limit_sets_the_deadline(make_bank, student, now):
     make_quiz_bank(make_bank, time_limit_minutes=15)
     attempt, _ = _start(student, now=now)
     assert attempt.deadline_at == now + timedelta(minutes=15)
-    assert services.seconds_left(attempt, now=now + timedelta(minutes=5)) == 600
-    assert services.seconds_left(attempt, now=now + timedelta(hours=1)) == 0
+    assert rules.seconds_left(attempt, now=now + timedelta(minutes=5)) == 600
+    assert rules.seconds_left(attempt, now=now + timedelta(hours=1)) == 0
 
 
 @pytest.mark.parametrize(
@@ -107,7 +107,7 @@ def test_selection_combines_topics_tags_and_ids_as_any_of(
     make_bank, now, select, expected
 ):
     make_quiz_bank(make_bank, select=schema.Selection(**select))
-    assert services.select_question_ids(services.get_quiz("bank-a-quiz")) == expected
+    assert queries.select_question_ids(queries.get_quiz("bank-a-quiz")) == expected
 
 
 def test_selection_across_banks_skips_retired_questions(make_bank, now):
@@ -127,8 +127,8 @@ def test_selection_across_banks_skips_retired_questions(make_bank, now):
         ),
     )
     db.session.get(Question, "c-2").is_retired = True
-    assert services.select_question_ids(services.get_quiz("named")) == ["c-1", "b-1"]
-    assert services.select_question_ids(services.get_quiz("every")) == ["b-1", "c-1"]
+    assert queries.select_question_ids(queries.get_quiz("named")) == ["c-1", "b-1"]
+    assert queries.select_question_ids(queries.get_quiz("every")) == ["b-1", "c-1"]
 
 
 def test_saving_the_same_answer_twice_keeps_one_row(make_bank, student, now):
@@ -153,13 +153,13 @@ def test_blank_answers_are_not_stored_but_can_clear_one(make_bank, student, now)
     services.save_answers(attempt, {"q-short": "Kaesong"}, now=now, grace=GRACE)
     services.save_answers(attempt, {"q-short": ""}, now=now, grace=GRACE)
     assert [a.response for a in attempt.answers] == [""]
-    assert services.answered_positions(attempt) == set()
+    assert queries.answered_positions(attempt) == set()
 
 
 def test_answer_to_a_question_outside_the_attempt_is_refused(make_bank, student, now):
     make_quiz_bank(make_bank, select=schema.Selection(ids=("q-single",)))
     attempt, _ = _start(student, now=now)
-    with pytest.raises(services.NotInAttempt):
+    with pytest.raises(records.NotInAttempt):
         services.save_answers(attempt, {"q-tf": True}, now=now, grace=GRACE)
 
 
@@ -219,7 +219,7 @@ def test_double_submit_is_idempotent(make_bank, student, now):
     services.submit_attempt(attempt, now=now + timedelta(minutes=5), grace=GRACE)
     assert attempt.submitted_at == now
     assert len(attempt.answers) == 7
-    with pytest.raises(services.AttemptClosed):
+    with pytest.raises(records.AttemptClosed):
         services.save_answers(attempt, {"q-single": "Right"}, now=now, grace=GRACE)
 
 
@@ -237,7 +237,7 @@ def test_answer_after_grace_is_refused_and_the_attempt_closed(make_bank, student
     attempt, _ = _start(student, now=now)
     services.save_answers(attempt, {"q-single": "Right"}, now=now, grace=GRACE)
     too_late = now + timedelta(minutes=10, seconds=31)
-    with pytest.raises(services.TimeUp):
+    with pytest.raises(records.TimeUp):
         services.save_answers(attempt, {"q-tf": False}, now=too_late, grace=GRACE)
     assert attempt.status == AttemptStatus.EXPIRED
     assert attempt.submitted_at == attempt.deadline_at
@@ -259,7 +259,7 @@ def test_overdue_attempt_counts_and_a_new_one_starts(make_bank, student, now):
     assert not resumed and second.id != first.id
     assert first.status == AttemptStatus.EXPIRED
     services.submit_attempt(second, now=now + timedelta(hours=1), grace=GRACE)
-    with pytest.raises(services.AttemptsExhausted):
+    with pytest.raises(records.AttemptsExhausted):
         _start(student, now=now + timedelta(hours=2))
 
 
@@ -267,20 +267,20 @@ def test_attempts_are_private(make_bank, student, make_user, now):
     make_quiz_bank(make_bank)
     attempt, _ = _start(student, now=now)
     bob = make_user("bob")
-    assert services.get_attempt(attempt.id, user_id=student.id) is attempt
-    assert services.get_attempt(attempt.id, user_id=bob.id) is None
-    assert services.get_attempt(attempt.id + 1, user_id=student.id) is None
+    assert queries.get_attempt(attempt.id, user_id=student.id) is attempt
+    assert queries.get_attempt(attempt.id, user_id=bob.id) is None
+    assert queries.get_attempt(attempt.id + 1, user_id=student.id) is None
 
 
 def test_option_order_is_stable_per_attempt(make_bank, student, make_user, now):
     make_quiz_bank(make_bank)
     attempt, _ = _start(student, now=now)
-    shown = [p.options for p in services.present_questions(attempt)]
-    assert shown == [p.options for p in services.present_questions(attempt)]
-    single = services.present_questions(attempt, positions=[0])[0]
+    shown = [p.options for p in queries.present_questions(attempt)]
+    assert shown == [p.options for p in queries.present_questions(attempt)]
+    single = queries.present_questions(attempt, positions=[0])[0]
     assert single.question.id == "q-single"
     assert sorted(single.options["choices"]) == ["Right", "Wrong 1", "Wrong 2"]
-    order = services.present_questions(attempt, positions=[5])[0].options["items"]
+    order = queries.present_questions(attempt, positions=[5])[0].options["items"]
     assert order != list(RIGHT_RESPONSES["q-order"])  # never shown solved
 
 
@@ -289,7 +289,7 @@ def test_results_describe_both_answers_and_cite_sources(make_bank, student, now)
     attempt, _ = _start(student, now=now)
     services.save_answers(attempt, {"q-single": "Wrong 1"}, now=now, grace=GRACE)
     services.submit_attempt(attempt, now=now, grace=GRACE)
-    items = services.list_results(attempt)
+    items = queries.list_results(attempt)
     assert [i.number for i in items] == list(range(1, 8))
     first = items[0]
     assert (first.your_answer, first.right_answer, first.outcome) == (
@@ -306,18 +306,10 @@ def test_history_lists_closed_attempts_newest_first(make_bank, student, now):
     first, _ = _start(student, now=now)
     services.submit_attempt(first, now=now, grace=GRACE)
     second, _ = _start(student, now=now + timedelta(days=1))
-    assert services.list_open_attempts(student.id) == [second]
+    assert queries.list_open_attempts(student.id) == [second]
     services.submit_attempt(second, now=now + timedelta(days=1), grace=GRACE)
-    assert services.list_closed_attempts(student.id) == [second, first]
-    assert services.count_attempts_by_quiz(student.id) == {"bank-a-quiz": 2}
-
-
-def test_sparkline_points_scale_percentages():
-    assert services.sparkline_points([]) == ""
-    assert services.sparkline_points([0, 100], width=108, height=58, pad=4) == (
-        "4.0,54.0 104.0,4.0"
-    )
-    assert services.sparkline_points([50]) == "4.0,24.0"
+    assert queries.list_closed_attempts(student.id) == [second, first]
+    assert queries.count_attempts_by_quiz(student.id) == {"bank-a-quiz": 2}
 
 
 @pytest.mark.parametrize(
@@ -334,7 +326,7 @@ def test_sparkline_points_scale_percentages():
     ],
 )
 def test_is_blank(response, blank):
-    assert services.is_blank(response) is blank
+    assert rules.is_blank(response) is blank
 
 
 def test_attempt_rows_round_trip_aware_datetimes(make_bank, student, now):

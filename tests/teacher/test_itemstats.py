@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from quiz_app.teacher import itemstats
-from quiz_app.teacher.itemstats import AttemptRecord, ItemInfo, ItemResponse
+from quiz_app.quiz import itemstats
+from quiz_app.quiz.itemstats import AttemptRecord, ItemInfo, ItemResponse
 
 # Four first attempts. q1 single choice (A correct), q2 true/false (true correct),
 # q3 short text, q4 multi choice (X and Y correct), drawn by attempts 1-3 only.

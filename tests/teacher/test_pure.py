@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from quiz_app.teacher import csvexport
+from quiz_app import csvexport
 
 
 @pytest.mark.parametrize(

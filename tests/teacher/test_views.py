@@ -79,10 +79,18 @@ def test_regenerate_code_and_remove_student(
     school_class = make_class(teacher, ann, now=now)
     db.session.commit()
     old = school_class.join_code
+    # Each first asks for a confirmation, on a page that works without JavaScript.
+    confirm = client.get(f"/teach/classes/{school_class.id}/code")
+    assert "stop working" in confirm.get_data(as_text=True)
+    db.session.refresh(school_class)
+    assert school_class.join_code == old
     client.post(f"/teach/classes/{school_class.id}/code")
     db.session.refresh(school_class)
     assert school_class.join_code != old
-    response = client.post(f"/teach/classes/{school_class.id}/students/{ann.id}/remove")
+    url = f"/teach/classes/{school_class.id}/students/{ann.id}/remove"
+    assert "Remove ann from 10B?" in client.get(url).get_data(as_text=True)
+    assert len(class_services.list_students(school_class)) == 1
+    response = client.post(url)
     assert response.status_code == 302
     assert class_services.list_students(school_class) == []
     again = client.post(f"/teach/classes/{school_class.id}/students/{ann.id}/remove")
@@ -122,7 +130,7 @@ def test_dashboard_shows_scores_cards_and_sorts_server_side(
 def test_student_rows_compute_best_last_due_and_overdue(
     make_user: Callable[..., Any], quiz_bank: Any, now: datetime
 ) -> None:
-    from quiz_app.teacher import services
+    from quiz_app.classes import dashboard as services
 
     ann = make_user("ann")
     take_quiz(ann, "bank-a-all", {"qa": "Right"}, now=now)
@@ -150,7 +158,7 @@ def test_student_rows_compute_best_last_due_and_overdue(
 def test_topic_mastery_means_question_scores(
     make_user: Callable[..., Any], quiz_bank: Any, now: datetime
 ) -> None:
-    from quiz_app.teacher import services
+    from quiz_app.classes import dashboard as services
 
     ann, bob = make_user("ann"), make_user("bob")
     take_quiz(ann, "bank-a-all", {"qa": "Right", "qb": "Right", "qc": "Right"}, now=now)
@@ -261,10 +269,16 @@ def test_results_csv_neutralises_formula_injection(
     assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
 
 
-def test_teacher_creates_another_teacher(
+def test_only_an_administrator_creates_another_teacher(
     client: FlaskClient, auth: AuthActions
 ) -> None:
-    _login_teacher(auth)
+    teacher = _login_teacher(auth)
+    assert client.get("/teach/teachers/new").status_code == 403
+    assert "Only an administrator" in client.get("/teach/teachers").get_data(
+        as_text=True
+    )
+    teacher.is_admin = True
+    db.session.commit()
     assert client.get("/teach/teachers/new").status_code == 200
     response = client.post(
         "/teach/teachers/new",

@@ -1,96 +1,31 @@
-"""Pure question-type registry: fields, checks and grading per type. No Flask or DB.
+"""Pure question-type registry: checks, grading and descriptions per type. No Flask
+or DB.
 
-Interface contract (the bank loader depends on it):
-
-* ``QUESTION_TYPES[key]`` is a :class:`QuestionType`.
-* ``QuestionType.fields`` maps each type-specific YAML key to a :class:`FieldKind`; the
-  loader converts the YAML node to the Python value named there and reports kind
-  mismatches with the node's line: TEXT -> str (the scalar exactly as written, never a
-  YAML bool/number), TEXT_LIST -> tuple[str, ...], BOOL -> bool (only the literals
-  true/false), NUMBER -> int | float, TEXT_MAP -> tuple[tuple[str, str], ...] (a mapping
-  of text to text, file order kept).
-* ``QuestionType.required`` are the keys that must be present; ``defaults`` fills absent
-  optional ones.
-* ``QuestionType.check(data)`` gets the converted fields and returns
-  ``[(key, message), ...]`` for cross-field rules (answer among the choices, counts,
-  distinct items); the loader locates each at that key's node.
-* ``QuestionType.grade(data, response)`` is pure and returns a :class:`Grade`.
-* ``QuestionType.describe_answer(data)`` and ``describe_response(data, response)``
-  return Markdown-safe text (user text is backslash-escaped) for results pages and
-  derived flashcards. Ordering and matching give a Markdown list, one line per item;
-  the other types give one line.
-
-Response shapes (the web layer builds these from the submitted form):
-
-* ``single_choice``: ``str | None``, the chosen choice text.
-* ``multi_choice``: a collection of ``str``, the ticked choice texts (order and
-  duplicates do not matter; a bare ``str`` counts as one tick).
-* ``true_false``: ``bool | None``.
-* ``short_text``: ``str``, the text typed.
-* ``numeric``: ``str``, the text typed (an ``int``/``float`` is accepted too). Spaces
-  are ignored, so is a trailing unit equal to the question's ``unit`` or to its first
-  words (``8 July`` for the unit ``July 1951``); ``−`` counts as minus. Commas
-  followed by groups of three digits separate thousands (``75,823``, ``1,953.5``;
-  ``1.234.567`` and ``1.234,5`` the other way round); otherwise one comma or point is
-  the decimal separator (``4,5`` = ``4.5``). Anything else is "not a number" and
-  scores 0.
-* ``ordering``: a sequence of ``str``, the items in the student's order; ``None`` or
-  ``""`` for an unfilled slot.
-* ``matching``: a mapping of left text -> chosen right-hand text (or ``None``).
-
-Grading never raises on a missing or malformed response: it scores 0 with feedback.
-The question data is assumed to have passed ``check``.
+The interface every type declares (fields, response shapes) is documented in
+:mod:`quiz_app.questions.types`; reading a student's text (normalising, numbers) is in
+:mod:`quiz_app.questions.answers`.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from enum import StrEnum
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-
-class FieldKind(StrEnum):
-    TEXT = "text"
-    TEXT_LIST = "text_list"
-    BOOL = "bool"
-    NUMBER = "number"
-    TEXT_MAP = "text_map"
-
-
-@dataclass(frozen=True, slots=True)
-class Grade:
-    score: float  #: 0.0 .. 1.0
-    is_correct: bool  #: full marks only
-    feedback: str = ""
-
-
-Check = Callable[[Mapping[str, Any]], list[tuple[str, str]]]
-Grader = Callable[[Mapping[str, Any], Any], Grade]
-AnswerDescriber = Callable[[Mapping[str, Any]], str]
-ResponseDescriber = Callable[[Mapping[str, Any], Any], str]
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionType:
-    key: str
-    label: str  #: shown to teachers, e.g. "Single choice"
-    fields: Mapping[str, FieldKind]
-    required: frozenset[str]
-    check: Check
-    grade: Grader
-    describe_answer: AnswerDescriber  #: the correct answer, Markdown-safe
-    describe_response: ResponseDescriber  #: what the student answered, Markdown-safe
-    defaults: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def template(self) -> str:
-        return f"quiz/questions/{self.key}.html"
-
+from quiz_app.questions.answers import (
+    escape_markdown,
+    exact_decimal,
+    format_number,
+    normalise_answer,
+    parse_number,
+)
+from quiz_app.questions.types import (
+    NO_ANSWER,
+    NO_ANSWER_FEEDBACK,
+    FieldKind,
+    Grade,
+    QuestionType,
+)
 
 QUESTION_TYPES: dict[str, QuestionType] = {}
 
@@ -103,57 +38,8 @@ def register(qtype: QuestionType) -> QuestionType:
     return qtype
 
 
-NO_ANSWER = "(no answer)"
-NO_ANSWER_FEEDBACK = "No answer given."
-
 # --------------------------------------------------------------------------------------
 # Text helpers
-
-
-_ROMANISATION = re.compile(r"e+(?=[ou])")
-
-
-def normalise_answer(text: str) -> str:
-    """Reduce a short answer to the form used for matching.
-
-    Ignores case, accents, punctuation (typographic quotes and apostrophes too) and all
-    whitespace, and folds Korean romanisation (``ŏ``/``eo`` -> ``o``, ``ŭ``/``eu`` ->
-    ``u``), so ``P'anmunjŏm``, ``Panmunjeom`` and ``PANMUNJOM`` all become
-    ``panmunjom``.
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    # The Spacing Modifier Letters block holds apostrophe look-alikes (ʼ ʻ ˈ) that
-    # count as letters.
-    stripped = "".join(
-        c
-        for c in decomposed
-        if not unicodedata.combining(c) and not "\u02b0" <= c <= "\u02ff"
-    )
-    letters = "".join(c for c in stripped.casefold() if c.isalnum())
-    # Folded after punctuation and spaces are gone, so "Se-oul" still equals "Seoul";
-    # dropping every "e" before o/u (not only one) keeps the result stable when
-    # normalised again.
-    return _ROMANISATION.sub("", letters)
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&!])")
-# Block markers only count at the start of a line and before a space ("1. x", "- x")
-# or as a run ("---", "==="), so "0.5" and "-3" stay as they are.
-_MD_LINE_START = re.compile(r"^(\s*)(\d+)([.)])(?=\s|$)|^(\s*)([-+=])(?=\s|$|[-+=])")
-
-
-def escape_markdown(text: str) -> str:
-    """Make plain text safe in Markdown: one line; no emphasis, links, HTML or lists."""
-    one_line = " ".join(text.split())
-    escaped = _MD_SPECIAL.sub(r"\\\1", one_line)
-    return _MD_LINE_START.sub(
-        lambda m: (
-            f"{m.group(1)}{m.group(2)}\\{m.group(3)}"
-            if m.group(2)
-            else f"{m.group(4)}\\{m.group(5)}"
-        ),
-        escaped,
-    )
 
 
 def _choice_key(text: str) -> str:
@@ -415,77 +301,14 @@ def _describe_text_response(data: Mapping[str, Any], response: Any) -> str:
 # --------------------------------------------------------------------------------------
 # numeric
 
-_MAX_NUMBER_CHARS = 64
-_PLAIN = re.compile(r"\d+(?:[.,]\d*)?|[.,]\d+")
-_THOUSANDS_COMMA = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?")
-_THOUSANDS_POINT = re.compile(r"\d{1,3}(?:\.\d{3}){2,}|\d{1,3}(?:\.\d{3})+,\d*")
-
-
-def parse_number(text: str, *, unit: str = "") -> Decimal | None:
-    """Read a number typed by a student, or None if it is not one.
-
-    The rules are in the module docstring (numeric responses). The unit may also be
-    shortened from its end: with the unit "July 1951", "8 July" reads as 8, and with
-    "troops per month", "35,000 troops" as 35000; any other word ("4 miles" where the
-    unit is km) is not a number.
-    """
-    number = _parse_bare_number(text, unit=unit)
-    unit_key = "".join(unit.split()).casefold()
-    trailing = (
-        _NUMBER_THEN_WORDS.fullmatch(text) if number is None and unit_key else None
-    )
-    if trailing and unit_key.startswith("".join(trailing.group(2).split()).casefold()):
-        number = _parse_bare_number(trailing.group(1))
-    return number
-
-
-#: a number, then words without a digit (the start of the unit, as a student types it)
-_NUMBER_THEN_WORDS = re.compile(r"\s*([+\-\u2212]?\d[\d.,\s]*?)\s*([^\d\s][^\d]*)")
-
-
-def _parse_bare_number(text: str, *, unit: str = "") -> Decimal | None:
-    compact = "".join(text.split())
-    if not compact or len(compact) > _MAX_NUMBER_CHARS:
-        return None
-    unit_key = "".join(unit.split()).casefold()
-    if unit_key and compact.casefold().endswith(unit_key):
-        compact = compact[: -len(unit_key)]
-    compact = compact.replace("\u2212", "-")
-    sign = ""
-    if compact[:1] in "+-" and compact:
-        sign, compact = ("-" if compact[0] == "-" else ""), compact[1:]
-    if _THOUSANDS_COMMA.fullmatch(compact):
-        digits = compact.replace(",", "")
-    elif _THOUSANDS_POINT.fullmatch(compact):
-        digits = compact.replace(".", "").replace(",", ".")
-    elif _PLAIN.fullmatch(compact):
-        digits = compact.replace(",", ".")
-    else:
-        return None
-    try:
-        return Decimal(sign + digits)
-    except InvalidOperation:  # pragma: no cover - the patterns only let digits through
-        return None
-
-
-def _decimal(value: int | float) -> Decimal:
-    # repr gives the shortest text that round-trips, so 0.1 becomes exactly
-    # Decimal("0.1") and a boundary such as 4 ± 0.5 is inclusive without float error.
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-
-
-def _format_number(value: int | float) -> str:
-    text = format(_decimal(value), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
 
 def _check_numeric(data: Mapping[str, Any]) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     answer = data.get("answer")
-    if isinstance(answer, float) and not _decimal(answer).is_finite():
+    if isinstance(answer, float) and not exact_decimal(answer).is_finite():
         problems.append(("answer", "'answer' must be a finite number"))
     tolerance = data.get("tolerance", 0)
-    if isinstance(tolerance, float) and not _decimal(tolerance).is_finite():
+    if isinstance(tolerance, float) and not exact_decimal(tolerance).is_finite():
         problems.append(("tolerance", "'tolerance' must be a finite number"))
     elif isinstance(tolerance, int | float) and tolerance < 0:
         problems.append(
@@ -504,21 +327,21 @@ def _grade_numeric(data: Mapping[str, Any], response: Any) -> Grade:
         if value is None:
             return _full_or_nothing(False, "Not a number.")
     else:
-        value = _decimal(response)
+        value = exact_decimal(response)
         if not value.is_finite():
             return _full_or_nothing(False, "Not a number.")
-    distance = abs(value - _decimal(data["answer"]))
-    return _full_or_nothing(distance <= _decimal(data.get("tolerance", 0)))
+    distance = abs(value - exact_decimal(data["answer"]))
+    return _full_or_nothing(distance <= exact_decimal(data.get("tolerance", 0)))
 
 
 def _describe_numeric_answer(data: Mapping[str, Any]) -> str:
-    text = _format_number(data["answer"])
+    text = format_number(data["answer"])
     unit = data.get("unit") or ""
     if unit:
         text += f" {unit}"
     tolerance = data.get("tolerance", 0)
     if tolerance:
-        text += f" (± {_format_number(tolerance)})"
+        text += f" (± {format_number(tolerance)})"
     return escape_markdown(text)
 
 

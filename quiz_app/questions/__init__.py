@@ -1,0 +1,1 @@
+"""Question types, shared by the bank loader (validation) and the quiz (grading)."""

@@ -1,0 +1,317 @@
+"""Quiz reads: quizzes, attempts, availability, the questions a quiz draws and how an
+attempt presents them. Reads only: nothing here adds, flushes or commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from quiz_app.banks.models import Bank, Question, Quiz
+from quiz_app.banks.schema import ALL_BANKS
+from quiz_app.classes import services as class_services
+from quiz_app.extensions import db
+from quiz_app.questions.grading import QUESTION_TYPES
+from quiz_app.quiz import rules, selection, windows
+from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
+from quiz_app.quiz.records import (
+    AttemptRef,
+    PresentedQuestion,
+    QuestionContent,
+    ResultItem,
+)
+
+
+def get_quiz(quiz_id: str) -> Quiz | None:
+    """The live quiz with this id, or None if unknown or retired."""
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None or quiz.is_retired or quiz.bank.is_retired:
+        return None
+    return quiz
+
+
+def get_attempt(attempt_id: int, *, user_id: int) -> QuizAttempt | None:
+    """The attempt if it belongs to this user; another user's attempt is None."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != user_id:
+        return None
+    return attempt
+
+
+def get_attempt_ref(attempt_id: int, *, user_id: int) -> AttemptRef | None:
+    """The attempt's fixed parts if it belongs to this user (else None), for saving
+    answers.
+    """
+    row = run_core(ATTEMPT_REF, {"attempt_id": attempt_id, "user_id": user_id}).first()
+    if row is None:
+        return None
+    return AttemptRef(id=row.id, seed=row.seed, question_ids=row.question_ids)
+
+
+def get_open_attempt(user_id: int, quiz_id: str) -> QuizAttempt | None:
+    """The user's in-progress attempt at this quiz, if any."""
+    return db.session.scalar(
+        sa.select(QuizAttempt)
+        .where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.quiz_id == quiz_id,
+            QuizAttempt.status == AttemptStatus.IN_PROGRESS,
+        )
+        .order_by(QuizAttempt.id.desc())
+        .limit(1)
+    )
+
+
+def count_attempts(user_id: int, quiz_id: str) -> int:
+    """How many attempts (any status) the user has started at this quiz."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(QuizAttempt)
+            .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id)
+        )
+        or 0
+    )
+
+
+def count_attempts_by_quiz(user_id: int) -> dict[str, int]:
+    """Attempts started per quiz id, for showing "2 of 3 attempts used"."""
+    rows = db.session.execute(
+        sa.select(QuizAttempt.quiz_id, sa.func.count())
+        .where(QuizAttempt.user_id == user_id)
+        .group_by(QuizAttempt.quiz_id)
+    )
+    return {quiz_id: n for quiz_id, n in rows}
+
+
+def list_open_attempts(user_id: int) -> list[QuizAttempt]:
+    """The user's attempts in progress, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(QuizAttempt)
+            .where(
+                QuizAttempt.user_id == user_id,
+                QuizAttempt.status == AttemptStatus.IN_PROGRESS,
+            )
+            .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
+        )
+    )
+
+
+def list_closed_attempts(
+    user_id: int, *, limit: int | None = None
+) -> list[QuizAttempt]:
+    """The user's graded attempts, newest first."""
+    query = (
+        sa.select(QuizAttempt)
+        .where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.status != AttemptStatus.IN_PROGRESS,
+        )
+        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def get_availability(
+    user_id: int, quiz_id: str, *, now: datetime
+) -> windows.Availability:
+    """Whether the student may start this quiz now, by its assignments to their
+    classes.
+    """
+    found = class_services.list_quiz_windows_for_student(user_id, quiz_id=quiz_id)
+    return windows.availability(
+        [windows.Window(*w) for w in found.get(quiz_id, ())], now=now
+    )
+
+
+def list_unavailable_quizzes(
+    user_id: int, *, now: datetime
+) -> dict[str, windows.Availability]:
+    """Quiz id -> availability, for the quizzes the student may not start now."""
+    found = class_services.list_quiz_windows_for_student(user_id)
+    result = {
+        quiz_id: windows.availability([windows.Window(*w) for w in spans], now=now)
+        for quiz_id, spans in found.items()
+    }
+    return {quiz_id: a for quiz_id, a in result.items() if not a.can_start}
+
+
+def select_question_ids(quiz: Quiz) -> list[str]:
+    """The live questions a quiz's selection matches, in bank then file order.
+
+    Banks: none named = the quiz's own bank, ``all`` = every live bank. Topics, tags
+    and ids combine as "any of"; with none of them, every question of those banks
+    is selected.
+    """
+    chosen: Mapping[str, Sequence[str]] = quiz.selection or {}
+    bank_ids = list(chosen.get("banks") or [quiz.bank_id])
+    query = (
+        sa.select(Question)
+        .join(Bank)
+        .where(Question.is_retired.is_(False), Bank.is_retired.is_(False))
+        .order_by(Bank.title, Bank.id, Question.position)
+    )
+    if ALL_BANKS not in bank_ids:
+        query = query.where(Question.bank_id.in_(bank_ids))
+    questions = list(db.session.scalars(query))
+    if ALL_BANKS not in bank_ids:
+        rank = {bank_id: i for i, bank_id in enumerate(bank_ids)}
+        questions.sort(key=lambda q: (rank[q.bank_id], q.position))
+    topics = set(chosen.get("topics") or ())
+    tags = set(chosen.get("tags") or ())
+    ids = set(chosen.get("ids") or ())
+    if topics or tags or ids:
+        questions = [
+            q
+            for q in questions
+            if q.topic in topics or q.id in ids or tags.intersection(q.tags)
+        ]
+    return [q.id for q in questions]
+
+
+def present_questions(
+    attempt: QuizAttempt, *, positions: Sequence[int] | None = None
+) -> list[PresentedQuestion]:
+    """The attempt's questions (or those at ``positions``) with options and answers."""
+    wanted = range(len(attempt.question_ids)) if positions is None else positions
+    ids = [attempt.question_ids[p] for p in wanted]
+    questions = questions_by_id(ids)
+    answers = answers_by_question(attempt)
+    return [
+        _present(p, questions[qid], seed=attempt.seed, answer=answers.get(qid))
+        for p, qid in zip(wanted, ids, strict=True)
+    ]
+
+
+def present_for_answering(
+    attempt: AttemptRef, *, positions: Sequence[int]
+) -> list[PresentedQuestion]:
+    """The questions at ``positions`` as shown, without saved answers: what a submitted
+    page is read and graded against. Core queries only, this is the answer POST.
+    """
+    ids = [attempt.question_ids[p] for p in positions]
+    rows = run_core(QUESTION_CONTENT, {"ids": ids})
+    questions = {
+        row.id: QuestionContent(
+            id=row.id, version=row.version, type=row.type, data=row.data
+        )
+        for row in rows
+    }
+    return [
+        _present(p, questions[qid], seed=attempt.seed, answer=None)
+        for p, qid in zip(positions, ids, strict=True)
+    ]
+
+
+def _present(
+    position: int,
+    question: Question | QuestionContent,
+    *,
+    seed: int,
+    answer: AttemptAnswer | None,
+) -> PresentedQuestion:
+    return PresentedQuestion(
+        position=position,
+        question=question,
+        options=selection.presented_options(
+            question.type,
+            question.data,
+            rng=selection.attempt_rng(seed, f"options:{question.id}"),
+        ),
+        answer=answer,
+    )
+
+
+def answered_positions(attempt: QuizAttempt) -> set[int]:
+    """Positions of the questions with a saved non-blank answer, for the navigator."""
+    answers = answers_by_question(attempt)
+    return {
+        p
+        for p, qid in enumerate(attempt.question_ids)
+        if qid in answers and not rules.is_blank(answers[qid].response)
+    }
+
+
+def list_results(attempt: QuizAttempt) -> list[ResultItem]:
+    """Every question of a graded attempt with both answers and the sources."""
+    questions = questions_by_id(attempt.question_ids)
+    answers = answers_by_question(attempt)
+    items = []
+    for number, qid in enumerate(attempt.question_ids, start=1):
+        question = questions[qid]
+        qtype = QUESTION_TYPES[question.type]
+        row = answers.get(qid)
+        response = None if row is None else row.response
+        bank_sources = question.bank.sources
+        items.append(
+            ResultItem(
+                number=number,
+                question=question,
+                answer=row,
+                your_answer=qtype.describe_response(question.data, response),
+                right_answer=qtype.describe_answer(question.data),
+                feedback=qtype.grade(question.data, response).feedback,
+                sources=[
+                    bank_sources[k] for k in question.sources if k in bank_sources
+                ],
+            )
+        )
+    return items
+
+
+def preview_question(question: Question) -> PresentedQuestion:
+    """The question as a student would see it in an attempt (options in a fixed shuffled
+    order), unanswered.
+    """
+    return PresentedQuestion(
+        position=0,
+        question=question,
+        options=selection.presented_options(
+            question.type,
+            question.data,
+            rng=selection.attempt_rng(0, f"options:{question.id}"),
+        ),
+        answer=None,
+    )
+
+
+#: Prebuilt statements of the answer POST (building one costs more than running it).
+ATTEMPT_REF = sa.select(
+    QuizAttempt.id, QuizAttempt.seed, QuizAttempt.question_ids
+).where(
+    QuizAttempt.id == sa.bindparam("attempt_id"),
+    QuizAttempt.user_id == sa.bindparam("user_id"),
+)
+
+
+QUESTION_CONTENT = sa.select(
+    Question.id, Question.version, Question.type, Question.data
+).where(Question.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+def run_core(statement: sa.Executable, params: Any) -> sa.CursorResult[Any]:
+    """Run a Core statement on the session's connection, in the request's transaction.
+
+    Unlike ``db.session.execute`` this skips the ORM's per-statement work (and its
+    autoflush), which on the answer POST cost more than the SQL itself.
+    """
+    return db.session.connection().execute(statement, params)
+
+
+def questions_by_id(ids: Sequence[str]) -> dict[str, Question]:
+    if not ids:
+        return {}
+    return {
+        q.id: q
+        for q in db.session.scalars(sa.select(Question).where(Question.id.in_(ids)))
+    }
+
+
+def answers_by_question(attempt: QuizAttempt) -> dict[str, AttemptAnswer]:
+    return {a.question_id: a for a in attempt.answers}

@@ -1,1 +1,0 @@
-"""The teacher's side: class dashboards, item analysis, bank management and reports."""
