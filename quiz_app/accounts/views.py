@@ -44,9 +44,9 @@ from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.forms import EmptyForm
+from quiz_app.progress import erasure, export
 from quiz_app.quiz import windows
 from quiz_app.web import public_url_for
-from quiz_app.progress import erasure, export
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 #: The teacher's pages, nested under /teach (see accounts.decorators).

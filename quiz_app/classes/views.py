@@ -151,7 +151,9 @@ def _join_links(school_class: SchoolClass) -> dict[str, object]:
     return {
         "join_url": join_url,
         "signup_url": public_url_for("accounts.signup", code=school_class.join_code),
-        "qr": qr_svg(join_url, label=f"QR code of the join link of {school_class.name}"),
+        "qr": qr_svg(
+            join_url, label=f"QR code of the join link of {school_class.name}"
+        ),
         "reachable": reachable_by_others(join_url),
     }
 
@@ -189,7 +191,7 @@ def student(class_id: int, user_id: int) -> str:
 @teach_bp.route("/classes/<int:class_id>/code", methods=["GET", "POST"])
 @teacher_required
 def regenerate_code(class_id: int) -> str | Response:
-    """Give the class a new join code after a confirmation; the old one stops working."""
+    """Give the class a new join code, once confirmed; the old one stops working."""
     school_class = _class_or_404(class_id)
     form = EmptyForm()
     if form.validate_on_submit():
