@@ -1,7 +1,9 @@
 """Benchmark: saving a quiz answer over HTTP vs a bare Flask app's one SQLite insert.
 
-Both apps run under gunicorn on 127.0.0.1 with the same number of workers, in the same
-run, and are loaded by ``wrk`` with the same connections and duration. The quiz request
+The quiz app runs under ``quiz-app serve`` (waitress, ``--workers`` request threads in
+one process); the bare app under gunicorn with that many sync worker processes, on
+127.0.0.1 in the same run; ``wrk`` loads both with the same connections and duration.
+The quiz request
 is the real one: a logged-in student's POST with a CSRF token, form validation, grading
 and one write (the answer row upserted), answered with a redirect (PRG).
 
@@ -367,7 +369,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
-        "--workers", type=int, default=min(2 * (os.cpu_count() or 1) + 1, 8)
+        "--workers", type=int, default=8, help="quiz threads and bare processes"
     )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -450,7 +452,8 @@ def _wait_for_bare(base: str, *, timeout_s: float = 30) -> None:
 def _report(results: list[Result], args: argparse.Namespace) -> None:
     print(
         f"{args.connections} connections, {args.threads} wrk threads, "
-        f"{args.duration} s each; gunicorn with {args.workers} sync workers; "
+        f"{args.duration} s each; quiz: waitress with {args.workers} threads, "
+        f"bare: gunicorn with {args.workers} sync workers; "
         f"SQLite in WAL mode; loopback; {os.cpu_count()} CPUs"
     )
     header = ("endpoint", "req/s", "p50 ms", "p99 ms", "errors", "requests", "CPU ms")
@@ -470,7 +473,7 @@ def _report(results: list[Result], args: argparse.Namespace) -> None:
         f"quiz p99 {quiz_r.p99_ms:.1f} ms (target < 100 ms)"
     )
     print(
-        "CPU ms: server processes' CPU time (gunicorn master and workers) per request;"
+        "CPU ms: server processes' CPU time (all their processes) per request;"
         f" load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter, Map
 
 from quiz_app.config import DefaultConfig
 
@@ -51,10 +52,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["BANKS_DIR"] = str(resource_dir("question_banks"))
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_secret_key(app)
+    # Before any route is added: <int:...> ids stop at 64 bits, so a huge id is a 404
+    # rather than an OverflowError in the database driver (a 500).
+    app.url_map.converters["int"] = Int64Converter
 
-    from quiz_app.extensions import init_extensions
+    from quiz_app.accounts.services import load_user
+    from quiz_app.extensions import init_extensions, login_manager
 
     init_extensions(app)
+    login_manager.user_loader(load_user)
     import quiz_app.models  # noqa: F401 - every table known before the first query
 
     register_blueprints(app)
@@ -69,6 +75,39 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+#: The largest id a database integer column holds (signed 64 bits).
+MAX_ID = 2**63 - 1
+#: Shortest secret key accepted, in bytes (the generated one has 64).
+MIN_SECRET_KEY_BYTES = 32
+
+
+class Int64Converter(IntegerConverter):
+    """Flask's ``int`` converter, bounded to what a database id can be."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def secret_key_problem(key: object) -> str | None:
+    """Why this value cannot sign sessions, or None if it can.
+
+    A QUIZ_SECRET_KEY of digits arrives as a number (the environment is read as JSON)
+    and a short one is guessable offline from any session cookie.
+    """
+    if not isinstance(key, str):
+        return (
+            f"SECRET_KEY must be text, not {type(key).__name__}; quote it, e.g. "
+            "QUIZ_SECRET_KEY='\"...\"', or remove it to let the app generate one"
+        )
+    if len(key.encode()) < MIN_SECRET_KEY_BYTES:
+        return (
+            f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes long; remove it "
+            "to let the app generate one in the data folder"
+        )
+    return None
 
 
 def ensure_secret_key(app: Flask) -> None:
@@ -86,13 +125,16 @@ def ensure_secret_key(app: Flask) -> None:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(key)
         app.config["SECRET_KEY"] = key
-    if str(key).strip().lower() in PLACEHOLDER_SECRETS and not (
-        app.debug or app.testing
-    ):
+    if app.debug or app.testing:
+        return
+    if str(key).strip().lower() in PLACEHOLDER_SECRETS:
         raise RuntimeError(
             "SECRET_KEY is a well-known placeholder; remove it to let the app "
             "generate one in the data folder"
         )
+    problem = secret_key_problem(key)
+    if problem:
+        raise RuntimeError(problem)
 
 
 def register_blueprints(app: Flask) -> None:

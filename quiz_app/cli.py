@@ -5,7 +5,6 @@ backup commands.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,15 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from quiz_app import create_app
+from quiz_app.backups import (
+    BackupError,
+    DataFolder,
+    create_backup,
+    hold_serve_lock,
+    quick_check_problems,
+    restore_backup,
+    rotate_backups,
+)
 from quiz_app.clock import utcnow
 from quiz_app.extensions import MIGRATIONS_DIR, db, write_transaction
 
@@ -78,23 +86,31 @@ def _has_schema() -> bool:
         return bool(sa.inspect(conn).get_table_names())
 
 
-def backup_sqlite(*, prefix: str = "quiz") -> Path | None:
-    """Copy the SQLite database into <data folder>/backups/ with SQLite's online
-    backup; return the copy's path, or None when the database is not a SQLite file."""
-    import sqlite3
-
+def data_folder() -> DataFolder | None:
+    """The data folder of a SQLite installation, or None on another database."""
     engine = db.engine
     if engine.dialect.name != "sqlite" or not engine.url.database:
         return None
-    target_dir = Path(current_app.instance_path) / "backups"
-    target_dir.mkdir(exist_ok=True)
-    target = target_dir / f"{prefix}-{utcnow():%Y%m%d-%H%M%S}.sqlite"
-    source = sqlite3.connect(engine.url.database)
+    return DataFolder(
+        root=Path(current_app.instance_path), database=Path(engine.url.database)
+    )
+
+
+def backup_sqlite(
+    *, prefix: str = "backup", target_dir: Path | None = None
+) -> Path | None:
+    """Back up a SQLite data folder into ``target_dir`` (default <data folder>/backups/)
+    and rotate the backups there; None when the database is not SQLite."""
+    folder = data_folder()
+    if folder is None:
+        return None
+    target_dir = target_dir or folder.root / "backups"
+    now = utcnow()
     try:
-        with sqlite3.connect(target) as dest:
-            source.backup(dest)
-    finally:
-        source.close()
+        target = create_backup(folder, target_dir, now=now, prefix=prefix)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rotate_backups(target_dir, now=now)
     return target
 
 
@@ -118,6 +134,19 @@ def import_configured_banks(*, force: bool = False) -> tuple[Any, list[Any]]:
     return summary, problems
 
 
+#: How `serve` faces the network. waitress reads and buffers each whole request in
+#: its asynchronous front (one thread, many sockets) and only then hands it to a
+#: request thread, so a client that trickles its headers (slowloris) or idles holds a
+#: socket, not a thread. gunicorn's sync workers face the network directly: 15 slow
+#: connections held every worker and the log-in page timed out for everyone.
+#: Connections beyond CONNECTION_LIMIT wait in the listen backlog.
+CONNECTION_LIMIT = 1000
+#: Seconds a connection may send nothing before it is closed.
+CHANNEL_TIMEOUT_S = 30
+#: Largest request head (request line and headers) accepted, in bytes.
+MAX_REQUEST_HEADER_BYTES = 64 * 1024
+
+
 @main.command("serve")
 @click.option(
     "--host",
@@ -127,17 +156,26 @@ def import_configured_banks(*, force: bool = False) -> tuple[Any, list[Any]]:
 )
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option(
+    "--threads",
     "--workers",
-    default=None,
-    type=int,
-    help="Worker processes (default: 2 x CPUs + 1, at most 8).",
+    "threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Request threads (they run requests whose bytes have all arrived).",
 )
 @with_appcontext
-def serve_command(host: str, port: int, workers: int | None) -> None:
+def serve_command(host: str, port: int, threads: int) -> None:
     """Upgrade the database, import the banks and serve the app with a production
     server.
     """
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    folder = data_folder()
+    if folder is not None:
+        _refuse_a_damaged_database(folder)
+        # Held while serving, so that `quiz-app restore` refuses to pull the
+        # database from under a running server.
+        app.extensions["serve_lock"] = hold_serve_lock(folder.root)
     upgrade_database()
     summary, problems = import_configured_banks()
     for problem in problems:
@@ -153,16 +191,23 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
         )
         click.echo(f"    {setup_link}")
         click.echo("")
-    # The workers read where they listen, to show students the LAN address in links.
+    # The app reads where it listens, to show students the LAN address in links.
     os.environ["QUIZ_SERVE_HOST"] = host
-    db.engine.dispose()  # workers open their own connections
-    workers = workers or min(2 * (os.cpu_count() or 1) + 1, 8)
-    if sys.platform != "win32":
-        _serve_gunicorn(host, port, workers)
-    else:  # pragma: no cover - gunicorn does not run on Windows
-        from waitress import serve
+    db.engine.dispose()  # the request threads open their own connections
+    serve_waitress(app, host=host, port=port, threads=threads)
 
-        serve(app, host=host, port=port, threads=workers * 2)
+
+def _refuse_a_damaged_database(folder: DataFolder) -> None:
+    if not folder.database.exists():
+        return
+    problems = quick_check_problems(folder.database)
+    if problems:
+        raise click.ClickException(
+            f"the database {folder.database} fails SQLite's quick_check ("
+            + "; ".join(problems[:3])
+            + "). Run `quiz-app doctor`, then restore the newest good backup with "
+            "`quiz-app restore <data folder>/backups/<file>`."
+        )
 
 
 def _setup_link(host: str, port: int) -> str | None:
@@ -187,39 +232,69 @@ def _setup_link(host: str, port: int) -> str | None:
     return f"{base}/account/setup?token={token}"
 
 
-def _serve_gunicorn(host: str, port: int, workers: int) -> None:
-    from gunicorn.app.base import BaseApplication
+def serve_waitress(app: Flask, *, host: str, port: int, threads: int) -> None:
+    """Serve with waitress, bounded against slow and oversized clients."""
+    from waitress import serve
 
-    class _Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("accesslog", "-")
-            self.cfg.set("graceful_timeout", 10)
-
-        def load(self) -> Flask:
-            return create_app()
-
-    _Server().run()
+    serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        connection_limit=CONNECTION_LIMIT,
+        channel_timeout=CHANNEL_TIMEOUT_S,
+        max_request_header_size=MAX_REQUEST_HEADER_BYTES,
+        # A few bytes over the app's own limit, so Flask answers 413 itself.
+        max_request_body_size=int(app.config["MAX_CONTENT_LENGTH"]) + 64 * 1024,
+        ident="armistice-study",
+        clear_untrusted_proxy_headers=True,
+    )
 
 
 @main.command("backup")
+@click.option(
+    "--to",
+    "target_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the backup to (default: <data folder>/backups/).",
+)
 @with_appcontext
-def backup_command() -> None:
-    """Copy the SQLite database to <data folder>/backups/ while the app runs."""
-    target = backup_sqlite()
+def backup_command(target_dir: Path | None) -> None:
+    """Back up the database, secret key and uploaded banks while the app runs."""
+    target = backup_sqlite(target_dir=target_dir)
     if target is None:
         raise click.ClickException(
-            "backup only handles SQLite; use pg_dump for PostgreSQL"
+            "backup only handles SQLite; use pg_dump for PostgreSQL (see README)"
         )
     click.echo(f"Backed up to {target}")
+
+
+@main.command("restore")
+@click.argument("backup", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(backup: Path) -> None:
+    """Replace the data folder's database, key and uploads with a backup's (server
+    stopped)."""
+    folder = data_folder()
+    if folder is None:
+        raise click.ClickException(
+            "restore only handles SQLite; use pg_restore for PostgreSQL (see README)"
+        )
+    db.engine.dispose()  # nothing of ours may hold the old file open
+    try:
+        aside = restore_backup(backup, folder, now=utcnow())
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored {backup.name}; the replaced files are in {aside}")
 
 
 def register_cli(app: Flask) -> None:
     """Attach each domain's command group to the app."""
     from quiz_app.accounts.cli import create_teacher_command, reset_password_command
     from quiz_app.banks.cli import group as banks_group
+    from quiz_app.doctor import doctor_command
 
     app.cli.add_command(banks_group)
+    app.cli.add_command(doctor_command)
     app.cli.add_command(create_teacher_command)
     app.cli.add_command(reset_password_command)

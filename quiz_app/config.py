@@ -23,6 +23,11 @@ class DefaultConfig:
     #: Seconds a SQLite connection waits for another writer before failing with
     #: "database is locked".
     SQLITE_BUSY_TIMEOUT_S = 15
+    #: SQLite's `synchronous` setting. FULL syncs every commit to disk, so a saved
+    #: answer survives a power cut (about 7 ms a commit on a busy virtual disk);
+    #: NORMAL is faster, and a power cut (never a crash of the app) may then undo
+    #: the last commits.
+    SQLITE_SYNCHRONOUS = "FULL"
     #: Folder (or folders, separated by os.pathsep) of YAML question banks imported by
     #: `quiz-app serve`.
     #: None means the banks bundled with the app.
@@ -43,9 +48,21 @@ class DefaultConfig:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
     #: Failed log-ins allowed per username and client address within the window
-    #: below; more are refused until the oldest falls out of the window.
+    #: below; that address may then not try that username until the oldest falls out
+    #: of the window (a browser that logged in to it before still may). Counted in the
+    #: database, so every worker and server sees them.
     LOGIN_MAX_FAILURES = 10
+    #: Failed log-ins per username from all addresses within the window before tries
+    #: from addresses that failed recently wait an exponential backoff (up to 1 min).
+    LOGIN_ACCOUNT_MAX_FAILURES = 30
     LOGIN_FAILURE_WINDOW_S = 15 * 60
+    #: New accounts per client address per hour (a whole class behind one school
+    #: address signs up together, so this is generous).
+    SIGNUPS_PER_ADDRESS_PER_HOUR = 60
+    #: New quiz attempts a student may start per hour (resuming one is free).
+    ATTEMPT_STARTS_PER_HOUR = 30
+    #: Problem reports a student may file per hour.
+    REPORTS_PER_HOUR = 20
     #: Grace period after a quiz's time limit during which a submission still counts
     #: (seconds).
     QUIZ_GRACE_SECONDS = 30

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import Flask, g, request
@@ -67,6 +67,19 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+
+    class Model(Base):
+        """What type checkers see of ``db.Model``: the declarative Base (at run time
+        Flask-SQLAlchemy's subclass of it, which adds ``query`` and table names).
+        """
+
+        __abstract__ = True
+
+else:
+    #: The base class of every model: ``db.Model``, under a name type checkers follow.
+    Model = db.Model
 csrf = CSRFProtect()
 login_manager = LoginManager()
 migrate = Migrate()
@@ -106,11 +119,30 @@ def read_transaction() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+def make_private(database: str) -> None:
+    """Make a SQLite database and its -wal/-shm files readable by their owner alone.
+
+    SQLite creates -wal and -shm with the database file's permissions, so a private
+    database keeps its journal private too; answers and password hashes live there.
+    """
+    for path in (database, f"{database}-wal", f"{database}-shm"):
+        try:
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except FileNotFoundError:
+            continue
+
+
 def _configure_sqlite(app: Flask) -> None:
     engine = db.engine
     if engine.dialect.name != "sqlite":
         return
     busy_timeout_ms = int(float(app.config["SQLITE_BUSY_TIMEOUT_S"]) * 1000)
+    synchronous = str(app.config["SQLITE_SYNCHRONOUS"]).upper()
+    if synchronous not in ("FULL", "NORMAL", "EXTRA"):
+        raise ValueError(
+            f"SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA, not {synchronous}"
+        )
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -121,8 +153,9 @@ def _configure_sqlite(app: Flask) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         if engine.url.database not in (None, "", ":memory:"):
+            make_private(engine.url.database)
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")

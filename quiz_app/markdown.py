@@ -1,5 +1,5 @@
-"""Teacher-written Markdown to safe HTML: markdown-it-py renders, nh3 sanitizes. No
-Flask.
+"""Pure Markdown rendering: teacher-written Markdown to safe HTML (markdown-it-py
+renders, nh3 sanitizes), and the same-origin URL check. No Flask or DB.
 """
 
 from __future__ import annotations

@@ -8,16 +8,19 @@ from quiz_app.accounts.models import PasswordReset, SetupToken, User
 from quiz_app.banks.models import Bank, Card, Question, Quiz
 from quiz_app.classes.models import Assignment, ClassMembership, SchoolClass
 from quiz_app.flashcards.models import CardProgress, ReviewLog, StudySettings
-from quiz_app.quiz.models import AttemptAnswer, QuizAttempt
+from quiz_app.limits.models import LimitEvent
+from quiz_app.quiz.models import AcceptedAnswer, AttemptAnswer, QuizAttempt
 from quiz_app.reports.models import Report
 
 __all__ = [
+    "AcceptedAnswer",
     "Assignment",
     "AttemptAnswer",
     "Bank",
     "Card",
     "CardProgress",
     "ClassMembership",
+    "LimitEvent",
     "PasswordReset",
     "Question",
     "Quiz",

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date, datetime
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from flask import Flask, Response, current_app, request, url_for
+from flask_login import current_user
 
-from quiz_app import publicurl
+from quiz_app import display, publicurl
+from quiz_app.clock import utcnow
 from quiz_app.markdown import render_markdown, render_markdown_inline
 from quiz_app.network import lan_address
 
@@ -56,6 +59,18 @@ def static_version(static_folder: str, filename: str) -> str | None:
     return _file_version(str(path), path.stat().st_mtime_ns)
 
 
+def reader_zone() -> str:
+    """The time zone of whoever reads the page (UTC when nobody is logged in)."""
+    if current_user and current_user.is_authenticated:
+        return str(current_user.timezone or "UTC")
+    return "UTC"
+
+
+def moment(value: datetime | date | None, *, time: bool = True) -> str:
+    """The ``moment`` filter: a date in the house format on the reader's clock."""
+    return display.format_moment(value, reader_zone(), now=utcnow(), with_time=time)
+
+
 def public_base_url() -> str:
     """Where students reach this app: PUBLIC_URL, else the address of this request
     (with the LAN address in place of 127.0.0.1 when serving on every interface).
@@ -73,10 +88,21 @@ def public_url_for(endpoint: str, **values: Any) -> str:
     return public_base_url() + url_for(endpoint, **values)
 
 
+def bank_file_name(source_path: str) -> str:
+    """A bank file's name without the server's folders (teachers' pages never show
+    server paths).
+    """
+    return PureWindowsPath(source_path).name  # splits on both / and \\
+
+
 def register_template_helpers(app: Flask) -> None:
     """Install Markdown filters, versioned static URLs and the security headers."""
+    app.add_template_global(bank_file_name)
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(render_markdown_inline, "markdown_inline")
+    app.add_template_filter(display.format_score, "score")
+    app.add_template_filter(display.format_percent, "percent")
+    app.add_template_filter(moment, "moment")
     app.add_template_global(public_url_for)
 
     @app.url_defaults

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tarfile
 
 import sqlalchemy as sa
 from click.testing import CliRunner
@@ -76,7 +77,11 @@ def test_console_script_upgrades_imports_and_backs_up(tmp_path, monkeypatch):
     assert imported.exit_code == 0, imported.output
     backup = cli.invoke(main, ["--data-dir", str(data), "backup"])
     assert backup.exit_code == 0, backup.output
-    copies = list((data / "backups").glob("quiz-*.sqlite"))
+    copies = list((data / "backups").glob("backup-*.tar.gz"))
     assert len(copies) == 1
-    with sa.create_engine(f"sqlite:///{copies[0]}").connect() as conn:
+    with tarfile.open(copies[0]) as tar:
+        tar.extract("quiz.sqlite", tmp_path / "copy", filter="data")
+    with sa.create_engine(
+        f"sqlite:///{tmp_path / 'copy' / 'quiz.sqlite'}"
+    ).connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM questions").scalar() > 0

@@ -27,8 +27,9 @@ def test_missed_question_assignment_and_report_form(
 
     home = client.get("/").get_data(as_text=True)
     assert "Set by your teacher" in home
-    assert home.index("Set by your teacher") < home.index("Cards due today")
-    assert "<strong>0</strong> cards to review" in home
+    assert home.index("Set by your teacher") < home.index("Flashcards today")
+    assert "<strong>0</strong> due · <strong>0</strong> new" in home
+    assert "Not done yet" in home
 
     started = client.post("/quiz/bank-a-quiz/start")
     attempt_id = int(re.search(r"/quiz/attempt/(\d+)", started.location).group(1))
@@ -41,4 +42,6 @@ def test_missed_question_assignment_and_report_form(
     assert results.count('action="/reports/new"') == 7  # one per question
 
     home = client.get("/").get_data(as_text=True)
-    assert "<strong>7</strong> cards to review" in home  # every unanswered or wrong one
+    # every unanswered or wrong one is due at once; the bank has no deck of new cards
+    assert "<strong>7</strong> due · <strong>0</strong> new" in home
+    assert "Done · best 0%" in home

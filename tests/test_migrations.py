@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -183,13 +184,15 @@ def test_serve_backs_up_the_database_before_a_migration_changes_it(
         cli.upgrade_database()
         (copy,) = backups.iterdir()
         assert copy.name.startswith("pre-upgrade-")
-        with sqlite3.connect(copy) as raw:
+        with tarfile.open(copy) as tar:
+            tar.extract("quiz.sqlite", tmp_path / "restored", filter="data")
+        with sqlite3.connect(tmp_path / "restored" / "quiz.sqlite") as raw:
             assert raw.execute("SELECT count(*) FROM review_logs").fetchone() == (3,)
             assert raw.execute(
                 "SELECT version_num FROM alembic_version"
             ).fetchone() == (_script().get_current_head(),)
         cli.upgrade_database()  # up to date: no second copy
-        assert len(list(backups.glob("*.sqlite"))) == 1
+        assert len(list(backups.iterdir())) == 1
         db.engine.dispose()
 
 

@@ -12,6 +12,8 @@ def test_ci_runs_the_readme_test_command():
     ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
     test_command = next(line for line in ci_lines if line.startswith("python3 -m venv"))
     assert f"```sh\n{test_command}\n```" in readme
+    # The browser tests skip without the browser extra: CI installs it.
+    assert '-e ".[test,browser]"' in test_command
 
 
 def test_readme_start_command_serves():

@@ -4,6 +4,7 @@ writes.
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from quiz_app import create_app
@@ -21,6 +22,18 @@ def test_pragmas_on_a_file_database(tmp_path, monkeypatch):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
+        # FULL (2): an acknowledged answer survives a power cut, not only a crash.
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+
+
+def test_synchronous_can_be_relaxed_and_rejects_nonsense(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUIZ_SQLITE_SYNCHRONOUS", "normal")
+    app = _file_app(tmp_path, monkeypatch)
+    with app.app_context(), db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+    monkeypatch.setenv("QUIZ_SQLITE_SYNCHRONOUS", "OFF; DROP TABLE users")
+    with pytest.raises(ValueError, match="SQLITE_SYNCHRONOUS"):
+        _file_app(tmp_path / "other", monkeypatch)
 
 
 def test_write_transactions_begin_immediate(tmp_path, monkeypatch):

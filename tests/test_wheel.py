@@ -69,7 +69,7 @@ def test_installed_wheel_serves_a_page(wheel, tmp_path):
     env = {**os.environ, "QUIZ_DATA_DIR": str(tmp_path / "data")}
     env.pop("QUIZ_BANKS_DIR", None)
     server = subprocess.Popen(
-        [str(bin_dir / "quiz-app"), "serve", "--port", str(port), "--workers", "1"],
+        [str(bin_dir / "quiz-app"), "serve", "--port", str(port), "--threads", "1"],
         cwd=tmp_path,  # away from the checkout, so only the installed package is used
         env=env,
         stdout=subprocess.PIPE,

@@ -33,7 +33,12 @@ def create_teacher_command(username: str, password: str) -> None:
         first = services.count_teachers() == 0
         try:
             services.create_user(
-                username, password, role=Role.TEACHER, now=utcnow(), is_admin=first
+                username,
+                password,
+                role=Role.TEACHER,
+                now=utcnow(),
+                is_admin=first,
+                timezone=current_app.config["DEFAULT_TIMEZONE"],
             )
         except services.UsernameTaken as error:
             raise click.ClickException(str(error)) from error

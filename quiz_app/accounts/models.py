@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from quiz_app.extensions import UtcDateTime, db
+from quiz_app.extensions import Model, UtcDateTime
 
 
 class Role(StrEnum):
@@ -17,7 +17,7 @@ class Role(StrEnum):
     TEACHER = "teacher"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,7 +58,7 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_token}"
 
 
-class PasswordReset(db.Model):
+class PasswordReset(Model):
     """A one-time code that lets a student set a new password, issued by their teacher
     (or from the shell). Only a hash of the code is stored.
     """
@@ -83,7 +83,7 @@ class PasswordReset(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class SetupToken(db.Model):
+class SetupToken(Model):
     """A one-time token printed by `quiz-app serve` on a fresh install: only whoever
     sees the console may create the first teacher. Stored hashed, in the database so
     every worker and server sees it.

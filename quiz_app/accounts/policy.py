@@ -79,3 +79,13 @@ def clean_display_name(name: str) -> str:
         if ch.isspace() or unicodedata.category(ch) not in _STRIPPED_CATEGORIES
     )
     return " ".join(kept.split())[:MAX_DISPLAY_NAME_LENGTH]
+
+
+def name_with_username(display_name: str, username: str) -> str:
+    """How pages that list other people name someone: the display name with the
+    username beside it, which nobody can copy ("Kim Lee (kimlee)").
+    """
+    name = clean_display_name(display_name)
+    if not name or name.casefold() == username.casefold():
+        return username
+    return f"{name} ({username})"

@@ -8,13 +8,14 @@ import functools
 import secrets
 from datetime import datetime, timedelta
 from random import Random
+from typing import Any
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quiz_app.accounts import policy, tokens
 from quiz_app.accounts.models import PasswordReset, Role, SetupToken, User
-from quiz_app.extensions import db, login_manager
+from quiz_app.extensions import db
 
 
 class AccountError(Exception):
@@ -71,11 +72,17 @@ def create_user(
     role: Role = Role.STUDENT,
     now: datetime,
     display_name: str = "",
+    password_hash: str | None = None,
     timezone: str = "UTC",
     is_admin: bool = False,
 ) -> User:
     """Create an account with a hashed password.
 
+    :param timezone: the IANA zone "today" follows until the user picks their own
+        (views pass the app's DEFAULT_TIMEZONE).
+    :param password_hash: the password already hashed (``hash_password``), so a view
+        can run the slow hash before it takes the write lock; ``password`` is then
+        ignored.
     :raises UsernameTaken: when the name is in use, ignoring case.
     """
     if is_username_taken(username):
@@ -84,7 +91,7 @@ def create_user(
         username=username.strip(),
         username_key=username_key(username),
         display_name=policy.clean_display_name(display_name),
-        password_hash=generate_password_hash(password),
+        password_hash=password_hash or hash_password(password),
         role=role,
         timezone=timezone,
         is_admin=is_admin,
@@ -100,6 +107,11 @@ def create_user(
             f"The username {username.strip()!r} is already taken."
         ) from error
     return user
+
+
+def hash_password(password: str) -> str:
+    """The stored form of a password (scrypt: deliberately slow, tens of ms)."""
+    return generate_password_hash(password)
 
 
 @functools.cache
@@ -206,7 +218,7 @@ def reset_password(code: str, new_password: str, *, now: datetime) -> User:
         raise InvalidResetCode()
     # Spend the code with a conditional UPDATE, so two submissions racing with the same
     # code cannot both succeed (on PostgreSQL as well as SQLite).
-    spent = db.session.execute(
+    spent: sa.CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
         sa.update(PasswordReset)
         .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
         .values(used_at=now)
@@ -312,15 +324,42 @@ def count_teachers() -> int:
     )
 
 
+#: A user's last_seen_at is written at most this often: each write takes the database's
+#: write lock, and the dashboard shows activity by the day.
+LAST_SEEN_EVERY = timedelta(minutes=1)
+
+
+def is_activity_due(user: User, *, now: datetime) -> bool:
+    """Whether the user's last_seen_at is missing or older than LAST_SEEN_EVERY."""
+    seen = user.last_seen_at
+    return seen is None or now - seen >= LAST_SEEN_EVERY
+
+
+def record_activity(user_id: int, *, now: datetime) -> None:
+    """Set the user's last_seen_at to ``now`` unless it was set less than
+    LAST_SEEN_EVERY ago (by another request meanwhile). One UPDATE, no flush.
+    """
+    db.session.execute(
+        sa.update(User)
+        .where(
+            User.id == user_id,
+            sa.or_(
+                User.last_seen_at.is_(None), User.last_seen_at <= now - LAST_SEEN_EVERY
+            ),
+        )
+        .values(last_seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 #: Built once: ``db.session.get`` builds its SELECT anew on every call, and this runs
 #: on every request of a logged-in user.
 _USER_BY_ID = sa.select(User).where(User.id == sa.bindparam("user_id"))
 
 
-@login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the user whose id and current session token match the
-    cookie.
+    """Flask-Login's loader (registered in create_app): the user whose id and current
+    session token match the cookie.
     """
     raw_id, _, token = user_id.partition(":")
     if not raw_id.isdigit():

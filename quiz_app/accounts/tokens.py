@@ -8,7 +8,7 @@ import hashlib
 from random import Random
 from typing import Final
 
-from quiz_app.classes.joincode import ALPHABET, normalise_join_code
+from quiz_app.joincode import ALPHABET, normalise_join_code
 
 #: 12 characters of the 31-letter alphabet: about 59 bits, typed from a slip of paper.
 RESET_CODE_LENGTH: Final = 12

@@ -1,5 +1,5 @@
 """Web layer: sign up, log in and out, the first-run setup, the account page, password
-changes and resets.
+changes and resets, a student's data export; the teacher's account pages under /teach.
 """
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import json
 from datetime import timedelta
 from math import ceil
 from random import SystemRandom
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    Flask,
     abort,
     current_app,
     flash,
@@ -24,6 +24,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
 from quiz_app.accounts import services
@@ -39,11 +40,13 @@ from quiz_app.accounts.forms import (
     SignUpForm,
 )
 from quiz_app.accounts.models import Role, User
-from quiz_app.accounts.throttle import LoginThrottle
 from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
-from quiz_app.extensions import db
+from quiz_app.extensions import db, read_transaction, write_transaction
 from quiz_app.forms import EmptyForm
+from quiz_app.limits import services as limit_services
+from quiz_app.limits.policy import SIGNUP, LoginPolicy, login_wait
+from quiz_app.markdown import is_same_origin_url
 from quiz_app.progress import erasure, export
 from quiz_app.quiz import windows
 from quiz_app.web import public_url_for
@@ -54,6 +57,20 @@ teach_bp = Blueprint("accounts", __name__)
 
 #: Pages that stay reachable before the first teacher exists.
 _SETUP_EXEMPT = frozenset({"accounts.setup", "static", "home.health"})
+#: app.extensions key: a teacher exists, so the first-run setup is over (cached: the
+#: check would otherwise count teachers on every request).
+_SETUP_DONE = "quiz_setup_done"
+
+
+def mark_setup_done(app: Flask, done: bool = True) -> None:
+    """Record that the first-run setup is over (or, for tests of the setup, not yet):
+    visitors are no longer sent to the setup page.
+    """
+    if done:
+        app.extensions[_SETUP_DONE] = True
+    else:
+        app.extensions.pop(_SETUP_DONE, None)
+
 
 #: Reset codes are secrets: drawn from the OS's random source.
 _rng = SystemRandom()
@@ -62,29 +79,40 @@ _rng = SystemRandom()
 @bp.before_app_request
 def _require_first_run_setup() -> Response | None:
     """Send every visitor to the setup page until the first teacher account exists."""
-    if (
-        current_app.extensions.get("quiz_setup_done")
-        or request.endpoint in _SETUP_EXEMPT
-    ):
+    if current_app.extensions.get(_SETUP_DONE) or request.endpoint in _SETUP_EXEMPT:
         return None
     if services.count_teachers() > 0:
-        current_app.extensions["quiz_setup_done"] = True
+        mark_setup_done(current_app)
         return None
     return redirect(url_for("accounts.setup"))
+
+
+#: Requests that do not count as activity (and should not load the user).
+_NOT_ACTIVITY = frozenset({"static", "banks.media", "home.health"})
+
+
+@bp.before_app_request
+def _record_activity() -> None:
+    """Note when a logged-in user was last active, at most once a minute, in its own
+    short write transaction (the request's own transaction starts afresh after it).
+    """
+    if request.endpoint in _NOT_ACTIVITY or not current_user.is_authenticated:
+        return
+    now = utcnow()
+    if not services.is_activity_due(current_user, now=now):
+        return
+    user_id = current_user.id
+    db.session.rollback()  # end the read that loaded the user
+    with write_transaction():
+        services.record_activity(user_id, now=now)
+        db.session.commit()
 
 
 def _safe_next(default: str) -> str:
     """The ?next= target when it stays on this site, else the default."""
     target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if (
-        target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-        and not parts.netloc
-    ):
-        return target
-    return default
+    # A path on this site only (also refuses "/\\host" and "/<tab>/host").
+    return target if target.startswith("/") and is_same_origin_url(target) else default
 
 
 def _start_session(user: User) -> None:
@@ -98,15 +126,51 @@ def _start_session(user: User) -> None:
     login_user(user)
 
 
-def _login_throttle() -> LoginThrottle:
-    """This app's counter of failed log-ins, made on first use."""
-    throttle = current_app.extensions.get("quiz_login_throttle")
-    if throttle is None:
-        throttle = current_app.extensions["quiz_login_throttle"] = LoginThrottle(
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-            window=timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_S"]),
-        )
-    return throttle
+#: A browser that has logged in to an account carries this signed cookie naming it,
+#: so wrong passwords from its address (a shared lab PC, a school NAT) cannot lock the
+#: owner out (OWASP's "device cookie").
+KNOWN_DEVICE_COOKIE = "quiz_known"
+_KNOWN_DEVICE_ACCOUNTS = 5
+_KNOWN_DEVICE_MAX_AGE_S = 180 * 24 * 3600
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt="quiz-known-device"
+    )
+
+
+def _known_accounts() -> list[str]:
+    """The username keys this browser has logged in to (from its signed cookie)."""
+    raw = request.cookies.get(KNOWN_DEVICE_COOKIE)
+    if not raw:
+        return []
+    try:
+        keys = _device_serializer().loads(raw, max_age=_KNOWN_DEVICE_MAX_AGE_S)
+    except BadSignature:
+        return []
+    return [k for k in keys if isinstance(k, str)] if isinstance(keys, list) else []
+
+
+def _remember_device(response: Response, key: str, known: list[str]) -> None:
+    keys = [key, *(k for k in known if k != key)][:_KNOWN_DEVICE_ACCOUNTS]
+    response.set_cookie(
+        KNOWN_DEVICE_COOKIE,
+        _device_serializer().dumps(keys),
+        max_age=_KNOWN_DEVICE_MAX_AGE_S,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+    )
+
+
+def _login_policy() -> LoginPolicy:
+    config = current_app.config
+    return LoginPolicy(
+        per_address=int(config["LOGIN_MAX_FAILURES"]),
+        per_account=int(config["LOGIN_ACCOUNT_MAX_FAILURES"]),
+        window=timedelta(seconds=int(config["LOGIN_FAILURE_WINDOW_S"])),
+    )
 
 
 @bp.route("/setup", methods=["GET", "POST"])
@@ -127,10 +191,11 @@ def setup() -> str | tuple[str, int] | Response:
             now=utcnow(),
             display_name=form.display_name.data or "",
             is_admin=True,
+            timezone=current_app.config["DEFAULT_TIMEZONE"],
         )
         services.clear_setup_tokens()
         db.session.commit()
-        current_app.extensions["quiz_setup_done"] = True
+        mark_setup_done(current_app)
         _start_session(user)
         flash("Welcome! Your teacher account is ready.", "success")
         return redirect(url_for("teacher.classes.index"))
@@ -138,19 +203,38 @@ def setup() -> str | tuple[str, int] | Response:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-def signup() -> str | Response:
+@read_transaction()  # checks and hashing first; the write lock only for the insert
+def signup() -> str | tuple[str, int] | Response:
     """Create a student account and log it in."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
-    form = SignUpForm()
+    # The zone shown before the browser's own is known (static/js/timezone.js).
+    form = SignUpForm(timezone=current_app.config["DEFAULT_TIMEZONE"])
     if request.method == "GET" and request.args.get("code"):
         form.join_code.data = request.args["code"][:20]
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        return render_template("accounts/signup.html", form=form)
+    now = utcnow()
+    address = request.remote_addr or ""
+    try:
+        limit_services.check_hourly(
+            SIGNUP, current_app.config, address=address, now=now
+        )
+    except limit_services.LimitReached as error:
+        form.username.errors.append(
+            "Too many accounts were made from this network in the last hour. "
+            f"Try again in {error.minutes} minutes, or ask your teacher."
+        )
+        return render_template("accounts/signup.html", form=form), 429
+    password_hash = services.hash_password(form.password.data)
+    db.session.rollback()  # end the read snapshot before taking the write lock
+    with write_transaction():
         try:
             user = services.create_user(
                 form.username.data,
-                form.password.data,
-                now=utcnow(),
+                "",
+                password_hash=password_hash,
+                now=now,
                 display_name=form.display_name.data or "",
                 timezone=form.timezone.data,
             )
@@ -158,41 +242,57 @@ def signup() -> str | Response:
             form.username.errors.append(str(error))
             return render_template("accounts/signup.html", form=form)
         if form.join_code.data:
-            class_services.join_class_by_code(user, form.join_code.data, now=utcnow())
+            class_services.join_class_by_code(user, form.join_code.data, now=now)
+        limit_services.record_event(SIGNUP, address=address, now=now)
         db.session.commit()
-        _start_session(user)
-        flash("Your account is ready.", "success")
-        return redirect(url_for("home.index"))
-    return render_template("accounts/signup.html", form=form)
+    _start_session(user)
+    flash("Your account is ready.", "success")
+    return redirect(url_for("home.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@read_transaction()  # the password is checked outside the write lock: see below
 def login() -> str | tuple[str, int] | Response:
     """Log in with a username and password."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LogInForm()
-    if form.validate_on_submit():
-        throttle = _login_throttle()
-        key = (services.username_key(form.username.data), request.remote_addr or "")
-        now = utcnow()
-        wait = throttle.retry_after(key, now=now)
-        if wait is not None:
-            minutes = max(1, ceil(wait.total_seconds() / 60))
-            form.password.errors.append(
-                "Too many wrong passwords for this username. "
-                f"Try again in {minutes} minute{'s' if minutes > 1 else ''}, "
-                "or ask your teacher for help."
-            )
-            return render_template("accounts/login.html", form=form), 429
-        user = services.authenticate(form.username.data, form.password.data)
-        if user is not None:
-            throttle.reset(key)
-            _start_session(user)
-            return redirect(_safe_next(url_for("home.index")))
-        throttle.record_failure(key, now=now)
+    if not form.validate_on_submit():
+        return render_template("accounts/login.html", form=form)
+    now = utcnow()
+    key = services.username_key(form.username.data)
+    address = request.remote_addr or ""
+    known = _known_accounts()
+    policy = _login_policy()
+    history = limit_services.login_history(
+        key, address, known_device=key in known, policy=policy, now=now
+    )
+    wait = login_wait(history, policy, now=now)
+    if wait is not None:
+        minutes = max(1, ceil(wait.total_seconds() / 60))
+        form.password.errors.append(
+            "Too many wrong passwords for this username. "
+            f"Try again in {minutes} minute{'s' if minutes > 1 else ''}, "
+            "or ask your teacher for help."
+        )
+        return render_template("accounts/login.html", form=form), 429
+    # scrypt runs here, in a read transaction: SQLite's one write lock is taken only
+    # for the short write below, so log-ins do not queue every other save.
+    user = services.authenticate(form.username.data, form.password.data)
+    db.session.rollback()  # end the read snapshot before taking the write lock
+    with write_transaction():
+        if user is None:
+            limit_services.record_login_failure(key, address, now=now)
+        else:
+            limit_services.clear_login_failures(key, address)
+        db.session.commit()
+    if user is None:
         form.password.errors.append("The username or password is not right.")
-    return render_template("accounts/login.html", form=form)
+        return render_template("accounts/login.html", form=form)
+    _start_session(user)
+    response = redirect(_safe_next(url_for("home.index")))
+    _remember_device(response, key, known)
+    return response
 
 
 @bp.post("/logout")
@@ -327,6 +427,10 @@ def reset(code: str | None) -> Response:
     )
 
 
+# --------------------------------------------------------------------------------------
+# A student's data
+
+
 @bp.get("/export")
 @login_required
 def export_my_data() -> Response:
@@ -417,6 +521,7 @@ def create_teacher() -> str | Response:
             role=Role.TEACHER,
             now=utcnow(),
             display_name=form.display_name.data or "",
+            timezone=current_app.config["DEFAULT_TIMEZONE"],
         )
         db.session.commit()
         flash(f"Teacher account {user.username} created.", "success")

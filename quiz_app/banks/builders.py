@@ -50,7 +50,8 @@ from quiz_app.banks.schema import (
     Source,
 )
 from quiz_app.banks.yamlnodes import Map, Node, Scalar, Seq
-from quiz_app.questions.grading import QUESTION_TYPES, QuestionType
+from quiz_app.questions.grading import QUESTION_TYPES
+from quiz_app.questions.types import QuestionType
 
 
 def build_bank(
@@ -389,6 +390,8 @@ def _question(c: Checker, node: Node, index: int, refs: _Refs) -> Question | Non
         image=image,
         data=data,
         line=node.line,
+        variant_group=values.get("variant_group"),
+        allow_overlap=values.get("allow_overlap", ()),
     )
 
 
@@ -509,6 +512,8 @@ def _quiz(c: Checker, node: Node, index: int) -> QuizDef | None:
         time_limit_minutes=values.get("time_limit_minutes"),
         max_attempts=values.get("max_attempts"),
         pass_mark=values.get("pass_mark", 60),
+        review=values.get("review"),
+        visibility=values.get("visibility"),
     )
 
 

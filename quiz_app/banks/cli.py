@@ -12,6 +12,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from quiz_app.banks import leaks
+from quiz_app.banks.crossbank import resolve_quiz_questions
 from quiz_app.banks.files import load_bank_files
 from quiz_app.extensions import db
 
@@ -23,15 +25,20 @@ def validate_paths(paths: Sequence[str], echo: Callable[[str], None]) -> int:
     banks, problems = load_bank_files(paths)
     for problem in problems:
         echo(str(problem))
+    # Warnings (one question giving away another's answer) do not fail validation.
+    warnings = leaks.check_banks(banks, resolve=resolve_quiz_questions)
+    for warning in warnings:
+        echo(warning)
     if problems:
         echo(f"{len(problems)} problem{'s' * (len(problems) != 1)}")
         return 1
     questions = sum(len(b.questions) for b in banks)
     cards = sum(len(b.cards) for b in banks)
     quizzes = sum(len(b.quizzes) for b in banks)
+    noted = f", {len(warnings)} warning{'s' * (len(warnings) != 1)}" if warnings else ""
     echo(
         f"{len(banks)} banks, {questions} questions, {cards} cards, {quizzes} "
-        "quizzes: OK"
+        f"quizzes: OK{noted}"
     )
     return 0
 

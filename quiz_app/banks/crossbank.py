@@ -1,23 +1,22 @@
-"""Pure checks that relate items to each other: unique ids, quiz selections (within
-a bank and across banks), image files beside the bank; and which questions a quiz
-selection draws. No Flask or DB imports.
+"""Pure checks that relate a bank's items to each other: unique ids, quiz selections
+and their size; and which questions a quiz selection draws. No Flask or DB imports.
+The checks across banks (and of image files on disk) are in :mod:`.files`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from quiz_app.banks.checks import Checker, Places, QuizPlaces, did_you_mean, item_where
+from quiz_app.banks.checks import Checker, QuizPlaces, did_you_mean, item_where
 from quiz_app.banks.schema import (
     ALL_BANKS,
     Bank,
     Card,
-    Problem,
     Question,
     QuizDef,
+    draws,
 )
 from quiz_app.banks.yamlnodes import Map, Node, Scalar
 
@@ -113,21 +112,24 @@ def check_quizzes_in_bank(
         # A question that failed to convert would make the count wrong.
         if len(c.problems) == before and len(good) == len(questions):
             chosen = resolve_quiz_questions(quiz, _Pool(good), {})
-            _check_selection_size(c, quiz, places, where, chosen)
+            check_selection_size(c, quiz, places, where, chosen)
 
 
-def _check_selection_size(
+def check_selection_size(
     c: Checker, quiz: QuizDef, places: QuizPlaces, where: str, chosen: list[Question]
 ) -> None:
+    # An attempt asks one question of a variant group, so a group counts once.
+    drawable = len({q.variant_group or f"\0{q.id}" for q in chosen})
     if not chosen:
         c.add(places.quiz, where, "the quiz selects no question")
-    elif quiz.count is not None and quiz.count > len(chosen):
+    elif quiz.count is not None and quiz.count > drawable:
         at = places.count or places.quiz
+        grouped = " (a variant group counts once)" if drawable < len(chosen) else ""
         c.add(
             at,
             where,
-            f"'count' is {quiz.count} but the selection has only {len(chosen)} "
-            f"question{'s' * (len(chosen) != 1)}",
+            f"'count' is {quiz.count} but the selection has only {drawable} "
+            f"question{'s' * (drawable != 1)}{grouped}",
         )
 
 
@@ -159,141 +161,9 @@ def resolve_quiz_questions(
         pools = list(banks_by_id.values())
     else:
         pools = [banks_by_id[b] for b in banks if b in banks_by_id]
-    topics, tags, ids = (
-        set(quiz.select.topics),
-        set(quiz.select.tags),
-        set(quiz.select.ids),
-    )
-    everything = not (topics or tags or ids)
     return [
         q
         for pool in pools
         for q in pool.questions
-        if everything or q.topic in topics or q.id in ids or not tags.isdisjoint(q.tags)
+        if draws(quiz.select, topic=q.topic, question_id=q.id, tags=q.tags)
     ]
-
-
-def cross_bank_problems(parsed: list[tuple[Bank, Places]]) -> list[Problem]:
-    problems: list[Problem] = []
-    banks_by_id: dict[str, Bank] = {}
-    for bank, places in parsed:
-        first = banks_by_id.get(bank.id)
-        if first is None:
-            banks_by_id[bank.id] = bank
-        else:
-            line, column = places.bank_id
-            problems.append(
-                Problem(
-                    bank.source_path,
-                    line,
-                    column,
-                    f"bank id {bank.id!r} is also used by {first.source_path}",
-                )
-            )
-
-    item_owner: dict[str, tuple[str, str, int]] = {}  # id -> (kind, file, line)
-    quiz_owner: dict[str, str] = {}  # id -> where it was first seen
-    for bank, places in parsed:
-        items = [("question", q.id, q.line) for q in bank.questions]
-        items += [("card", card.id, card.line) for card in bank.cards]
-        for kind, item_id, item_line in items:
-            line, column = places.item_ids.get(item_id, (item_line, 0))
-            first_item = item_owner.get(item_id)
-            if first_item is None:
-                item_owner[item_id] = (kind, bank.source_path, line)
-            elif first_item[1] != bank.source_path:
-                problems.append(
-                    Problem(
-                        bank.source_path,
-                        line,
-                        column,
-                        f"{kind} id {item_id!r} is also used by a {first_item[0]} at "
-                        f"{first_item[1]}:{first_item[2]}",
-                    )
-                )
-        for quiz in bank.quizzes:
-            quiz_places = places.quizzes.get(quiz.id)
-            # A default quiz has no line of its own: point at the bank's id.
-            line, column = quiz_places.id if quiz_places else places.bank_id
-            where = f"{bank.source_path}:{line}"
-            if quiz.is_default:
-                where = f"the default quiz of {bank.source_path}"
-            first_quiz = quiz_owner.get(quiz.id)
-            if first_quiz is None:
-                quiz_owner[quiz.id] = where
-                continue
-            message = f"quiz id {quiz.id!r} is also used by {first_quiz}"
-            if quiz.is_default:
-                message = (
-                    f"this bank's default quiz id {quiz.id!r} is also used by "
-                    f"{first_quiz}; define a quiz of your own"
-                )
-            problems.append(Problem(bank.source_path, line, column, message))
-
-    for bank, places in parsed:
-        for quiz in bank.quizzes:
-            if quiz.select.banks and quiz.id in places.quizzes:
-                problems += _check_cross_selection(
-                    bank, quiz, places.quizzes[quiz.id], banks_by_id
-                )
-        base = Path(bank.source_path).parent
-        for question in bank.questions:
-            if (
-                question.image is not None
-                and not (base / question.image.file).is_file()
-            ):
-                line, column = places.images.get(question.id, (question.line, 0))
-                problems.append(
-                    Problem(
-                        bank.source_path,
-                        line,
-                        column,
-                        f"questions ({question.id}): image file "
-                        f"{question.image.file!r} not found beside the bank",
-                    )
-                )
-    return problems
-
-
-def _check_cross_selection(
-    bank: Bank, quiz: QuizDef, places: QuizPlaces, banks_by_id: Mapping[str, Bank]
-) -> list[Problem]:
-    c = Checker(bank.source_path)
-    where = f"quizzes ({quiz.id})"
-    names = quiz.select.banks
-    if names != (ALL_BANKS,):
-        for name in names:
-            if name not in banks_by_id:
-                c.add(
-                    places.banks.get(name, places.quiz),
-                    where,
-                    f"no bank has id {name!r}{did_you_mean(name, banks_by_id)}",
-                )
-        if c.problems:
-            return c.problems
-        pools = [banks_by_id[name] for name in names]
-    else:
-        pools = list(banks_by_id.values())
-    topics = {t for pool in pools for t in pool.topics}
-    ids = {q.id for pool in pools for q in pool.questions}
-    for topic, at in places.topics.items():
-        if topic not in topics:
-            c.add(
-                at,
-                where,
-                f"topic {topic!r} is in none of the selected "
-                f"banks{did_you_mean(topic, topics)}",
-            )
-    for qid, at in places.ids.items():
-        if qid not in ids:
-            c.add(
-                at,
-                where,
-                "no question in the selected banks has id "
-                f"{qid!r}{did_you_mean(qid, ids)}",
-            )
-    if not c.problems:
-        _check_selection_size(
-            c, quiz, places, where, resolve_quiz_questions(quiz, bank, banks_by_id)
-        )
-    return c.problems

@@ -15,8 +15,11 @@ from quiz_app.banks.schema import (
     MAX_ID_LENGTH,
     Difficulty,
     Layout,
+    Review,
+    Visibility,
 )
-from quiz_app.questions.grading import QUESTION_TYPES, FieldKind, QuestionType
+from quiz_app.questions.grading import QUESTION_TYPES
+from quiz_app.questions.types import FieldKind, QuestionType
 
 # ----------------------------------------------------------------------
 # Key tables (shared with jsonschema.py)
@@ -129,6 +132,18 @@ QUESTION_KEYS: Final[Mapping[str, KeySpec]] = {
     "image": _spec(
         Kind.OBJECT, False, "An image shown with the prompt.", table=IMAGE_KEYS
     ),
+    "variant_group": _spec(
+        Kind.SLUG,
+        False,
+        "Name shared by questions that ask the same thing (in any bank): one quiz "
+        f"draws at most one of them; {SLUG_HELP}.",
+    ),
+    "allow_overlap": _spec(
+        Kind.SLUG_LIST,
+        False,
+        "Ids of questions that may show this question's answer, or whose answer this "
+        "one may show, in the same quiz (checked by 'banks validate').",
+    ),
 }
 
 #: Help text for the question types' own keys, by (type, key) and then by key.
@@ -144,7 +159,9 @@ TYPE_KEY_DESCRIPTIONS: Final[Mapping[tuple[str, str] | str, str]] = {
     (
         "short_text",
         "answers",
-    ): "Accepted answers; matching ignores case, accents, punctuation and spacing.",
+    ): "Accepted answers; matching ignores case, accents, punctuation, spacing, a "
+    "leading article, middle initials and a bracketed abbreviation "
+    "(docs/bank-format.md).",
     ("numeric", "answer"): "The correct number (decimal).",
     ("numeric", "tolerance"): "A response within ± tolerance is correct (default 0).",
     ("numeric", "unit"): "Unit shown after the input box, e.g. 'km'.",
@@ -221,6 +238,23 @@ QUIZ_KEYS: Final[Mapping[str, KeySpec]] = {
     ),
     "pass_mark": _spec(
         Kind.INT, False, "Percent needed to pass.", minimum=0, maximum=100, default=60
+    ),
+    "review": _spec(
+        Kind.ENUM,
+        False,
+        "What students see after an attempt: everything at once, the score until the "
+        "quiz closes, or the score only. Default: 'immediately' for practice; "
+        "'after_close' for a quiz with a time or attempt limit ('score_only' when "
+        "its assignment has no close date).",
+        choices=tuple(x.value for x in Review),
+    ),
+    "visibility": _spec(
+        Kind.ENUM,
+        False,
+        "Who may start it: every student, or only students of a class it is assigned "
+        "to. Default: 'assigned' for a quiz with a time or attempt limit, else "
+        "'everyone'.",
+        choices=tuple(x.value for x in Visibility),
     ),
 }
 

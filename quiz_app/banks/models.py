@@ -14,12 +14,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from quiz_app.extensions import UtcDateTime, db
+from quiz_app.extensions import Model, UtcDateTime
 
 ID_LENGTH = 80
 
 
-class Bank(db.Model):
+class Bank(Model):
     __tablename__ = "banks"
 
     id: Mapped[str] = mapped_column(sa.String(ID_LENGTH), primary_key=True)
@@ -47,7 +47,7 @@ class Bank(db.Model):
     )
 
 
-class Question(db.Model):
+class Question(Model):
     __tablename__ = "questions"
 
     id: Mapped[str] = mapped_column(sa.String(ID_LENGTH), primary_key=True)
@@ -71,13 +71,15 @@ class Question(db.Model):
     #: bumped whenever an import changes the question, so an attempt can tell what
     #: version it answered
     version: Mapped[int] = mapped_column(default=1)
+    #: the YAML's variant_group: an attempt asks at most one question of a group
+    variant_group: Mapped[str | None] = mapped_column(sa.String(ID_LENGTH))
     is_retired: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     bank: Mapped[Bank] = relationship(back_populates="questions")
 
 
-class Card(db.Model):
+class Card(Model):
     """A flashcard: a bank's plain card, or the card face of a question (id equal to the
     question's id).
     """
@@ -107,7 +109,7 @@ class Card(db.Model):
     question: Mapped[Question | None] = relationship()
 
 
-class Quiz(db.Model):
+class Quiz(Model):
     __tablename__ = "quizzes"
 
     id: Mapped[str] = mapped_column(sa.String(ID_LENGTH), primary_key=True)
@@ -122,6 +124,10 @@ class Quiz(db.Model):
     time_limit_minutes: Mapped[int | None] = mapped_column()
     max_attempts: Mapped[int | None] = mapped_column()
     pass_mark: Mapped[int] = mapped_column(default=60)
+    #: quiz.review.Review as the bank states it; None = the default for its kind
+    review: Mapped[str | None] = mapped_column(sa.String(20))
+    #: quiz.review.Visibility as the bank states it; None = the default for its kind
+    visibility: Mapped[str | None] = mapped_column(sa.String(20))
     is_default: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
     is_retired: Mapped[bool] = mapped_column(default=False)

@@ -7,7 +7,7 @@ works from them, never from raw YAML.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
@@ -75,6 +75,11 @@ class Question:
     #: "answer": "..."}).
     data: Mapping[str, Any] = field(default_factory=dict)
     line: int = 0  #: 1-based line of the question in its file, for error messages
+    #: Questions sharing a group are variants of one another: a quiz draws at most one.
+    variant_group: str | None = None
+    #: Ids of questions that may show this question's answer, or whose answer this one
+    #: may show, in the same quiz (the author judged the overlap harmless).
+    allow_overlap: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +102,36 @@ class Selection:
     banks: tuple[str, ...] = ()
 
 
+def draws(
+    selection: Selection, *, topic: str, question_id: str, tags: Iterable[str]
+) -> bool:
+    """Whether a quiz's selection draws this question (from the selected banks): topics,
+    tags and ids combine as "any of"; none of them draws every question.
+    """
+    if not (selection.topics or selection.tags or selection.ids):
+        return True
+    return (
+        topic in selection.topics
+        or question_id in selection.ids
+        or not set(selection.tags).isdisjoint(tags)
+    )
+
+
+#: A quiz's review option and visibility (bank keys ``review`` and ``visibility``; the
+#: rules that apply them are in :mod:`quiz_app.quiz.review`).
+class Review(StrEnum):
+    IMMEDIATELY = "immediately"
+    AFTER_CLOSE = "after_close"
+    SCORE_ONLY = "score_only"
+
+
+class Visibility(StrEnum):
+    #: listed for and startable by every student
+    EVERYONE = "everyone"
+    #: only students of a class it is assigned to
+    ASSIGNED = "assigned"
+
+
 @dataclass(frozen=True, slots=True)
 class QuizDef:
     id: str
@@ -109,6 +144,10 @@ class QuizDef:
     time_limit_minutes: int | None = None
     max_attempts: int | None = None
     pass_mark: int = 60  #: percent
+    #: "immediately" / "after_close" / "score_only"; None = the default for its kind
+    review: str | None = None
+    #: "everyone" / "assigned"; None = the default for its kind
+    visibility: str | None = None
     is_default: bool = False  #: generated because the bank defines no quiz
 
 

@@ -14,9 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from quiz_app.banks import schema
-from quiz_app.banks.files import load_bank_files
+from quiz_app.banks.files import bank_file_paths, load_bank_files
 from quiz_app.banks.models import Bank, Card, Question, Quiz
-from quiz_app.banks.schema import BANK_SUFFIXES
 from quiz_app.extensions import db
 from quiz_app.questions.grading import QUESTION_TYPES
 
@@ -31,6 +30,8 @@ class ImportSummary:
     updated: int = 0  #: rows whose content changed
     retired: int = 0  #: rows that left their file (kept for history)
     bank_ids: list[str] = field(default_factory=list)
+    #: questions that give away another's answer in some quiz (``banks.leaks``)
+    warnings: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
@@ -157,7 +158,7 @@ def import_bank(
     quizzes = _rows_for(Quiz, bank.id, quiz_ids)
 
     for position, q in enumerate(bank.questions):
-        _upsert(
+        row = _upsert(
             Question,
             questions,
             q.id,
@@ -177,6 +178,9 @@ def import_bank(
             now=now,
             summary=summary,
         )
+        # Set apart from the values above: grouping changes no wording, so it must not
+        # bump the question's version.
+        row.variant_group = q.variant_group
     db.session.flush()  # cards refer to the questions just added
     position = 0
     for position, c in enumerate(bank.cards):
@@ -239,6 +243,8 @@ def import_bank(
                 "time_limit_minutes": z.time_limit_minutes,
                 "max_attempts": z.max_attempts,
                 "pass_mark": z.pass_mark,
+                "review": z.review,
+                "visibility": z.visibility,
                 "is_default": z.is_default,
                 "position": position,
             },
@@ -295,26 +301,6 @@ def configured_bank_paths(banks_dir: str, instance_path: str) -> list[str]:
 def uploads_dir(instance_path: str) -> Path:
     """The data folder's home for banks that teachers upload through the browser."""
     return Path(instance_path) / "banks" / "uploads"
-
-
-def bank_file_paths(paths: Sequence[str | Path]) -> list[str]:
-    """Every *.yaml / *.yml file under the given files and folders, skipping hidden
-    names, each once, in a stable order.
-    """
-    found: list[str] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_file():
-            found.append(str(path))
-            continue
-        for folder, dirs, names in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            found += [
-                os.path.join(folder, n)
-                for n in sorted(names)
-                if n.endswith(BANK_SUFFIXES) and not n.startswith(".")
-            ]
-    return list(dict.fromkeys(found))
 
 
 def import_bank_files(

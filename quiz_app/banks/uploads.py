@@ -17,11 +17,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from quiz_app.banks import schema
-from quiz_app.banks.files import load_bank_files
+from quiz_app.banks import leaks, schema
+from quiz_app.banks.crossbank import resolve_quiz_questions
+from quiz_app.banks.files import bank_file_paths, load_bank_files
 from quiz_app.banks.loader import parse_bank
 from quiz_app.banks.models import Bank
-from quiz_app.banks.services import ImportSummary, bank_file_paths, import_bank
+from quiz_app.banks.services import ImportSummary, import_bank
 from quiz_app.extensions import db
 
 
@@ -132,6 +133,9 @@ def upload_bank(
         checked = next(b for b in banks if b.source_path == temp_name)
         summary = import_bank(
             dataclasses.replace(checked, source_path=str(target)), now=now
+        )
+        summary.warnings = leaks.warnings_about(
+            checked.id, banks, resolve=resolve_quiz_questions, shown_as=filename
         )
         os.replace(temp_name, target)
     finally:

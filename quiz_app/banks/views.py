@@ -4,6 +4,7 @@ under /teach (files and their status, upload, reload, a bank's questions, previe
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -14,20 +15,26 @@ from flask import (
     flash,
     redirect,
     render_template,
-    send_from_directory,
+    send_file,
     url_for,
 )
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from quiz_app import dates
 from quiz_app.accounts.decorators import teacher_required
 from quiz_app.banks import services, uploads
 from quiz_app.banks.forms import UploadBankForm
+from quiz_app.banks.imagefiles import safe_image_path
 from quiz_app.banks.schema import IMAGE_EXTENSIONS, BankError
+from quiz_app.classes import gradebook
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.forms import EmptyForm
+from quiz_app.quiz import marking
 from quiz_app.quiz import queries as quiz_queries
 from quiz_app.quiz.forms import make_answer_form
+from quiz_app.web import bank_file_name
 
 bp = Blueprint("banks", __name__, url_prefix="/banks")
 #: The teacher's pages, nested under /teach (see accounts.decorators).
@@ -47,7 +54,10 @@ def media(bank_id: str, filename: str) -> Response:
         or filename not in services.bank_image_files(bank_id)
     ):
         abort(404)
-    response = send_from_directory(folder, filename, max_age=3600)
+    path = safe_image_path(Path(folder), filename)
+    if path is None:
+        abort(404)  # a symlink, or a path out of the bank's folder
+    response = send_file(path, max_age=3600)
     # An SVG could carry script: the page's CSP forbids it there, this header covers
     # a direct visit to the file.
     response.headers["Content-Security-Policy"] = (
@@ -119,6 +129,8 @@ def upload_bank() -> str | tuple[str, int] | Response:
         flash(f"Imported {bank.title}: {summary}.", "success")
     else:
         flash(f"{bank.title} is already imported as it is: nothing changed.", "info")
+    for warning in summary.warnings:
+        flash(f"Check this: {warning}", "warning")
     return redirect(url_for(".banks"))
 
 
@@ -168,4 +180,8 @@ def preview_question(question_id: str) -> str:
         attempt={"question_ids": [question.id]},
         answer=services.describe_answer(question),
         sources=services.sources_of(question),
+        accepted=marking.list_accepted_answers(question.id),
+        bank_file=bank_file_name(question.bank.source_path),
+        minute=functools.partial(gradebook.minute, tz_name=current_user.timezone),
+        timezone=dates.zone(current_user.timezone).key,
     )

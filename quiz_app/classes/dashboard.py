@@ -25,13 +25,24 @@ from quiz_app.flashcards import services as flashcard_services
 from quiz_app.flashcards.models import CardProgress, ReviewLog
 from quiz_app.flashcards.scheduler import Phase, SchedulerParams, retrievability
 from quiz_app.flashcards.services import to_state
-from quiz_app.progress import charts
 from quiz_app.quiz.models import AttemptStatus, QuizAttempt
 
 #: A card this long past its due date counts as overdue, not merely due.
 OVERDUE_AFTER = timedelta(days=1)
 
 _PARAMS = SchedulerParams()
+
+#: Topic mastery (0..1) from which the dashboard shows a topic as secure (green)...
+MASTERY_SECURE = 0.7
+#: ...and as developing (amber); below it, as weak (red).
+MASTERY_DEVELOPING = 0.4
+
+
+def mastery_band(value: float) -> str:
+    """The band a mastery (0..1) is drawn in: "good", "warn" or "bad" (CSS classes)."""
+    if value >= MASTERY_SECURE:
+        return "good"
+    return "warn" if value >= MASTERY_DEVELOPING else "bad"
 
 
 # --------------------------------------------------------------------------------------
@@ -230,11 +241,6 @@ def list_topic_rows(students: Sequence[User], *, now: datetime) -> list[TopicRow
         )
     result.sort(key=lambda r: (r.bank_title.casefold(), r.title.casefold()))
     return result
-
-
-def topic_chart(topics: Sequence[TopicRow]) -> charts.BarChart:
-    """Bar geometry for the topic mastery chart (the template draws the SVG)."""
-    return charts.bar_chart([(t.title, t.mastery or 0.0) for t in topics])
 
 
 def list_class_quizzes(school_class: SchoolClass) -> list[Quiz]:

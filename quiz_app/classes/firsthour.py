@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -18,7 +19,9 @@ from quiz_app.flashcards import services as flashcard_services
 from quiz_app.flashcards.models import CardProgress
 from quiz_app.flashcards.scheduler import Phase
 from quiz_app.quiz.models import AttemptStatus, QuizAttempt
-from quiz_app.reports.models import Report
+
+if TYPE_CHECKING:
+    from quiz_app.reports.models import Report
 
 # --------------------------------------------------------------------------------------
 # The checklist
@@ -41,7 +44,7 @@ def get_checklist(teacher: User) -> Checklist:
     """Which of the first steps this teacher has done."""
     mine = sa.select(SchoolClass.id).where(SchoolClass.teacher_id == teacher.id)
 
-    def exists(query: sa.Select[tuple[int]]) -> bool:
+    def exists(query: sa.Select[Any]) -> bool:
         return db.session.scalar(query.limit(1)) is not None
 
     return Checklist(
@@ -146,8 +149,14 @@ class StudentPage:
     reports: list[Report]  #: newest first
 
 
-def get_student_page(student: User, *, now: datetime) -> StudentPage:
-    """A student's attempts, flashcards and reports, for their teacher."""
+def get_student_page(
+    student: User, *, now: datetime, reports: Sequence[Report]
+) -> StudentPage:
+    """A student's attempts, flashcards and reports, for their teacher.
+
+    :param reports: the student's reports, newest first
+        (``reports.services.list_reports_by``; reports sit above classes).
+    """
     attempts = list(
         db.session.scalars(
             sa.select(QuizAttempt)
@@ -171,11 +180,5 @@ def get_student_page(student: User, *, now: datetime) -> StudentPage:
         },
         cards_due_today=flashcard_services.count_due_today(student, now),
         recall=flashcard_services.predicted_recall(student, now),
-        reports=list(
-            db.session.scalars(
-                sa.select(Report)
-                .where(Report.user_id == student.id)
-                .order_by(Report.created_at.desc(), Report.id.desc())
-            )
-        ),
+        reports=list(reports),
     )

@@ -2,22 +2,53 @@
 
 from __future__ import annotations
 
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields import DateTimeLocalField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from quiz_app import joincode
 from quiz_app.classes import services
 from quiz_app.forms import BaseForm
 
+#: What students see after an attempt; "" keeps the quiz's own option.
+REVIEW_CHOICES = [
+    SelectChoice("", "As the quiz says"),
+    SelectChoice("immediately", "Everything at once"),
+    SelectChoice("after_close", "The score; answers after the close date"),
+    SelectChoice("score_only", "The score only"),
+]
+
 #: The format of <input type="datetime-local"> values.
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+#: The format of <input type="datetime-local"> values.
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+#: shown in the hint; looks like a real code (8 letters and digits, no dash)
+EXAMPLE_CODE = "KX7PM2QD"
 
 
 class JoinClassForm(BaseForm):
     code = StringField(
         "Class code",
         validators=[InputRequired(), Length(max=20)],
-        description="The 8-character code your teacher gave you, e.g. KX7P-M2QD.",
+        description=(
+            f"The {joincode.CODE_LENGTH}-character code your teacher gave you,"
+            f" for example {EXAMPLE_CODE}."
+        ),
         render_kw={
             "autocomplete": "off",
             "autocapitalize": "characters",
@@ -50,8 +81,56 @@ class AssignWorkForm(BaseForm):
     closes_at = DateTimeLocalField(
         "Closes (optional)", format=LOCAL_FORMAT, validators=[Optional()]
     )
+    time_limit_minutes = IntegerField(
+        "Time limit in minutes (optional)",
+        validators=[Optional(), NumberRange(min=1, max=24 * 60)],
+        description="Empty: the quiz's own limit.",
+    )
+    max_attempts = IntegerField(
+        "Attempts allowed (optional)",
+        validators=[Optional(), NumberRange(min=1, max=100)],
+        description="Empty: the quiz's own number.",
+    )
+    pass_mark = IntegerField(
+        "Pass mark in percent (optional)",
+        validators=[Optional(), NumberRange(min=0, max=100)],
+        description="Empty: the quiz's own pass mark.",
+    )
+    review = SelectField(
+        "After submitting, students see",
+        choices=REVIEW_CHOICES,
+        validators=[Optional()],
+        description="Without a close date, 'answers after the close date' means "
+        "the score only.",
+    )
     submit = SubmitField("Assign")
 
     def validate_closes_at(self, field: DateTimeLocalField) -> None:
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError("The closing time must come after the opening time.")
+
+
+class OverrideMarkForm(BaseForm):
+    """A teacher's new mark for one answer (empty = back to the graded mark)."""
+
+    question_id = HiddenField(validators=[InputRequired(), Length(max=80)])
+    mark = StringField("New mark", validators=[Optional(), Length(max=10)])
+    reason = TextAreaField(
+        "Reason (the student reads it)", validators=[Optional(), Length(max=500)]
+    )
+
+    def validate_mark(self, field: StringField) -> None:
+        if field.data and self._parse(field.data) is None:
+            raise ValidationError("Type a mark from 0 to 1, for example 0.5.")
+
+    @staticmethod
+    def _parse(text: str) -> float | None:
+        try:
+            value = float(text.strip().replace(",", "."))
+        except ValueError:
+            return None
+        return value if 0 <= value <= 1 else None
+
+    def mark_value(self) -> float | None:
+        """The mark as a number, or None to remove the teacher's mark."""
+        return self._parse(self.mark.data) if self.mark.data else None

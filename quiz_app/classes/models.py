@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quiz_app.accounts.models import User
 from quiz_app.banks.models import ID_LENGTH, Bank, Quiz
-from quiz_app.extensions import UtcDateTime, db
+from quiz_app.extensions import Model, UtcDateTime
 
 
-class SchoolClass(db.Model):
+class SchoolClass(Model):
     """A teacher's group of students. ``Class`` would shadow the keyword-ish name in
     templates and reports.
     """
@@ -38,7 +38,7 @@ class SchoolClass(db.Model):
     )
 
 
-class ClassMembership(db.Model):
+class ClassMembership(Model):
     __tablename__ = "class_memberships"
     __table_args__ = (sa.UniqueConstraint("class_id", "user_id"),)
 
@@ -55,7 +55,7 @@ class ClassMembership(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """A bank or a quiz set for a class, optionally within a window. Exactly one of
     bank_id / quiz_id is set.
     """
@@ -79,6 +79,12 @@ class Assignment(db.Model):
     opens_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     #: None = never closes
     closes_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: the assignment's own settings for its quiz; None keeps the quiz's
+    time_limit_minutes: Mapped[int | None] = mapped_column()
+    max_attempts: Mapped[int | None] = mapped_column()
+    pass_mark: Mapped[int | None] = mapped_column()
+    #: quiz.review.Review; None keeps the quiz's
+    review: Mapped[str | None] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     school_class: Mapped[SchoolClass] = relationship(back_populates="assignments")

@@ -10,11 +10,12 @@ from random import Random
 
 import sqlalchemy as sa
 
+from quiz_app import dates, joincode
 from quiz_app.accounts.models import User
 from quiz_app.banks.models import Bank, Quiz
-from quiz_app.classes import dates, joincode
 from quiz_app.classes.models import Assignment, ClassMembership, SchoolClass
 from quiz_app.extensions import db
+from quiz_app.quiz.review import Review
 
 #: Attempts at finding an unused code before giving up (31**8 codes make a clash
 #: vanishingly rare).
@@ -231,12 +232,17 @@ def add_assignment(
     bank_id: str | None = None,
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
+    time_limit_minutes: int | None = None,
+    max_attempts: int | None = None,
+    pass_mark: int | None = None,
+    review: str | None = None,
     now: datetime,
 ) -> Assignment:
-    """Assign a quiz or a bank (exactly one) to the class.
+    """Assign a quiz or a bank (exactly one) to the class; a quiz may get its own time
+    limit, attempts, pass mark and review option (None keeps the quiz's).
 
     :raises InvalidAssignment: for an unknown or retired target, none or both given,
-        or a window that closes before it opens.
+        a window that closes before it opens, or settings given for a bank.
     """
     if (quiz_id is None) == (bank_id is None):
         raise InvalidAssignment("Choose either a quiz or a bank.")
@@ -250,12 +256,21 @@ def add_assignment(
             raise InvalidAssignment("That bank does not exist.")
     if opens_at is not None and closes_at is not None and closes_at <= opens_at:
         raise InvalidAssignment("The closing date must come after the opening date.")
+    settings = (time_limit_minutes, max_attempts, pass_mark, review)
+    if bank_id is not None and any(s is not None for s in settings):
+        raise InvalidAssignment("A time limit, attempts or review apply to quizzes.")
+    if review is not None and review not in {r.value for r in Review}:
+        raise InvalidAssignment("Choose what students see after an attempt.")
     assignment = Assignment(
         class_id=school_class.id,
         quiz_id=quiz_id,
         bank_id=bank_id,
         opens_at=opens_at,
         closes_at=closes_at,
+        time_limit_minutes=time_limit_minutes,
+        max_attempts=max_attempts,
+        pass_mark=pass_mark,
+        review=review,
         created_at=now,
     )
     db.session.add(assignment)

@@ -4,23 +4,35 @@ class pages under /teach (classes, dashboard, join code, members, assignments, C
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from datetime import datetime
 from random import SystemRandom
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from quiz_app import csvexport, dates
 from quiz_app.accounts.decorators import teacher_required
 from quiz_app.banks import services as bank_services
-from quiz_app.classes import dashboard, dates, firsthour, services
-from quiz_app.classes.forms import AssignWorkForm, CreateClassForm, JoinClassForm
+from quiz_app.classes import dashboard, firsthour, gradebook, queries, services
+from quiz_app.classes.forms import (
+    AssignWorkForm,
+    CreateClassForm,
+    JoinClassForm,
+    OverrideMarkForm,
+)
 from quiz_app.classes.models import SchoolClass
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.forms import EmptyForm
 from quiz_app.publicurl import reachable_by_others
 from quiz_app.qrcode import qr_svg
-from quiz_app.quiz import windows
+from quiz_app.quiz import access as quiz_access
+from quiz_app.quiz import marking, windows
+from quiz_app.quiz import queries as quiz_queries
 from quiz_app.reports import services as report_services
 from quiz_app.web import csv_response, public_url_for
 
@@ -136,7 +148,7 @@ def class_detail(class_id: int) -> str:
         sort=sort if sort in dashboard.SORT_KEYS else "name",
         descending=descending,
         topics=topics,
-        chart=dashboard.topic_chart(topics),
+        mastery_band=dashboard.mastery_band,
         quizzes=dashboard.list_class_quizzes(school_class),
         button=EmptyForm(),
         **_join_links(school_class),
@@ -288,6 +300,10 @@ def assignments(class_id: int) -> str | Response:
                 and dates.local_to_utc(form.opens_at.data, tz),
                 closes_at=form.closes_at.data
                 and dates.local_to_utc(form.closes_at.data, tz),
+                time_limit_minutes=form.time_limit_minutes.data,
+                max_attempts=form.max_attempts.data,
+                pass_mark=form.pass_mark.data,
+                review=form.review.data or None,
                 now=utcnow(),
             )
         except services.InvalidAssignment as error:
@@ -319,3 +335,111 @@ def remove_assignment(class_id: int, assignment_id: int) -> Response:
         db.session.commit()
         flash("Assignment removed.", "success")
     return redirect(url_for(".assignments", class_id=class_id))
+
+
+# --------------------------------------------------------------------------------------
+# Gradebook (/teach/classes/<id>/gradebook)
+
+
+def _minute(tz_name: str) -> Callable[[datetime | None], str]:
+    return functools.partial(gradebook.minute, tz_name=tz_name)
+
+
+@teach_bp.get("/classes/<int:class_id>/gradebook")
+@teacher_required
+def gradebook_page(class_id: int) -> str:
+    """Show the class's students against its assigned quizzes: score or state each."""
+    school_class = _class_or_404(class_id)
+    tz_name = current_user.timezone
+    return render_template(
+        "classes/gradebook.html",
+        school_class=school_class,
+        book=queries.build_gradebook(school_class, now=utcnow()),
+        minute=_minute(tz_name),
+        timezone=dates.zone(tz_name).key,
+    )
+
+
+@teach_bp.get("/classes/<int:class_id>/gradebook.csv")
+@teacher_required
+def gradebook_csv(class_id: int) -> Response:
+    """Download the gradebook: one row per student, best and last score per quiz."""
+    school_class = _class_or_404(class_id)
+    tz_name = dates.zone(current_user.timezone).key
+    header, rows = queries.gradebook_csv_rows(
+        queries.build_gradebook(school_class, now=utcnow()), tz_name=tz_name
+    )
+    return csv_response(
+        csvexport.to_csv(header, rows), f"gradebook-{school_class.id}.csv"
+    )
+
+
+@teach_bp.get("/classes/<int:class_id>/attempts/<int:attempt_id>")
+@teacher_required
+def class_attempt(class_id: int, attempt_id: int) -> str:
+    """Show a student's attempt as the teacher sees it: each answer, mark and time."""
+    school_class = _class_or_404(class_id)
+    attempt = queries.get_class_attempt(school_class, attempt_id) or abort(404)
+    tz_name = current_user.timezone
+    items = [] if attempt.is_open else quiz_queries.list_results(attempt)
+    settings = quiz_access.attempt_settings(attempt)
+    return render_template(
+        "classes/attempt.html",
+        school_class=school_class,
+        attempt=attempt,
+        student=attempt.user,
+        items=items,
+        seconds=queries.seconds_between_saves(attempt),
+        time_taken=gradebook.duration_text(attempt.started_at, attempt.submitted_at),
+        is_late=settings.closes_at is not None
+        and attempt.submitted_at is not None
+        and attempt.submitted_at > settings.closes_at,
+        forms={
+            item.question.id: OverrideMarkForm(
+                formdata=None,
+                data={
+                    "question_id": item.question.id,
+                    "mark": _mark_text(item.answer),
+                    "reason": (item.answer.mark_reason if item.answer else "") or "",
+                },
+            )
+            for item in items
+        },
+        minute=_minute(tz_name),
+        timezone=dates.zone(tz_name).key,
+    )
+
+
+def _mark_text(answer: Any) -> str:
+    if answer is None or answer.mark_override is None:
+        return ""
+    return f"{answer.mark_override:g}"
+
+
+@teach_bp.post("/classes/<int:class_id>/attempts/<int:attempt_id>/marks")
+@teacher_required
+def override_mark(class_id: int, attempt_id: int) -> Response:
+    """Change the mark of one answer, with a reason the student reads."""
+    school_class = _class_or_404(class_id)
+    attempt = queries.get_class_attempt(school_class, attempt_id) or abort(404)
+    form = OverrideMarkForm()
+    back = url_for(".class_attempt", class_id=class_id, attempt_id=attempt_id)
+    if not form.validate_on_submit():
+        errors = [e for errs in form.errors.values() for e in errs]
+        flash(" ".join(str(e) for e in errors) or "Check the mark.", "error")
+        return redirect(back)
+    try:
+        marking.override_mark(
+            attempt,
+            form.question_id.data,
+            mark=form.mark_value(),
+            reason=form.reason.data or "",
+            teacher=current_user,
+            now=utcnow(),
+        )
+    except marking.MarkingError as error:
+        flash(str(error), "error")
+        return redirect(back)
+    db.session.commit()
+    flash("Mark saved; the student sees it with your reason.", "success")
+    return redirect(back)

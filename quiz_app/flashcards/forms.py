@@ -5,13 +5,19 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from wtforms import (
-    DecimalField,
     HiddenField,
     IntegerField,
     SelectField,
     SubmitField,
 )
-from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    AnyOf,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 from wtforms.widgets import HiddenInput
 
 from quiz_app.flashcards.scheduler import (
@@ -32,10 +38,9 @@ class RateCardForm(BaseForm):
         validators=[InputRequired(), AnyOf([int(r) for r in Rating])],
         widget=HiddenInput(),
     )
-    #: the review count the page showed; a different count means the card changed
-    seen = IntegerField(
-        validators=[InputRequired(), NumberRange(min=0)], widget=HiddenInput()
-    )
+    #: the signed (student, card, review count) the page showed; another count means
+    #: the card changed since, a bad signature a showing that never happened
+    seen = HiddenField(validators=[InputRequired(), Length(max=200)])
     #: when the card's front was shown, in epoch milliseconds
     shown = HiddenField(validators=[Optional(), Regexp(r"^\d{1,15}$")])
 
@@ -56,28 +61,28 @@ def _timezone_choices() -> list[tuple[str, str]]:
 class EditStudySettingsForm(BaseForm):
     """The student's desired retention, daily new cards and time zone."""
 
-    desired_retention = DecimalField(
-        "Desired retention",
-        places=2,
+    #: a whole percentage (90), as every other page shows retention; stored as 0.90
+    desired_retention = IntegerField(
+        "Desired retention (%)",
         validators=[
             InputRequired(),
             NumberRange(
-                min=MIN_DESIRED_RETENTION,
-                max=MAX_DESIRED_RETENTION,
-                message=f"Choose a value from {MIN_DESIRED_RETENTION:.2f}"
-                f" to {MAX_DESIRED_RETENTION:.2f}.",
+                min=round(100 * MIN_DESIRED_RETENTION),
+                max=round(100 * MAX_DESIRED_RETENTION),
+                message=f"Choose a percentage from {100 * MIN_DESIRED_RETENTION:.0f}"
+                f" to {100 * MAX_DESIRED_RETENTION:.0f}.",
             ),
         ],
         description=(
             "The chance you still remember a card when it comes due, from"
-            f" {MIN_DESIRED_RETENTION:.2f} to {MAX_DESIRED_RETENTION:.2f}."
-            " Higher means you forget less but see more reviews; 0.90 suits most."
+            f" {100 * MIN_DESIRED_RETENTION:.0f}%"
+            f" to {100 * MAX_DESIRED_RETENTION:.0f}%."
+            " Higher means you forget less but see more reviews; 90% suits most."
         ),
         render_kw={
-            "step": "0.01",
-            "min": f"{MIN_DESIRED_RETENTION:.2f}",
-            "max": f"{MAX_DESIRED_RETENTION:.2f}",
-            "inputmode": "decimal",
+            "min": f"{100 * MIN_DESIRED_RETENTION:.0f}",
+            "max": f"{100 * MAX_DESIRED_RETENTION:.0f}",
+            "inputmode": "numeric",
         },
     )
     new_cards_per_day = IntegerField(

@@ -7,10 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from quiz_app.extensions import UtcDateTime, db
+from quiz_app.extensions import Model, UtcDateTime
 
 
-class CardProgress(db.Model):
+class CardProgress(Model):
     """One student's FSRS state for one card; the row exists once the card is queued."""
 
     __tablename__ = "card_progress"
@@ -40,7 +40,7 @@ class CardProgress(db.Model):
     lapse_count: Mapped[int] = mapped_column(default=0)
 
 
-class ReviewLog(db.Model):
+class ReviewLog(Model):
     """One answer to one card, with the state before it so the review can be undone."""
 
     __tablename__ = "review_logs"
@@ -66,7 +66,7 @@ class ReviewLog(db.Model):
     interval_days: Mapped[float] = mapped_column(default=0.0)
 
 
-class StudySettings(db.Model):
+class StudySettings(Model):
     """One student's study choices; a student without a row uses the app's defaults."""
 
     __tablename__ = "study_settings"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from random import Random
@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
-from flask import current_app
 
+from quiz_app import dates
 from quiz_app.accounts.models import User
 from quiz_app.banks.models import Bank, Card
 from quiz_app.extensions import db
@@ -28,8 +28,9 @@ from quiz_app.flashcards.scheduler import (
 
 _Query = TypeVar("_Query", bound="sa.Select[*tuple[Any, ...]]")
 
-#: Fallbacks when the app config does not say (it always does in a real app).
-_DEFAULT_NEW_CARDS_PER_DAY = 20
+#: New cards per day when neither the student nor the caller (from the app's
+#: DEFAULT_NEW_CARDS_PER_DAY) says otherwise.
+DEFAULT_NEW_CARDS_PER_DAY = 20
 _DEFAULT_RETENTION = 0.9
 
 
@@ -43,6 +44,14 @@ class CardModified(FlashcardError):
 
 class CardNotInQueue(FlashcardError):
     """The card does not exist, is retired, or is not this student's to study."""
+
+
+class CardNotDue(FlashcardError):
+    """The card is not due (beyond the learn-ahead): it was rated already."""
+
+
+class NewCardLimitReached(FlashcardError):
+    """Today's new cards are used up."""
 
 
 class NothingToUndo(FlashcardError):
@@ -59,19 +68,11 @@ class StudyPrefs:
 
     @property
     def zone(self) -> ZoneInfo:
-        return zone_or_utc(self.timezone)
+        return dates.zone(self.timezone)
 
     @property
     def params(self) -> SchedulerParams:
         return SchedulerParams(desired_retention=self.desired_retention)
-
-
-def zone_or_utc(name: str) -> ZoneInfo:
-    """The named time zone, or UTC when the name is unknown (an old or edited row)."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def to_state(row: CardProgress) -> CardState:
@@ -156,19 +157,20 @@ def enqueue_missed(user_id: int, question_id: str, *, now: datetime) -> None:
 # --- settings -------------------------------------------------------------------------
 
 
-def get_study_prefs(user: User) -> StudyPrefs:
-    """The student's study settings, falling back to the app's defaults."""
+def get_study_prefs(
+    user: User, *, default_new_cards_per_day: int = DEFAULT_NEW_CARDS_PER_DAY
+) -> StudyPrefs:
+    """The student's study settings, falling back to the app's defaults (the caller
+    passes the configured daily limit).
+    """
     row = db.session.scalar(
         sa.select(StudySettings).where(StudySettings.user_id == user.id)
     )
     if row is not None:
         return StudyPrefs(row.desired_retention, row.new_cards_per_day, user.timezone)
-    config = current_app.config
     return StudyPrefs(
         desired_retention=_DEFAULT_RETENTION,
-        new_cards_per_day=int(
-            config.get("DEFAULT_NEW_CARDS_PER_DAY", _DEFAULT_NEW_CARDS_PER_DAY)
-        ),
+        new_cards_per_day=default_new_cards_per_day,
         timezone=user.timezone,
     )
 
@@ -208,11 +210,23 @@ def update_study_prefs(
 # --- the queue ------------------------------------------------------------------------
 
 
-def _active_cards(query: _Query, *, bank_id: str | None, topic: str | None) -> _Query:
-    """Keep live cards of live banks (a query joined to Card), of one bank or topic."""
+def _active_cards(
+    query: _Query,
+    *,
+    bank_id: str | None,
+    topic: str | None,
+    held_back: Collection[str] = (),
+) -> _Query:
+    """Keep live cards of live banks (a query joined to Card), of one bank or topic,
+    leaving out the faces of ``held_back`` questions (an open test's).
+    """
     query = query.join(Bank, Bank.id == Card.bank_id).where(
         Card.is_retired.is_(False), Bank.is_retired.is_(False)
     )
+    if held_back:
+        query = query.where(
+            sa.or_(Card.question_id.is_(None), Card.question_id.not_in(list(held_back)))
+        )
     if bank_id:
         query = query.where(Card.bank_id == bank_id)
     if topic:
@@ -237,7 +251,12 @@ def count_new_introduced(user_id: int, *, since: datetime) -> int:
 
 
 def list_new_card_ids(
-    user_id: int, *, limit: int, bank_id: str | None = None, topic: str | None = None
+    user_id: int,
+    *,
+    limit: int,
+    bank_id: str | None = None,
+    topic: str | None = None,
+    held_back: Collection[str] = (),
 ) -> list[str]:
     """Deck cards this student has never studied, in deck order, at most ``limit``."""
     if limit <= 0:
@@ -249,6 +268,7 @@ def list_new_card_ids(
         sa.select(Card.id).where(Card.is_in_deck.is_(True), ~seen),
         bank_id=bank_id,
         topic=topic,
+        held_back=held_back,
     )
     return list(
         db.session.scalars(
@@ -263,6 +283,7 @@ def list_due_entries(
     until: datetime,
     bank_id: str | None = None,
     topic: str | None = None,
+    held_back: Collection[str] = (),
 ) -> list[queue.DueEntry]:
     """The student's cards with progress due at or before ``until``."""
     query = _active_cards(
@@ -271,11 +292,20 @@ def list_due_entries(
         .where(CardProgress.user_id == user_id, CardProgress.due_at <= until),
         bank_id=bank_id,
         topic=topic,
+        held_back=held_back,
     )
     return [
         queue.DueEntry(card_id, Phase(phase), due_at)
         for card_id, phase, due_at in db.session.execute(query)
     ]
+
+
+def count_new_cards_left(user: User, *, now: datetime, prefs: StudyPrefs) -> int:
+    """New deck cards this student may still start today, in their time zone."""
+    day_start, _ = queue.day_bounds(now, prefs.zone)
+    return queue.new_cards_left(
+        prefs.new_cards_per_day, count_new_introduced(user.id, since=day_start)
+    )
 
 
 def build_study_queue(
@@ -285,22 +315,28 @@ def build_study_queue(
     prefs: StudyPrefs,
     bank_id: str | None = None,
     topic: str | None = None,
+    held_back: Collection[str] = (),
 ) -> queue.StudyQueue:
-    """Today's cards for this student: due cards, then new ones up to the limit."""
-    day_start, _ = queue.day_bounds(now, prefs.zone)
-    new_left = queue.new_cards_left(
-        prefs.new_cards_per_day, count_new_introduced(user.id, since=day_start)
-    )
+    """Today's cards for this student: due cards, then new ones up to the limit,
+    without the cards of ``held_back`` questions.
+    """
+    new_left = count_new_cards_left(user, now=now, prefs=prefs)
     due = list_due_entries(
-        user.id, until=now + queue.LEARN_AHEAD, bank_id=bank_id, topic=topic
+        user.id,
+        until=now + queue.LEARN_AHEAD,
+        bank_id=bank_id,
+        topic=topic,
+        held_back=held_back,
     )
-    new_ids = list_new_card_ids(user.id, limit=new_left, bank_id=bank_id, topic=topic)
+    new_ids = list_new_card_ids(
+        user.id, limit=new_left, bank_id=bank_id, topic=topic, held_back=held_back
+    )
     return queue.build_queue(due, new_ids, now=now)
 
 
 def count_due_today(user: User, now: datetime) -> int:
     """Cards with progress (reviews, steps, missed questions) due by local midnight."""
-    _, day_end = queue.day_bounds(now, zone_or_utc(user.timezone))
+    _, day_end = queue.day_bounds(now, dates.zone(user.timezone))
     query = _active_cards(
         sa.select(sa.func.count())
         .select_from(CardProgress)
@@ -326,14 +362,18 @@ class StudyCard:
     is_new: bool
 
 
-def get_study_card(user_id: int, card_id: str, *, now: datetime) -> StudyCard:
+def get_study_card(
+    user_id: int, card_id: str, *, now: datetime, held_back: Collection[str] = ()
+) -> StudyCard:
     """The card and this student's state of it.
 
-    :raises CardNotInQueue: for an unknown or retired card, or one outside the
-        student's deck and queue.
+    :raises CardNotInQueue: for an unknown or retired card, one outside the
+        student's deck and queue, or the face of a ``held_back`` question.
     """
     card = db.session.get(Card, card_id)
     if card is None or card.is_retired or card.bank.is_retired:
+        raise CardNotInQueue(card_id)
+    if card.question_id is not None and card.question_id in held_back:
         raise CardNotInQueue(card_id)
     row = get_progress(user_id, card_id)
     if row is None:
@@ -353,6 +393,7 @@ def record_review(
     params: SchedulerParams,
     duration_ms: int | None = None,
     rng: Random | None = None,
+    new_cards_left: int | None = None,
 ) -> ReviewLog:
     """Answer a card: schedule it, update the progress row and log the review.
 
@@ -361,14 +402,20 @@ def record_review(
 
     :param seen_review_count: the review count the page showed; any other value
         means the card changed since (a second tab, a double submission).
+    :param new_cards_left: today's allowance of new cards (None: not checked).
     :raises CardModified: when the card changed since it was shown.
     :raises CardNotInQueue: for a card the student may not study.
+    :raises CardNotDue: for a card not due yet (within the learn-ahead), so a rating
+        cannot be replayed to push a card's stability up.
+    :raises NewCardLimitReached: for a new card past today's allowance.
     """
     row = get_progress(user_id, card_id)
     if row is None:
         card = db.session.get(Card, card_id)
         if card is None or card.is_retired or not card.is_in_deck:
             raise CardNotInQueue(card_id)
+        if new_cards_left is not None and new_cards_left <= 0:
+            raise NewCardLimitReached(card_id)
         row = CardProgress(user_id=user_id, card_id=card_id, added_at=now)
         row.origin = "deck"
         row.review_count = 0
@@ -377,6 +424,8 @@ def record_review(
         db.session.add(row)
     if row.review_count != seen_review_count:
         raise CardModified(card_id)
+    if row.due_at > now + queue.LEARN_AHEAD:
+        raise CardNotDue(card_id)
     before = to_state(row)
     after = schedule(before, rating, now=now, params=params, rng=rng)
     apply_state(row, after)

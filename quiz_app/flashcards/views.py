@@ -8,13 +8,13 @@ with an ``X-Requested-With: fetch`` header and gets the study region alone back
 
 from __future__ import annotations
 
-from decimal import Decimal
 from random import Random
 from typing import Any
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -22,6 +22,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
 from quiz_app.clock import utcnow
@@ -33,10 +34,49 @@ from quiz_app.flashcards.forms import (
     UndoReviewForm,
 )
 from quiz_app.flashcards.scheduler import Rating
+from quiz_app.quiz import access as quiz_access
 
 bp = Blueprint("flashcards", __name__, url_prefix="/cards")
 
 ALREADY_RECORDED = "That answer was already recorded; here is the next card."
+NEW_LIMIT_REACHED = (
+    "You have studied all your new cards for today; here are the cards due."
+)
+
+
+def _shown_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="flashcard-shown")
+
+
+def shown_token(user_id: int, card_id: str, review_count: int) -> str:
+    """What the answer form says was shown: this student, this card, after this many
+    reviews, signed so a rating cannot be posted for a showing that never happened.
+    """
+    return str(_shown_serializer().dumps([user_id, card_id, review_count]))
+
+
+def _shown_review_count(token: str, card_id: str) -> int | None:
+    """The review count a signed ``shown_token`` names, or None if it is not one for
+    this student and card."""
+    try:
+        user_id, shown_card, count = _shown_serializer().loads(token)
+    except (BadSignature, TypeError, ValueError):
+        return None
+    if (
+        user_id != current_user.id
+        or shown_card != card_id
+        or not isinstance(count, int)
+    ):
+        return None
+    return count
+
+
+def _study_prefs() -> services.StudyPrefs:
+    """The current student's study settings, with the app's default daily limit."""
+    return services.get_study_prefs(
+        current_user,
+        default_new_cards_per_day=current_app.config["DEFAULT_NEW_CARDS_PER_DAY"],
+    )
 
 
 @bp.before_request
@@ -64,20 +104,25 @@ def _render_session(
     """Render the study page (or its region alone): the next card or a revealed one."""
     now = utcnow()
     filters = _filters()
-    prefs = services.get_study_prefs(current_user)
+    prefs = _study_prefs()
+    # the cards of an open test's questions would give its answers away
+    held = quiz_access.held_back_question_ids(current_user.id, now=now)
     study_queue = services.build_study_queue(
         current_user,
         now=now,
         prefs=prefs,
         bank_id=filters.get("bank"),
         topic=filters.get("topic"),
+        held_back=held,
     )
     first = study_queue.first
     card_id = reveal_card_id or (first.card_id if first else None)
     study_card = choices = None
     if card_id is not None:
         try:
-            study_card = services.get_study_card(current_user.id, card_id, now=now)
+            study_card = services.get_study_card(
+                current_user.id, card_id, now=now, held_back=held
+            )
         except services.CardNotInQueue:
             abort(404)
         if reveal_card_id is not None:
@@ -91,6 +136,11 @@ def _render_session(
         "choices": choices,
         "filters": filters,
         "shown": shown or str(queue.to_epoch_ms(now)),
+        "seen": (
+            shown_token(current_user.id, study_card.card.id, study_card.review_count)
+            if study_card is not None
+            else ""
+        ),
         "notice": notice,
         "rate_form": RateCardForm(formdata=None),
         "undo_form": UndoReviewForm(formdata=None),
@@ -129,24 +179,31 @@ def reveal(card_id: str) -> str | Response:
 def rate(card_id: str) -> str | Response:
     """Record the student's answer to a card and move on to the next one."""
     form = RateCardForm()
-    if not form.validate():
+    seen = _shown_review_count(form.seen.data or "", card_id)
+    if not form.validate() or seen is None:
         return _after_post("That answer could not be read; please try again.", "error")
     now = utcnow()
+    prefs = _study_prefs()
     try:
         services.record_review(
             current_user.id,
             card_id,
             Rating(form.rating.data),
             now=now,
-            seen_review_count=form.seen.data or 0,
-            params=services.get_study_prefs(current_user).params,
+            seen_review_count=seen,
+            params=prefs.params,
+            new_cards_left=services.count_new_cards_left(
+                current_user, now=now, prefs=prefs
+            ),
             duration_ms=queue.answer_duration_ms(
                 queue.from_epoch_ms(form.shown.data), now
             ),
             rng=Random(),
         )
-    except services.CardModified:
+    except (services.CardModified, services.CardNotDue):
         return _after_post(ALREADY_RECORDED)
+    except services.NewCardLimitReached:
+        return _after_post(NEW_LIMIT_REACHED)
     except services.CardNotInQueue:
         abort(404)
     db.session.commit()
@@ -190,10 +247,10 @@ def download_anki_deck() -> Response:
 @bp.route("/settings", methods=["GET", "POST"])
 def settings() -> str | Response:
     """Let the student choose desired retention, new cards per day and time zone."""
-    prefs = services.get_study_prefs(current_user)
+    prefs = _study_prefs()
     form = EditStudySettingsForm(
         data={
-            "desired_retention": Decimal(f"{prefs.desired_retention:.2f}"),
+            "desired_retention": round(100 * prefs.desired_retention),
             "new_cards_per_day": prefs.new_cards_per_day,
             "timezone": prefs.timezone,
         }
@@ -203,7 +260,7 @@ def settings() -> str | Response:
     if form.validate_on_submit():
         services.update_study_prefs(
             current_user,
-            desired_retention=float(form.desired_retention.data),
+            desired_retention=form.desired_retention.data / 100,
             new_cards_per_day=form.new_cards_per_day.data,
             timezone=form.timezone.data,
             now=utcnow(),

@@ -1,17 +1,15 @@
-"""Pure SVG chart builders for every page. No Flask, DB or clock.
+"""Pure SVG chart builders. No Flask, DB or clock.
 
-The student's progress page (heatmap, forecast, card states), the class dashboard's
-topic bars and the quiz history's sparkline all come from here. Each progress chart is
-an ``<svg role="img">`` with a title and description for screen readers, and a
-``<title>`` on every mark for pointer users; the page also shows the same numbers as a
-table. Colours come from CSS classes (``hm-0`` .. ``hm-4``, ``bar``, ``state-*``)
-because the Content Security Policy forbids inline styles.
+The student's progress page (heatmap, forecast, card states) and the quiz history's
+sparkline come from here, as markup the templates insert. Each chart is an
+``<svg role="img">`` named for screen readers, and the page also shows the same numbers
+as a table. The progress charts take their colours from CSS classes (``hm-0`` ..
+``hm-4``, ``bar``, ``state-*``): the Content Security Policy forbids inline styles.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from markupsafe import Markup, escape
@@ -19,12 +17,10 @@ from markupsafe import Markup, escape
 from quiz_app.progress.stats import DayCount, heat_level
 
 __all__ = [
-    "Bar",
-    "BarChart",
-    "bar_chart",
     "day_label",
     "due_bar_chart",
     "review_heatmap",
+    "sparkline",
     "sparkline_points",
     "state_bar",
 ]
@@ -83,10 +79,13 @@ def review_heatmap(days: Sequence[DayCount], *, chart_id: str = "heatmap") -> Ma
                 f'<text x="{x}" y="{top - 5}" class="chart-label">{entry.day:%b}</text>'
             )
         level = heat_level(entry.count, busiest)
+        # The calendar ends today: its last cell is outlined and says so.
+        today = entry is days[-1]
         body.append(
             f'<rect x="{x}" y="{y}" width="{_CELL}" height="{_CELL}" rx="2"'
-            f' class="hm hm-{level}"><title>{_plural(entry.count, "review")}'
-            f" on {day_label(entry.day)}</title></rect>"
+            f' class="hm hm-{level}{" hm-today" if today else ""}">'
+            f"<title>{_plural(entry.count, 'review')} on {day_label(entry.day)}"
+            f"{' (today)' if today else ''}</title></rect>"
         )
     total = sum(d.count for d in days)
     active = sum(1 for d in days if d.count)
@@ -160,53 +159,7 @@ def state_bar(counts: Mapping[str, int], *, chart_id: str = "states") -> Markup:
 
 
 # --------------------------------------------------------------------------------------
-# Geometry the templates draw (the class dashboard's topic bars, the quiz sparkline)
-
-
-@dataclass(frozen=True, slots=True)
-class Bar:
-    """One bar of a horizontal SVG bar chart, in chart units."""
-
-    label: str
-    value: float  #: 0..1
-    y: float
-    width: float
-
-
-@dataclass(frozen=True, slots=True)
-class BarChart:
-    bars: list[Bar]
-    width: int
-    height: int
-    label_width: int
-    bar_height: int
-
-
-def bar_chart(
-    values: Sequence[tuple[str, float]],
-    *,
-    width: int = 640,
-    label_width: int = 240,
-    bar_height: int = 28,
-) -> BarChart:
-    """Geometry of a horizontal bar chart of (label, 0..1 value) pairs, from the top."""
-    plot = width - label_width - 60
-    bars = [
-        Bar(
-            label=label,
-            value=value,
-            y=i * (bar_height + 8),
-            width=round(plot * value, 1),
-        )
-        for i, (label, value) in enumerate(values)
-    ]
-    return BarChart(
-        bars=bars,
-        width=width,
-        height=max(1, len(bars)) * (bar_height + 8),
-        label_width=label_width,
-        bar_height=bar_height,
-    )
+# The quiz history's sparkline
 
 
 def sparkline_points(
@@ -220,4 +173,18 @@ def sparkline_points(
     return " ".join(
         f"{pad + i * step:.1f},{pad + span * (1 - min(100.0, max(0.0, v)) / 100):.1f}"
         for i, v in enumerate(values)
+    )
+
+
+def sparkline(values: Sequence[float], *, caption_id: str = "spark-caption") -> Markup:
+    """A 240 x 48 line of percentages (0-100), oldest first, over a baseline; the page
+    captions it (``caption_id``).
+    """
+    return Markup(
+        '<svg viewBox="0 0 240 48" width="240" height="48" role="img"'
+        f' aria-labelledby="{escape(caption_id)}">'
+        '<line x1="4" y1="44" x2="236" y2="44" stroke="currentColor"'
+        ' stroke-opacity="0.3"/>'
+        f'<polyline points="{sparkline_points(values)}" fill="none"'
+        ' stroke="currentColor" stroke-width="2"/></svg>'
     )

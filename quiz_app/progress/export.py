@@ -13,7 +13,10 @@ from quiz_app.accounts.models import User
 from quiz_app.classes import services as class_services
 from quiz_app.extensions import db
 from quiz_app.flashcards.models import CardProgress, ReviewLog
+from quiz_app.quiz import access as quiz_access
 from quiz_app.quiz import queries as quiz_queries
+from quiz_app.quiz.models import AttemptAnswer
+from quiz_app.quiz.review import Disclosure
 from quiz_app.reports.models import Report
 
 #: Version of the export's JSON layout, bumped when fields change meaning.
@@ -24,13 +27,31 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
+def _exported_answer(
+    question_id: str, answer: AttemptAnswer | None, *, shown: bool
+) -> dict[str, Any]:
+    """One answer of the export; its marks only when the results page shows them."""
+    row: dict[str, Any] = {
+        "question_id": question_id,
+        "response": None if answer is None else answer.response,
+    }
+    if shown and answer is not None:
+        row.update(score=answer.final_score, is_correct=answer.is_correct)
+        if answer.mark_reason:
+            row["mark_reason"] = answer.mark_reason
+    return row
+
+
 def export_user_data(user: User, *, now: datetime) -> dict[str, Any]:
     """Everything the app keeps about a student's learning, as JSON-ready data (GDPR-
     style export).
     """
     attempts = []
+    held = quiz_access.held_back_question_ids(user.id, now=now)
     for attempt in reversed(quiz_queries.list_closed_attempts(user.id)):
         answers = {a.question_id: a for a in attempt.answers}
+        # marks tell the answer away as much as the results page would
+        full = quiz_access.attempt_disclosure(attempt, now=now) is Disclosure.FULL
         attempts.append(
             {
                 "id": attempt.id,
@@ -41,15 +62,11 @@ def export_user_data(user: User, *, now: datetime) -> dict[str, Any]:
                 "score": attempt.score,
                 "max_score": attempt.max_score,
                 "is_passed": attempt.is_passed,
+                "answers_shown": full,
                 "answers": [
-                    {
-                        "question_id": qid,
-                        "response": answers[qid].response if qid in answers else None,
-                        "score": answers[qid].score if qid in answers else None,
-                        "is_correct": answers[qid].is_correct
-                        if qid in answers
-                        else None,
-                    }
+                    _exported_answer(
+                        qid, answers.get(qid), shown=full and qid not in held
+                    )
                     for qid in attempt.question_ids
                 ],
             }
@@ -108,6 +125,8 @@ def export_user_data(user: User, *, now: datetime) -> dict[str, Any]:
                 "comment": r.comment,
                 "created_at": _iso(r.created_at),
                 "closed_at": _iso(r.closed_at),
+                "reply": r.reply,
+                "replied_at": _iso(r.replied_at),
             }
             for r in reports
         ],

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from quiz_app.flashcards.scheduler import Phase, Rating
+
 __all__ = [
     "HEATMAP_WEEKS",
     "PHASE_NAMES",
@@ -28,11 +30,13 @@ __all__ = [
 #: The review calendar covers about half a year.
 HEATMAP_WEEKS = 26
 
-#: scheduler.Phase values in display order (stats stay independent of the scheduler).
-PHASE_NAMES: dict[int, str] = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
-
-_AGAIN = 1
-_REVIEW_PHASE = 2
+#: Card phases in display order, with the names the page and its CSS use.
+PHASE_NAMES: dict[int, str] = {
+    Phase.NEW: "new",
+    Phase.LEARNING: "learning",
+    Phase.REVIEW: "review",
+    Phase.RELEARNING: "relearning",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +127,9 @@ def true_retention(outcomes: Mapping[tuple[int, int], int]) -> Retention:
     """
     total = passed = 0
     for (phase_before, rating), count in outcomes.items():
-        if phase_before != _REVIEW_PHASE:
+        if phase_before != Phase.REVIEW:
             continue
         total += count
-        if rating != _AGAIN:
+        if rating != Rating.AGAIN:
             passed += count
     return Retention(passed=passed, total=total)

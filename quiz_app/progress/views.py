@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 
 from quiz_app.clock import utcnow
@@ -22,7 +22,10 @@ RETENTION_WINDOW_DAYS = 30
 def index() -> str:
     """Show the current student's reviews, forecast, card states and retention."""
     now = utcnow()
-    prefs = flashcards.get_study_prefs(current_user)
+    prefs = flashcards.get_study_prefs(
+        current_user,
+        default_new_cards_per_day=current_app.config["DEFAULT_NEW_CARDS_PER_DAY"],
+    )
     tz = prefs.zone
     today = now.astimezone(tz).date()
     windows = stats.local_day_windows(stats.heatmap_start(today), today, tz=tz)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 _ROMANISATION = re.compile(r"e+(?=[ou])")
@@ -34,6 +35,161 @@ def normalise_answer(text: str) -> str:
     # dropping every "e" before o/u (not only one) keeps the result stable when
     # normalised again.
     return _ROMANISATION.sub("", letters)
+
+
+# Apostrophes join a word ("People's", "P'anmunjom"); every other mark separates words.
+_APOSTROPHES = re.compile("['\u2018\u2019\u0060\u00b4]")
+# A thousands separator inside a number ("75,823") does not split it into two words.
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_ARTICLES = frozenset({"the", "a", "an"})
+#: small words an abbreviation leaves out: "Neutral Nations Supervisory Commission"
+#: is NNSC, "Military Armistice Commission" is MAC
+_ACRONYM_SKIPS = frozenset({"of", "the", "and", "for", "on", "in"})
+_BRACKETED = re.compile(r"^(?P<main>.*?)\s*[(\[](?P<inner>[^()\[\]]*)[)\]]\s*$")
+
+
+def answer_words(text: str) -> tuple[str, ...]:
+    """The words of a text, each normalised as :func:`normalise_answer` would.
+
+    Words split at spaces and punctuation except apostrophes, so ``"the Korean
+    People's Army"`` gives ``("the", "korean", "peoples", "army")`` and
+    ``"Kim Il-sŏng"`` gives ``("kim", "il", "song")``. The leak check and lenient
+    short-answer matching compare these.
+    """
+    decomposed = unicodedata.normalize("NFKD", _THOUSANDS.sub("", text))
+    stripped = "".join(
+        c
+        for c in decomposed
+        if not unicodedata.combining(c) and not "\u02b0" <= c <= "\u02ff"
+    )
+    joined = _APOSTROPHES.sub("", stripped.casefold())
+    return tuple(
+        _ROMANISATION.sub("", word) for word in _NON_WORD.split(joined) if word
+    )
+
+
+def _initials(text: str) -> str:
+    """First letters of the words as written (before romanisation folding), less the
+    small words an abbreviation leaves out.
+    """
+    words = _NON_WORD.split(
+        _APOSTROPHES.sub("", unicodedata.normalize("NFKD", text).casefold())
+    )
+    return "".join(w[0] for w in words if w and w not in _ACRONYM_SKIPS)
+
+
+def _is_initial(word: str) -> bool:
+    return len(word) == 1 and word.isalpha()
+
+
+def _same_words(typed: Sequence[str], accepted: Sequence[str]) -> bool:
+    """Equal word for word, up to middle initials.
+
+    An initial ("f") stands for a word starting with it ("foster") anywhere but in last
+    place, and an initial between the first and last word may be left out on either
+    side, so "Walter S. Robertson" = "Walter Robertson" and "John F. Dulles" = "John
+    Foster Dulles". A full word is never left out, so "John Foster" stays different from
+    "John Foster Dulles", and the last word must match exactly ("Article I" is not
+    "Article II").
+    """
+    n, m = len(typed), len(accepted)
+
+    def optional(words: Sequence[str], i: int, length: int) -> bool:
+        return 0 < i < length - 1 and _is_initial(words[i])
+
+    # reach[i][j]: typed[:i] and accepted[:j] align, and whether a full word matched
+    reach: dict[tuple[int, int], bool] = {(0, 0): False}
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if (i, j) not in reach:
+                continue
+            full = reach[(i, j)]
+            steps: list[tuple[int, int, bool]] = []
+            if i < n and j < m:
+                a, b = typed[i], accepted[j]
+                if a == b:
+                    steps.append((i + 1, j + 1, full or not _is_initial(a)))
+                elif (i < n - 1 and j < m - 1) and (
+                    (_is_initial(a) and b.startswith(a))
+                    or (_is_initial(b) and a.startswith(b))
+                ):
+                    steps.append((i + 1, j + 1, full))
+            if i < n and optional(typed, i, n):
+                steps.append((i + 1, j, full))
+            if j < m and optional(accepted, j, m):
+                steps.append((i, j + 1, full))
+            for key_i, key_j, value in steps:
+                reach[(key_i, key_j)] = reach.get((key_i, key_j), False) or value
+    return reach.get((n, m), False)
+
+
+def _without_article(words: tuple[str, ...]) -> tuple[str, ...]:
+    return words[1:] if len(words) > 1 and words[0] in _ARTICLES else words
+
+
+def _matches_words(typed: tuple[str, ...], accepted: tuple[str, ...]) -> bool:
+    if "".join(typed) == "".join(accepted):
+        return True
+    return any(
+        _same_words(t, a)
+        for t in {typed, _without_article(typed)}
+        for a in {accepted, _without_article(accepted)}
+    )
+
+
+def _split_bracket(text: str) -> tuple[str, str | None]:
+    """``"United Nations Command (UNC)"`` -> ``("United Nations Command", "UNC")``."""
+    match = _BRACKETED.match(text)
+    if match is None or not match.group("main").strip():
+        return text, None
+    return match.group("main"), match.group("inner")
+
+
+def short_answer_matches(typed: str, accepted: Sequence[str]) -> bool:
+    """Is a typed short answer one of the accepted answers, written as students write?
+
+    Beyond :func:`normalise_answer` (case, accents, punctuation, spacing, romanisation)
+    it accepts a leading article ("the Neutral Nations Supervisory Commission"), middle
+    initials ("Walter S. Robertson" for "Walter Robertson", "John F. Dulles" for "John
+    Foster Dulles") and an abbreviation in brackets after the name ("United Nations
+    Command (UNC)") or the name in brackets after the abbreviation. The bracketed part
+    must be the initials of the name or itself an accepted answer; the abbreviation
+    alone counts only where the bank lists it. An accepted answer written with a
+    bracket ("Northern Limit Line (NLL)") also accepts the name without it.
+    """
+    if not normalise_answer(typed):
+        return False
+    plain = normalise_answer(typed)
+    if any(plain == normalise_answer(a) for a in accepted):
+        return True
+    forms: list[tuple[str, ...]] = []
+    for answer in accepted:
+        forms.append(answer_words(answer))
+        main, inner = _split_bracket(answer)
+        if inner is not None:
+            forms.append(answer_words(main))
+
+    def accepted_form(text: str) -> tuple[str, ...] | None:
+        words = answer_words(text)
+        if not words:
+            return None
+        return next((f for f in forms if _matches_words(words, f)), None)
+
+    main, inner = _split_bracket(typed)
+    if inner is None:
+        return accepted_form(typed) is not None
+    for first, second in ((main, inner), (inner, main)):
+        if accepted_form(first) is None or not answer_words(second):
+            continue
+        if accepted_form(second) is not None:
+            return True
+        # The other part may be the first part's initials: "(UNC)", "(NLL)".
+        if len(answer_words(second)) == 1 and normalise_answer(second) == _initials(
+            first
+        ):
+            return True
+    return False
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&!])")

@@ -8,7 +8,6 @@ The interface every type declares (fields, response shapes) is documented in
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -18,6 +17,17 @@ from quiz_app.questions.answers import (
     format_number,
     normalise_answer,
     parse_number,
+    short_answer_matches,
+)
+from quiz_app.questions.common import (
+    choice_key,
+    count_problem,
+    did_you_mean,
+    distinct_problems,
+    full_or_nothing,
+    partial,
+    plural,
+    response_texts,
 )
 from quiz_app.questions.types import (
     NO_ANSWER,
@@ -38,86 +48,8 @@ def register(qtype: QuestionType) -> QuestionType:
     return qtype
 
 
-# --------------------------------------------------------------------------------------
-# Text helpers
-
-
-def _choice_key(text: str) -> str:
-    """Texts a student could not tell apart: the same up to case and spacing."""
-    return " ".join(text.split()).casefold()
-
-
-def _did_you_mean(value: str, options: Sequence[str]) -> str:
-    for option in options:
-        if _choice_key(option) == _choice_key(value) or normalise_answer(
-            option
-        ) == normalise_answer(value):
-            return f" (did you mean {option!r}?)"
-    close = difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _count_problem(
-    key: str, texts: Sequence[str], low: int, high: int, what: str
-) -> list[tuple[str, str]]:
-    n = len(texts)
-    if low <= n <= high:
-        return []
-    entries = "entry" if n == 1 else "entries"
-    return [(key, f"{key!r} has {n} {entries}; {what} needs {low} to {high}")]
-
-
-def _distinct_problems(key: str, texts: Sequence[str]) -> list[tuple[str, str]]:
-    """Empty texts and texts that look the same on screen (case and spacing ignored)."""
-    problems: list[tuple[str, str]] = []
-    seen: dict[str, str] = {}
-    for i, text in enumerate(texts, start=1):
-        if not text.strip():
-            problems.append((key, f"{key!r} item {i} is empty"))
-            continue
-        k = _choice_key(text)
-        if k in seen:
-            first = seen[k]
-            if first == text:
-                problems.append((key, f"{key!r} lists {text!r} twice"))
-            else:
-                problems.append(
-                    (
-                        key,
-                        f"{key!r} lists {first!r} and {text!r}, "
-                        "which differ only in case or spacing",
-                    )
-                )
-        else:
-            seen[k] = text
-    return problems
-
-
-def _round(score: float) -> float:
-    return round(min(1.0, max(0.0, score)), 4)
-
-
-def _full_or_nothing(ok: bool, feedback: str = "") -> Grade:
-    return Grade(score=1.0 if ok else 0.0, is_correct=ok, feedback=feedback)
-
-
-def _partial(score: float, feedback: str) -> Grade:
-    rounded = _round(score)
-    return Grade(score=rounded, is_correct=rounded == 1.0, feedback=feedback)
-
-
-def _texts(response: Any) -> list[str] | None:
-    """The strings of a collection response, or None when it is no collection."""
-    if isinstance(response, str):
-        return [response]
-    if isinstance(response, Mapping) or not isinstance(response, Iterable):
-        return None
-    return [item for item in response if isinstance(item, str)]
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
-
+#: after a row of a matching or ordering answer that is wrong (text, not colour alone)
+WRONG_MARK = " ✗ *(wrong)*"
 
 # --------------------------------------------------------------------------------------
 # single_choice
@@ -127,14 +59,14 @@ def _check_single(data: Mapping[str, Any]) -> list[tuple[str, str]]:
     if "choices" not in data:  # reported as a missing key already
         return []
     choices: tuple[str, ...] = data["choices"]
-    problems = _count_problem("choices", choices, 2, 8, "a single_choice question")
-    problems += _distinct_problems("choices", choices)
+    problems = count_problem("choices", choices, 2, 8, "a single_choice question")
+    problems += distinct_problems("choices", choices)
     answer = data.get("answer")
     if isinstance(answer, str) and answer not in choices:
         problems.append(
             (
                 "answer",
-                f"'answer' is not one of the choices{_did_you_mean(answer, choices)}",
+                f"'answer' is not one of the choices{did_you_mean(answer, choices)}",
             )
         )
     return problems
@@ -142,10 +74,10 @@ def _check_single(data: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def _grade_single(data: Mapping[str, Any], response: Any) -> Grade:
     if response is None or (isinstance(response, str) and not response.strip()):
-        return _full_or_nothing(False, NO_ANSWER_FEEDBACK)
+        return full_or_nothing(False, NO_ANSWER_FEEDBACK)
     if not isinstance(response, str) or response not in data["choices"]:
-        return _full_or_nothing(False, "That is not one of the choices.")
-    return _full_or_nothing(response == data["answer"])
+        return full_or_nothing(False, "That is not one of the choices.")
+    return full_or_nothing(response == data["answer"])
 
 
 def _describe_single_answer(data: Mapping[str, Any]) -> str:
@@ -166,8 +98,8 @@ def _check_multi(data: Mapping[str, Any]) -> list[tuple[str, str]]:
     if "choices" not in data:  # reported as a missing key already
         return []
     choices: tuple[str, ...] = data["choices"]
-    problems = _count_problem("choices", choices, 3, 10, "a multi_choice question")
-    problems += _distinct_problems("choices", choices)
+    problems = count_problem("choices", choices, 3, 10, "a multi_choice question")
+    problems += distinct_problems("choices", choices)
     answers: tuple[str, ...] | None = data.get("answers")
     if answers is None:
         return problems
@@ -185,7 +117,7 @@ def _check_multi(data: Mapping[str, Any]) -> list[tuple[str, str]]:
                 (
                     "answers",
                     f"'answers': {answer!r} is not one of the choices"
-                    + _did_you_mean(answer, choices),
+                    + did_you_mean(answer, choices),
                 )
             )
     if choices and set(choices) <= seen:
@@ -196,22 +128,22 @@ def _check_multi(data: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def _grade_multi(data: Mapping[str, Any], response: Any) -> Grade:
-    texts = _texts(response) if response is not None else []
+    texts = response_texts(response) if response is not None else []
     if texts is None:
-        return _full_or_nothing(False, "That answer could not be read.")
+        return full_or_nothing(False, "That answer could not be read.")
     choices = set(data["choices"])
     correct = set(data["answers"])
     ticked = {t for t in texts if t in choices}
     if not ticked:
-        return _full_or_nothing(False, NO_ANSWER_FEEDBACK)
+        return full_or_nothing(False, NO_ANSWER_FEEDBACK)
     right = len(ticked & correct)
     wrong = len(ticked - correct)
     score = (right - wrong) / len(correct)
     if right == len(correct) and not wrong:
-        return _partial(1.0, "")
-    feedback = f"You ticked {right} of {_plural(len(correct), 'correct answer')}"
-    feedback += f" and {_plural(wrong, 'wrong one')}." if wrong else "."
-    return _partial(score, feedback)
+        return partial(1.0, "")
+    feedback = f"You ticked {right} of {plural(len(correct), 'correct answer')}"
+    feedback += f" and {plural(wrong, 'wrong one')}." if wrong else "."
+    return partial(score, feedback)
 
 
 def _describe_multi_answer(data: Mapping[str, Any]) -> str:
@@ -220,7 +152,7 @@ def _describe_multi_answer(data: Mapping[str, Any]) -> str:
 
 
 def _describe_multi_response(data: Mapping[str, Any], response: Any) -> str:
-    texts = set(_texts(response) or ()) if response is not None else set()
+    texts = set(response_texts(response) or ()) if response is not None else set()
     ticked = [escape_markdown(c) for c in data["choices"] if c in texts]
     return "; ".join(ticked) if ticked else NO_ANSWER
 
@@ -235,10 +167,10 @@ def _check_nothing(data: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def _grade_true_false(data: Mapping[str, Any], response: Any) -> Grade:
     if response is None:
-        return _full_or_nothing(False, NO_ANSWER_FEEDBACK)
+        return full_or_nothing(False, NO_ANSWER_FEEDBACK)
     if not isinstance(response, bool):
-        return _full_or_nothing(False, "Answer true or false.")
-    return _full_or_nothing(response is data["answer"])
+        return full_or_nothing(False, "Answer true or false.")
+    return full_or_nothing(response is data["answer"])
 
 
 def _describe_true_false_answer(data: Mapping[str, Any]) -> str:
@@ -275,16 +207,15 @@ def _check_short(data: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def _grade_short(data: Mapping[str, Any], response: Any) -> Grade:
     if not isinstance(response, str):
-        return _full_or_nothing(
+        return full_or_nothing(
             False,
             NO_ANSWER_FEEDBACK
             if response is None
             else "That answer could not be read.",
         )
-    typed = normalise_answer(response)
-    if not typed:
-        return _full_or_nothing(False, NO_ANSWER_FEEDBACK)
-    return _full_or_nothing(any(typed == normalise_answer(a) for a in data["answers"]))
+    if not normalise_answer(response):
+        return full_or_nothing(False, NO_ANSWER_FEEDBACK)
+    return full_or_nothing(short_answer_matches(response, data["answers"]))
 
 
 def _describe_short_answer(data: Mapping[str, Any]) -> str:
@@ -319,19 +250,19 @@ def _check_numeric(data: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def _grade_numeric(data: Mapping[str, Any], response: Any) -> Grade:
     if response is None or (isinstance(response, str) and not response.strip()):
-        return _full_or_nothing(False, NO_ANSWER_FEEDBACK)
+        return full_or_nothing(False, NO_ANSWER_FEEDBACK)
     if isinstance(response, bool) or not isinstance(response, str | int | float):
-        return _full_or_nothing(False, "Not a number.")
+        return full_or_nothing(False, "Not a number.")
     if isinstance(response, str):
         value = parse_number(response, unit=data.get("unit") or "")
         if value is None:
-            return _full_or_nothing(False, "Not a number.")
+            return full_or_nothing(False, "Not a number.")
     else:
         value = exact_decimal(response)
         if not value.is_finite():
-            return _full_or_nothing(False, "Not a number.")
+            return full_or_nothing(False, "Not a number.")
     distance = abs(value - exact_decimal(data["answer"]))
-    return _full_or_nothing(distance <= exact_decimal(data.get("tolerance", 0)))
+    return full_or_nothing(distance <= exact_decimal(data.get("tolerance", 0)))
 
 
 def _describe_numeric_answer(data: Mapping[str, Any]) -> str:
@@ -353,9 +284,9 @@ def _check_ordering(data: Mapping[str, Any]) -> list[tuple[str, str]]:
     if "items" not in data:  # reported as a missing key already
         return []
     items: tuple[str, ...] = data["items"]
-    return _count_problem(
+    return count_problem(
         "items", items, 3, 8, "an ordering question"
-    ) + _distinct_problems("items", items)
+    ) + distinct_problems("items", items)
 
 
 def _slots(response: Any) -> list[str | None] | None:
@@ -370,9 +301,9 @@ def _grade_ordering(data: Mapping[str, Any], response: Any) -> Grade:
     items: Sequence[str] = data["items"]
     slots = _slots(response) if response is not None else []
     if slots is None:
-        return _full_or_nothing(False, "That answer could not be read.")
+        return full_or_nothing(False, "That answer could not be read.")
     if not any(slots):
-        return _full_or_nothing(False, NO_ANSWER_FEEDBACK)
+        return full_or_nothing(False, NO_ANSWER_FEEDBACK)
     successor = dict(zip(items, items[1:], strict=False))
     # A set, so repeating a right pair (only possible with a tampered form) earns
     # nothing extra.
@@ -383,7 +314,7 @@ def _grade_ordering(data: Mapping[str, Any], response: Any) -> Grade:
     }
     pairs = len(items) - 1
     if len(right_pairs) == pairs:
-        return _partial(1.0, "")
+        return partial(1.0, "")
     feedback = (
         f"{len(right_pairs)} of {pairs} neighbouring pairs are in the right order."
     )
@@ -391,8 +322,10 @@ def _grade_ordering(data: Mapping[str, Any], response: Any) -> Grade:
         0, len(items) - len(slots)
     )
     if empty:
-        feedback += f" {_plural(empty, 'place')} left empty."
-    return _partial(len(right_pairs) / pairs, feedback)
+        feedback += f" {plural(empty, 'place')} left empty."
+    return partial(
+        len(right_pairs) / pairs, feedback, (len(right_pairs), pairs, "pairs in order")
+    )
 
 
 def _numbered(lines: Iterable[str]) -> str:
@@ -407,7 +340,15 @@ def _describe_ordering_response(data: Mapping[str, Any], response: Any) -> str:
     slots = _slots(response) if response is not None else None
     if not slots or not any(slots):
         return NO_ANSWER
-    return _numbered(escape_markdown(s) if s else "—" for s in slots)
+    successor = dict(zip(data["items"], data["items"][1:], strict=False))
+    linked = set()  # places in at least one neighbouring pair in the right order
+    for i, (first, second) in enumerate(zip(slots, slots[1:], strict=False)):
+        if first and successor.get(first) == second:
+            linked |= {i, i + 1}
+    return _numbered(
+        (escape_markdown(s) + ("" if i in linked else WRONG_MARK)) if s else "—"
+        for i, s in enumerate(slots)
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -420,20 +361,20 @@ def _check_matching(data: Mapping[str, Any]) -> list[tuple[str, str]]:
     pairs: tuple[tuple[str, str], ...] = data["pairs"]
     lefts = [left for left, _ in pairs]
     rights = [right for _, right in pairs]
-    problems = _count_problem("pairs", lefts, 3, 8, "a matching question")
+    problems = count_problem("pairs", lefts, 3, 8, "a matching question")
     problems += [
         ("pairs", message.replace("'pairs'", "'pairs' (left)", 1))
-        for _, message in _distinct_problems("pairs", lefts)
+        for _, message in distinct_problems("pairs", lefts)
     ]
     problems += [
         ("pairs", message.replace("'pairs'", "'pairs' (right)", 1))
-        for _, message in _distinct_problems("pairs", rights)
+        for _, message in distinct_problems("pairs", rights)
     ]
     distractors: tuple[str, ...] = data.get("distractors", ())
-    problems += _distinct_problems("distractors", distractors)
-    right_keys = {_choice_key(r): r for r in rights}
+    problems += distinct_problems("distractors", distractors)
+    right_keys = {choice_key(r): r for r in rights}
     for distractor in distractors:
-        same = right_keys.get(_choice_key(distractor))
+        same = right_keys.get(choice_key(distractor))
         if same is not None and distractor.strip():
             problems.append(
                 (
@@ -450,15 +391,17 @@ def _grade_matching(data: Mapping[str, Any], response: Any) -> Grade:
     if response is None:
         response = {}
     if not isinstance(response, Mapping):
-        return _full_or_nothing(False, "That answer could not be read.")
+        return full_or_nothing(False, "That answer could not be read.")
     chosen = {left: response.get(left) for left, _ in pairs}
     if not any(isinstance(c, str) and c.strip() for c in chosen.values()):
-        return _full_or_nothing(False, NO_ANSWER_FEEDBACK)
+        return full_or_nothing(False, NO_ANSWER_FEEDBACK)
     right = sum(1 for left, answer in pairs if chosen[left] == answer)
     if right == len(pairs):
-        return _partial(1.0, "")
-    return _partial(
-        right / len(pairs), f"{right} of {len(pairs)} pairs matched correctly."
+        return partial(1.0, "")
+    return partial(
+        right / len(pairs),
+        f"{right} of {len(pairs)} pairs matched correctly.",
+        (right, len(pairs), "pairs"),
     )
 
 
@@ -473,14 +416,15 @@ def _describe_matching_response(data: Mapping[str, Any], response: Any) -> str:
     if not isinstance(response, Mapping):
         return NO_ANSWER
     lines = []
-    for left, _ in data["pairs"]:
+    for left, right in data["pairs"]:
         chosen = response.get(left)
         shown = (
             escape_markdown(chosen)
             if isinstance(chosen, str) and chosen.strip()
             else NO_ANSWER
         )
-        lines.append(f"- {escape_markdown(left)} → {shown}")
+        mark = WRONG_MARK if shown != NO_ANSWER and chosen != right else ""
+        lines.append(f"- {escape_markdown(left)} → {shown}{mark}")
     return "\n".join(lines)
 
 

@@ -65,6 +65,8 @@ class Grade:
     score: float  #: 0.0 .. 1.0
     is_correct: bool  #: full marks only
     feedback: str = ""
+    #: partial credit counted in parts: (right, out of, what), e.g. (5, 6, "pairs")
+    tally: tuple[int, int, str] | None = None
 
 
 Check = Callable[[Mapping[str, Any]], list[tuple[str, str]]]

@@ -1,7 +1,7 @@
 """Web layer: quiz forms. Answer forms are built per page from the question types.
 
 This module is the one place where submitted form data becomes the response shapes of
-``quiz.grading`` (see its docstring); choice fields only accept the options shown.
+``questions.types`` (see its docstring); choice fields only accept the options shown.
 The dynamic form follows Indico's make_survey_form.
 """
 
@@ -221,7 +221,7 @@ _FIELD_BUILDERS: dict[str, Callable[[Options], list[Field]]] = {
 }
 
 # --------------------------------------------------------------------------------------
-# Form data -> response shape (see quiz.grading)
+# Form data -> response shape (see questions.types)
 
 
 def _text_or_none(value: Any) -> str | None:

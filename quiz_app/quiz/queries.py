@@ -4,19 +4,23 @@ attempt presents them. Reads only: nothing here adds, flushes or commits.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import datetime
+import json
+from collections.abc import Mapping, Sequence, Set
 from typing import Any
 
 import sqlalchemy as sa
 
 from quiz_app.banks.models import Bank, Question, Quiz
-from quiz_app.banks.schema import ALL_BANKS
-from quiz_app.classes import services as class_services
+from quiz_app.banks.schema import ALL_BANKS, Selection, draws
 from quiz_app.extensions import db
 from quiz_app.questions.grading import QUESTION_TYPES
-from quiz_app.quiz import rules, selection, windows
-from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
+from quiz_app.quiz import rules, selection
+from quiz_app.quiz.models import (
+    AcceptedAnswer,
+    AttemptAnswer,
+    AttemptStatus,
+    QuizAttempt,
+)
 from quiz_app.quiz.records import (
     AttemptRef,
     PresentedQuestion,
@@ -87,6 +91,16 @@ def count_attempts_by_quiz(user_id: int) -> dict[str, int]:
     return {quiz_id: n for quiz_id, n in rows}
 
 
+def list_best_percent_by_quiz(user_id: int) -> dict[str, float]:
+    """The best graded percentage per quiz the user has finished (0-100)."""
+    best: dict[str, float] = {}
+    for attempt in list_closed_attempts(user_id):
+        best[attempt.quiz_id] = max(
+            best.get(attempt.quiz_id, 0.0), attempt.percent or 0
+        )
+    return best
+
+
 def list_open_attempts(user_id: int) -> list[QuizAttempt]:
     """The user's attempts in progress, newest first."""
     return list(
@@ -118,30 +132,6 @@ def list_closed_attempts(
     return list(db.session.scalars(query))
 
 
-def get_availability(
-    user_id: int, quiz_id: str, *, now: datetime
-) -> windows.Availability:
-    """Whether the student may start this quiz now, by its assignments to their
-    classes.
-    """
-    found = class_services.list_quiz_windows_for_student(user_id, quiz_id=quiz_id)
-    return windows.availability(
-        [windows.Window(*w) for w in found.get(quiz_id, ())], now=now
-    )
-
-
-def list_unavailable_quizzes(
-    user_id: int, *, now: datetime
-) -> dict[str, windows.Availability]:
-    """Quiz id -> availability, for the quizzes the student may not start now."""
-    found = class_services.list_quiz_windows_for_student(user_id)
-    result = {
-        quiz_id: windows.availability([windows.Window(*w) for w in spans], now=now)
-        for quiz_id, spans in found.items()
-    }
-    return {quiz_id: a for quiz_id, a in result.items() if not a.can_start}
-
-
 def select_question_ids(quiz: Quiz) -> list[str]:
     """The live questions a quiz's selection matches, in bank then file order.
 
@@ -163,16 +153,26 @@ def select_question_ids(quiz: Quiz) -> list[str]:
     if ALL_BANKS not in bank_ids:
         rank = {bank_id: i for i, bank_id in enumerate(bank_ids)}
         questions.sort(key=lambda q: (rank[q.bank_id], q.position))
-    topics = set(chosen.get("topics") or ())
-    tags = set(chosen.get("tags") or ())
-    ids = set(chosen.get("ids") or ())
-    if topics or tags or ids:
-        questions = [
-            q
-            for q in questions
-            if q.topic in topics or q.id in ids or tags.intersection(q.tags)
-        ]
-    return [q.id for q in questions]
+    select = Selection(
+        topics=tuple(chosen.get("topics") or ()),
+        tags=tuple(chosen.get("tags") or ()),
+        ids=tuple(chosen.get("ids") or ()),
+    )
+    return [
+        q.id
+        for q in questions
+        if draws(select, topic=q.topic, question_id=q.id, tags=q.tags)
+    ]
+
+
+def variant_groups(question_ids: Sequence[str]) -> dict[str, str]:
+    """Question id -> variant group, for those of these questions that have one."""
+    rows = db.session.execute(
+        sa.select(Question.id, Question.variant_group).where(
+            Question.id.in_(question_ids), Question.variant_group.is_not(None)
+        )
+    )
+    return {qid: group for qid, group in rows if group is not None}
 
 
 def present_questions(
@@ -238,8 +238,12 @@ def answered_positions(attempt: QuizAttempt) -> set[int]:
     }
 
 
-def list_results(attempt: QuizAttempt) -> list[ResultItem]:
-    """Every question of a graded attempt with both answers and the sources."""
+def list_results(
+    attempt: QuizAttempt, *, held_back: Set[str] = frozenset()
+) -> list[ResultItem]:
+    """Every question of a graded attempt with both answers and the sources; those in
+    ``held_back`` are marked so the page keeps their answers back.
+    """
     questions = questions_by_id(attempt.question_ids)
     answers = answers_by_question(attempt)
     items = []
@@ -249,6 +253,7 @@ def list_results(attempt: QuizAttempt) -> list[ResultItem]:
         row = answers.get(qid)
         response = None if row is None else row.response
         bank_sources = question.bank.sources
+        grade = qtype.grade(question.data, response)
         items.append(
             ResultItem(
                 number=number,
@@ -256,7 +261,9 @@ def list_results(attempt: QuizAttempt) -> list[ResultItem]:
                 answer=row,
                 your_answer=qtype.describe_response(question.data, response),
                 right_answer=qtype.describe_answer(question.data),
-                feedback=qtype.grade(question.data, response).feedback,
+                feedback=grade.feedback,
+                tally=grade.tally,
+                is_held_back=qid in held_back,
                 sources=[
                     bank_sources[k] for k in question.sources if k in bank_sources
                 ],
@@ -315,3 +322,24 @@ def questions_by_id(ids: Sequence[str]) -> dict[str, Question]:
 
 def answers_by_question(attempt: QuizAttempt) -> dict[str, AttemptAnswer]:
     return {a.question_id: a for a in attempt.answers}
+
+
+def response_key(response: Any) -> str:
+    """A response as comparable text (JSON with sorted keys)."""
+    return json.dumps(response, sort_keys=True, ensure_ascii=False)
+
+
+def list_accepted_responses(question_ids: Sequence[str]) -> set[tuple[str, int, str]]:
+    """(question id, version, response key) of every answer a teacher accepted for
+    these questions.
+    """
+    if not question_ids:
+        return set()
+    rows = db.session.execute(
+        sa.select(
+            AcceptedAnswer.question_id,
+            AcceptedAnswer.question_version,
+            AcceptedAnswer.response,
+        ).where(AcceptedAnswer.question_id.in_(list(question_ids)))
+    )
+    return {(qid, version, response_key(resp)) for qid, version, resp in rows}

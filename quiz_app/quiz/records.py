@@ -45,10 +45,6 @@ class TimeUp(AttemptClosed):
     """The answer came after the deadline plus grace; the attempt got closed."""
 
 
-class NotInAttempt(QuizError):
-    """The answered question is not one of the attempt's questions."""
-
-
 @dataclass(frozen=True, slots=True)
 class AttemptRef:
     """The parts of an attempt that never change (its questions and seed), read with
@@ -125,14 +121,18 @@ class ResultItem:
     right_answer: str  #: Markdown
     feedback: str
     sources: list[dict[str, Any]] = field(default_factory=list)
+    #: a test of the student's is open (or not yet closed) with this question: its
+    #: right answer, mark and explanation are not shown here either
+    is_held_back: bool = False
+    #: partial credit in parts, e.g. (5, 6, "pairs"): see ``types.Grade.tally``
+    tally: tuple[int, int, str] | None = None
 
     @property
     def score(self) -> float:
-        return (
-            0.0
-            if self.answer is None or self.answer.score is None
-            else self.answer.score
-        )
+        if self.answer is None:
+            return 0.0
+        final = self.answer.final_score
+        return 0.0 if final is None else final
 
     @property
     def outcome(self) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from quiz_app.questions.grading import parse_number
+from quiz_app.questions.answers import parse_number
 
 if TYPE_CHECKING:
     from quiz_app.banks.models import Question

@@ -31,7 +31,12 @@ def attempt_rng(seed: int, salt: str) -> Random:
 
 
 def order_questions(
-    question_ids: Iterable[str], *, count: int | None, shuffle: bool, rng: Random
+    question_ids: Iterable[str],
+    *,
+    count: int | None,
+    shuffle: bool,
+    rng: Random,
+    groups: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The questions of one attempt, in the order they are asked.
 
@@ -39,17 +44,42 @@ def order_questions(
     :param count: draw this many at random; None (or at least as many as there are)
         takes every question.
     :param shuffle: shuffle the order; otherwise the drawn questions keep file order.
+    :param groups: question id -> its ``variant_group``; an attempt asks at most one
+        question of each group, picked at random, so ``count`` counts a group once.
     :raises ValueError: if ``count`` is negative.
     """
     if count is not None and count < 0:
         raise ValueError(f"count must be 0 or more, not {count}")
-    ids = list(dict.fromkeys(question_ids))
+    ids = one_per_group(dict.fromkeys(question_ids), groups or {}, rng=rng)
     if count is not None and count < len(ids):
         drawn = set(rng.sample(ids, count))
         ids = [qid for qid in ids if qid in drawn]
     if shuffle:
         rng.shuffle(ids)
     return ids
+
+
+def one_per_group(
+    question_ids: Iterable[str], groups: Mapping[str, str], *, rng: Random
+) -> list[str]:
+    """The ids in their order, keeping one question at random of each variant group.
+
+    Draws from ``rng`` only when some group has more than one member here, so quizzes
+    without variants order exactly as before.
+    """
+    ids = list(question_ids)
+    members: dict[str, list[str]] = {}
+    for qid in ids:
+        group = groups.get(qid)
+        if group is not None:
+            members.setdefault(group, []).append(qid)
+    dropped = {
+        qid for group_ids in members.values() if len(group_ids) > 1 for qid in group_ids
+    }
+    for group_ids in members.values():
+        if len(group_ids) > 1:
+            dropped.discard(rng.choice(group_ids))
+    return [qid for qid in ids if qid not in dropped]
 
 
 def shuffled_options(options: Iterable[T], *, rng: Random) -> list[T]:

@@ -19,7 +19,7 @@ from quiz_app.banks.models import Question
 from quiz_app.extensions import db
 from quiz_app.flashcards import services as flashcard_services
 from quiz_app.questions.grading import QUESTION_TYPES
-from quiz_app.quiz import queries, rules, selection, windows
+from quiz_app.quiz import access, queries, review, rules, selection, windows
 from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
 from quiz_app.quiz.queries import (
     answers_by_question,
@@ -30,7 +30,6 @@ from quiz_app.quiz.records import (
     AttemptClosed,
     AttemptsExhausted,
     NoQuestions,
-    NotInAttempt,
     PendingAnswer,
     QuestionContent,
     QuizNotOpen,
@@ -47,10 +46,13 @@ def start_attempt(
     rng: Random,
     grace: timedelta,
     tz_name: str = "UTC",
+    is_teacher: bool = False,
 ) -> tuple[QuizAttempt, bool]:
     """Start an attempt or resume the one in progress; returns it and "was resumed".
 
     An attempt in progress is resumed even when its assignment has closed meanwhile.
+    The settings that apply (time limit, attempts, pass mark) are the quiz's under the
+    open assignment of the student's class that closes last (:mod:`.access`).
 
     :param tz_name: the student's time zone, for the dates in a refusal.
     :raises QuizUnavailable: unknown or retired quiz.
@@ -64,15 +66,18 @@ def start_attempt(
     current = queries.get_open_attempt(user_id, quiz_id)
     if current is not None and not close_if_overdue(current, now=now, grace=grace):
         return current, True
-    available = queries.get_availability(user_id, quiz_id, now=now)
-    if not available.can_start:
-        raise QuizNotOpen(windows.refusal(available, tz_name, now=now))
+    met = access.get_student_quiz(user_id, quiz, now=now, is_teacher=is_teacher)
+    if not met.may_see:
+        raise QuizUnavailable("This quiz is only for the classes it is set for.")
+    if not met.availability.can_start:
+        raise QuizNotOpen(windows.refusal(met.availability, tz_name, now=now))
+    settings = met.settings
     if (
-        quiz.max_attempts is not None
-        and queries.count_attempts(user_id, quiz_id) >= quiz.max_attempts
+        settings.max_attempts is not None
+        and queries.count_attempts(user_id, quiz_id) >= settings.max_attempts
     ):
         raise AttemptsExhausted(
-            f"You have used all {quiz.max_attempts} attempts at “{quiz.title}”."
+            f"You have used all {settings.max_attempts} attempts at “{quiz.title}”."
         )
     candidates = queries.select_question_ids(quiz)
     if not candidates:
@@ -83,6 +88,7 @@ def start_attempt(
         count=quiz.count,
         shuffle=quiz.shuffle,
         rng=selection.attempt_rng(seed, "questions"),
+        groups=queries.variant_groups(candidates),
     )
     attempt = QuizAttempt(
         user_id=user_id,
@@ -91,12 +97,13 @@ def start_attempt(
         question_ids=question_ids,
         started_at=now,
         deadline_at=(
-            now + timedelta(minutes=quiz.time_limit_minutes)
-            if quiz.time_limit_minutes
+            now + timedelta(minutes=settings.time_limit_minutes)
+            if settings.time_limit_minutes
             else None
         ),
         status=AttemptStatus.IN_PROGRESS,
-        pass_mark=quiz.pass_mark,
+        pass_mark=settings.pass_mark,
+        assignment_id=met.assignment_id,
     )
     db.session.add(attempt)
     db.session.flush()
@@ -190,26 +197,6 @@ def store_answers(
             db.session.expire(obj, ["answers"])
 
 
-def save_answers(
-    attempt: QuizAttempt,
-    responses: Mapping[str, Any],
-    *,
-    now: datetime,
-    grace: timedelta,
-) -> None:
-    """Grade and store the answers of one page (question id -> response).
-
-    :raises AttemptClosed, TimeUp, NotInAttempt: as :func:`store_answers`.
-    """
-    _ensure_open(attempt, now=now, grace=grace)
-    unknown = [qid for qid in responses if qid not in attempt.question_ids]
-    if unknown:
-        raise NotInAttempt(f"Question {unknown[0]!r} is not part of this attempt.")
-    questions = questions_by_id(list(responses))
-    pending = grade_responses(list(questions.values()), responses)
-    store_answers(attempt.id, pending, now=now, grace=grace)
-
-
 _UPSERT_COLUMNS = ("question_version", "response", "score", "is_correct", "answered_at")
 
 
@@ -278,6 +265,10 @@ def _grade_and_close(
 ) -> None:
     questions = questions_by_id(attempt.question_ids)
     answers = answers_by_question(attempt)
+    accepted = queries.list_accepted_responses(attempt.question_ids)
+    settings = access.attempt_settings(attempt)
+    # Score-only results never show answers: a missed question's flashcard would.
+    enqueue = settings.review is not review.Review.SCORE_ONLY
     total = 0.0
     for qid in attempt.question_ids:
         question = questions[qid]
@@ -291,10 +282,15 @@ def _grade_and_close(
             )
             db.session.add(row)
         grade = QUESTION_TYPES[question.type].grade(question.data, row.response)
-        row.score = grade.score
-        row.is_correct = grade.is_correct
-        total += grade.score
-        if not grade.is_correct:
+        is_accepted = (
+            qid,
+            row.question_version,
+            queries.response_key(row.response),
+        ) in accepted
+        row.score = 1.0 if is_accepted else grade.score
+        row.is_correct = is_accepted or grade.is_correct
+        total += row.final_score or 0.0
+        if enqueue and not row.is_correct:
             flashcard_services.enqueue_missed(attempt.user_id, qid, now=now)
     attempt.score = round(total, 4)
     attempt.max_score = float(len(attempt.question_ids))

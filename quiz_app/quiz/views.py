@@ -25,8 +25,11 @@ from quiz_app.banks import services as bank_services
 from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db, read_transaction, write_transaction
+from quiz_app.limits import services as limit_services
+from quiz_app.limits.policy import ATTEMPT_START
 from quiz_app.progress import charts
 from quiz_app.quiz import (
+    access,
     analysis,
     itemstats,
     queries,
@@ -35,6 +38,7 @@ from quiz_app.quiz import (
     services,
     windows,
 )
+from quiz_app.quiz import review as review_rules
 from quiz_app.quiz.forms import (
     AnswerQuestionsForm,
     StartQuizForm,
@@ -43,6 +47,7 @@ from quiz_app.quiz.forms import (
     make_answer_form,
 )
 from quiz_app.quiz.models import QuizAttempt
+from quiz_app.reports import services as report_services
 from quiz_app.web import csv_response
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
@@ -101,10 +106,20 @@ def _after_answer_url(attempt: records.AttemptRef, form: AnswerQuestionsForm) ->
     return url_for(".attempt", attempt_id=attempt.id, q=number)
 
 
-def _close_if_overdue(attempt: QuizAttempt, *, now: datetime) -> None:
+def _close_if_overdue(
+    attempt: QuizAttempt, *, now: datetime, announce: bool = True
+) -> None:
     """Close an attempt whose time ran out, and tell the student so."""
-    if services.close_if_overdue(attempt, now=now, grace=_grace()):
+    if not rules.is_overdue(attempt, now=now, grace=_grace()):
+        return
+    # A GET reads in a deferred transaction; writing from it fails at once with
+    # "database is locked" if another request wrote meanwhile. Take the lock first, as
+    # POSTs do, and check again under it.
+    db.session.rollback()
+    with write_transaction():
+        closed = services.close_if_overdue(attempt, now=now, grace=_grace())
         db.session.commit()
+    if closed and announce:
         flash(TIME_UP_MESSAGE, "warning")
 
 
@@ -116,14 +131,23 @@ def detail(quiz_id: str) -> str:
     """
     quiz = queries.get_quiz(quiz_id) or abort(404)
     now = utcnow()
-    available = queries.get_availability(current_user.id, quiz.id, now=now)
+    met = access.get_student_quiz(
+        current_user.id, quiz, now=now, is_teacher=current_user.is_teacher
+    )
+    if not met.may_see:
+        abort(404)  # an assigned-only quiz does not exist for other students
     return render_template(
         "quiz/detail.html",
         quiz=quiz,
+        settings=met.settings,
+        review_label=review_rules.REVIEW_LABELS[
+            met.settings.review or review_rules.Review.IMMEDIATELY
+        ],
         used=queries.count_attempts(current_user.id, quiz.id),
         open_attempt=queries.get_open_attempt(current_user.id, quiz.id),
-        closed_reason=windows.refusal(available, current_user.timezone, now=now),
+        closed_reason=windows.refusal(met.availability, current_user.timezone, now=now),
         form=StartQuizForm(),
+        **_clock(now),
     )
 
 
@@ -133,11 +157,24 @@ def start(quiz_id: str) -> Response:
     """Start an attempt at a quiz, or resume the one in progress."""
     if not StartQuizForm().validate_on_submit():
         abort(400)
+    now = utcnow()
+    if queries.get_open_attempt(current_user.id, quiz_id) is None:
+        try:  # resuming is free; a new attempt counts
+            limit_services.check_hourly(
+                ATTEMPT_START, current_app.config, key=str(current_user.id), now=now
+            )
+        except limit_services.LimitReached as error:
+            flash(
+                "You have started many quizzes in the last hour. "
+                f"Try again in {error.minutes} minutes.",
+                "error",
+            )
+            return redirect(url_for(".detail", quiz_id=quiz_id))
     try:
         attempt, resumed = services.start_attempt(
             current_user.id,
             quiz_id,
-            now=utcnow(),
+            now=now,
             rng=_seed_source,
             grace=_grace(),
             tz_name=current_user.timezone,
@@ -147,6 +184,8 @@ def start(quiz_id: str) -> Response:
     except records.QuizError as error:
         flash(str(error), "error")
         return redirect(url_for(".detail", quiz_id=quiz_id))
+    if not resumed:
+        limit_services.record_event(ATTEMPT_START, key=str(current_user.id), now=now)
     db.session.commit()
     if resumed:
         flash("You already had this quiz open; carry on where you left off.", "info")
@@ -290,18 +329,36 @@ def submit(attempt_id: int) -> Response:
 @bp.get("/attempt/<int:attempt_id>/results")
 @login_required
 def results(attempt_id: int) -> str | Response:
-    """Show a graded attempt: score, pass or fail, every answer and its sources."""
+    """Show a graded attempt: score, pass or fail, every answer (or only the missed
+    ones, with ``?missed=1``) and its sources.
+    """
     attempt = _attempt_or_404(attempt_id)
     now = utcnow()
-    if services.close_if_overdue(attempt, now=now, grace=_grace()):
-        db.session.commit()
+    _close_if_overdue(attempt, now=now, announce=False)
     if attempt.is_open:
         flash("Submit the quiz to see your results.", "info")
         return redirect(url_for(".attempt", attempt_id=attempt.id))
+    settings = access.attempt_settings(attempt)
+    assert settings.review is not None
+    full = access.attempt_disclosure(attempt, now=now) is review_rules.Disclosure.FULL
+    held = access.held_back_question_ids(current_user.id, now=now) if full else set()
+    items = queries.list_results(attempt, held_back=held) if full else []
     return render_template(
         "quiz/results.html",
         attempt=attempt,
-        items=queries.list_results(attempt),
+        items=items,
+        missed=[i for i in items if i.outcome != "correct" and not i.is_held_back],
+        missed_only=request.args.get("missed") == "1",
+        is_full=full,
+        release_at=review_rules.release_at(
+            settings.review, closes_at=settings.closes_at
+        ),
+        replies={
+            r.question_id: r
+            for r in report_services.list_replies(
+                current_user.id, attempt_id=attempt.id
+            )
+        },
         **_clock(now),
     )
 
@@ -315,7 +372,7 @@ def history() -> str:
     return render_template(
         "quiz/history.html",
         attempts=attempts,
-        sparkline=charts.sparkline_points(percents),
+        sparkline=charts.sparkline(percents),
         **_clock(utcnow()),
     )
 

@@ -9,12 +9,12 @@ unbounded). A quiz set for none of them is always open.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from quiz_app.classes import dates
+from quiz_app import dates, display
 
 
 class Access(StrEnum):
@@ -54,6 +54,10 @@ class Availability:
 
 FREE = Availability(Access.FREE)
 
+#: Quiz id -> (opens_at, closes_at) of each assignment of it to one of the student's
+#: classes (``classes.services.list_quiz_windows_for_student``); absent: set for none.
+Spans = Mapping[str, Sequence[tuple[datetime | None, datetime | None]]]
+
 
 def availability(windows: Sequence[Window], *, now: datetime) -> Availability:
     """Whether a quiz with these assignment windows (the student's classes') is open."""
@@ -68,15 +72,27 @@ def availability(windows: Sequence[Window], *, now: datetime) -> Availability:
     return Availability(Access.CLOSED, max(closings) if closings else None)
 
 
-def format_moment(moment: datetime, tz_name: str, *, now: datetime) -> str:
-    """``Mon 1 Dec, 08:00`` on the student's clock; the year is added when it is not
-    the current one.
+def quiz_availability(assigned: Spans, quiz_id: str, *, now: datetime) -> Availability:
+    """Whether the student may start this quiz now, by its assignments to their
+    classes.
     """
-    local = dates.utc_to_local(moment, tz_name)
-    text = f"{local:%a} {local.day} {local:%b}"
-    if local.year != dates.utc_to_local(now, tz_name).year:
-        text += f" {local.year}"
-    return f"{text}, {local:%H:%M}"
+    return availability([Window(*w) for w in assigned.get(quiz_id, ())], now=now)
+
+
+def unavailable_quizzes(assigned: Spans, *, now: datetime) -> dict[str, Availability]:
+    """Quiz id -> availability, for the quizzes the student may not start now."""
+    result = {
+        quiz_id: availability([Window(*w) for w in spans], now=now)
+        for quiz_id, spans in assigned.items()
+    }
+    return {quiz_id: a for quiz_id, a in result.items() if not a.can_start}
+
+
+def format_moment(moment: datetime, tz_name: str, *, now: datetime) -> str:
+    """``Mon 1 Dec, 08:00`` on the student's clock (the house format of
+    :func:`quiz_app.display.format_moment`).
+    """
+    return display.format_moment(moment, tz_name, now=now)
 
 
 def zone_name(tz_name: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import HiddenField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Regexp
 
 from quiz_app.forms import BaseForm
@@ -18,3 +18,8 @@ class ReportProblemForm(BaseForm):
         description=f"Optional, at most {MAX_COMMENT_LENGTH} characters.",
     )
     submit = SubmitField("Send report")
+
+
+class ReplyReportForm(BaseForm):
+    reply = TextAreaField("Reply", validators=[InputRequired(), Length(max=2000)])
+    close = BooleanField("Close the report")

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quiz_app.accounts.models import User
 from quiz_app.banks.models import ID_LENGTH, Question
-from quiz_app.extensions import UtcDateTime, db
+from quiz_app.extensions import Model, UtcDateTime
 
 #: Longest comment kept; a report is a short note, not an essay.
 MAX_COMMENT_LENGTH = 1000
 
 
-class Report(db.Model):
+class Report(Model):
     __tablename__ = "reports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +41,9 @@ class Report(db.Model):
     closed_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+    #: the teacher's answer, shown on the student's results page and home
+    reply: Mapped[str | None] = mapped_column(sa.Text)
+    replied_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     question: Mapped[Question] = relationship()

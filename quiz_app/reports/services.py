@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from quiz_app.accounts.models import User
+from quiz_app.accounts.policy import name_with_username
 from quiz_app.banks.models import Question
 from quiz_app.classes.models import ClassMembership, SchoolClass
 from quiz_app.extensions import db
@@ -38,6 +39,23 @@ class OpenReport:
     #: None unless the student is in one of the viewing teacher's classes
     student_name: str | None = None
     sources: list[dict[str, Any]] = field(default_factory=list)
+    #: the student's response as stored (what "accept for everyone" accepts)
+    response: Any = None
+    #: that response was already accepted for everyone
+    is_accepted: bool = False
+
+    @property
+    def can_accept(self) -> bool:
+        """Whether there is a graded, wrong, non-blank response to accept."""
+        return (
+            self.response is not None
+            and self.student_answer is not None
+            and not self.is_accepted
+        )
+
+
+#: Longest reply kept.
+MAX_REPLY_LENGTH = 2000
 
 
 def create_report(
@@ -83,6 +101,17 @@ def create_report(
     return report
 
 
+def list_reports_by(student: User) -> list[Report]:
+    """Every report the student made, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Report)
+            .where(Report.user_id == student.id)
+            .order_by(Report.created_at.desc(), Report.id.desc())
+        )
+    )
+
+
 def count_open_reports() -> int:
     """How many reports wait for a teacher."""
     return (
@@ -96,7 +125,13 @@ def count_open_reports() -> int:
 
 
 def list_open_reports(teacher: User) -> list[OpenReport]:
-    """Open reports, oldest first, with what a teacher needs to judge them.
+    """Open reports, oldest first, with what a teacher needs to judge them."""
+    return list_reports(teacher, is_open=True)
+
+
+def list_reports(teacher: User, *, is_open: bool) -> list[OpenReport]:
+    """Open reports oldest first, or closed ones newest first, with what a teacher
+    needs to judge them.
 
     Banks are shared by every teacher, so every teacher sees every report; the
     student's name only when the student is in one of this teacher's classes.
@@ -108,11 +143,17 @@ def list_open_reports(teacher: User) -> list[OpenReport]:
             .where(SchoolClass.teacher_id == teacher.id)
         )
     )
-    reports = db.session.scalars(
-        sa.select(Report)
-        .where(Report.closed_at.is_(None))
-        .order_by(Report.created_at, Report.id)
-    )
+    query = sa.select(Report)
+    if is_open:
+        query = query.where(Report.closed_at.is_(None)).order_by(
+            Report.created_at, Report.id
+        )
+    else:
+        query = query.where(Report.closed_at.is_not(None)).order_by(
+            Report.closed_at.desc(), Report.id.desc()
+        )
+    reports = list(db.session.scalars(query))
+    accepted = quiz_queries.list_accepted_responses([r.question_id for r in reports])
     items = []
     for report in reports:
         question = report.question
@@ -138,14 +179,78 @@ def list_open_reports(teacher: User) -> list[OpenReport]:
                 ),
                 right_answer=qtype.describe_answer(question.data),
                 student_name=(
-                    report.user.name if report.user_id in my_students else None
+                    name_with_username(report.user.display_name, report.user.username)
+                    if report.user_id in my_students
+                    else None
                 ),
                 sources=[
                     bank_sources[k] for k in question.sources if k in bank_sources
                 ],
+                response=None if answer is None else answer.response,
+                is_accepted=answer is not None
+                and (
+                    question.id,
+                    answer.question_version,
+                    quiz_queries.response_key(answer.response),
+                )
+                in accepted,
             )
         )
     return items
+
+
+def get_report(report_id: int) -> Report | None:
+    """The report with this id, open or closed."""
+    return db.session.get(Report, report_id)
+
+
+def get_reported_answer(report: Report) -> AttemptAnswer | None:
+    """The student's answer the report was sent about, if its attempt still exists."""
+    if report.attempt_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(AttemptAnswer).where(
+            AttemptAnswer.attempt_id == report.attempt_id,
+            AttemptAnswer.question_id == report.question_id,
+        )
+    )
+
+
+def reply_to_report(
+    report_id: int, *, teacher: User, text: str, now: datetime, close: bool
+) -> Report | None:
+    """Store the teacher's reply (the student sees it on their results page and home)
+    and close the report if asked; None when there is no such report.
+
+    :raises ReportError: for an empty reply.
+    """
+    report = db.session.get(Report, report_id)
+    if report is None:
+        return None
+    text = text.strip()[:MAX_REPLY_LENGTH]
+    if not text:
+        raise ReportError("Write a reply first.")
+    report.reply = text
+    report.replied_at = now
+    if close and report.is_open:
+        report.closed_at = now
+        report.closed_by_id = teacher.id
+    db.session.flush()
+    return report
+
+
+def list_replies(user_id: int, *, attempt_id: int | None = None) -> list[Report]:
+    """The student's reports that have a reply (of one attempt if given), newest
+    reply first.
+    """
+    query = (
+        sa.select(Report)
+        .where(Report.user_id == user_id, Report.reply.is_not(None))
+        .order_by(Report.replied_at.desc(), Report.id.desc())
+    )
+    if attempt_id is not None:
+        query = query.where(Report.attempt_id == attempt_id)
+    return list(db.session.scalars(query))
 
 
 def close_report(report_id: int, *, closed_by: User, now: datetime) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from quiz_app.accounts import policy
 from quiz_app.accounts.policy import (
     MAX_PASSWORD_LENGTH,
     clean_display_name,
@@ -80,3 +81,10 @@ def test_display_names_lose_control_and_format_characters(raw, clean):
 
 def test_display_names_are_cut_to_their_column():
     assert len(clean_display_name("x" * 500)) == 80
+
+
+def test_other_people_are_named_with_their_username():
+    assert policy.name_with_username("Ms Lee", "kim") == "Ms Lee (kim)"
+    assert policy.name_with_username("", "kim") == "kim"
+    assert policy.name_with_username("\u200b", "kim") == "kim"
+    assert policy.name_with_username("Kim", "kim") == "kim"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from random import Random
 
 import sqlalchemy as sa
 
 from quiz_app.accounts import services
 from quiz_app.accounts.models import User
+from quiz_app.accounts.views import mark_setup_done
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from tests.conftest import PASSWORD, make_test_app
@@ -26,7 +28,7 @@ def _signup(client, username="kim", password=PASSWORD, confirm=None):
 
 
 def test_first_visit_on_a_fresh_install_leads_to_setup(app, client):
-    app.extensions.pop("quiz_setup_done")
+    mark_setup_done(app, done=False)
     assert client.get("/").headers["Location"] == "/account/setup"
     assert client.get("/account/login").headers["Location"] == "/account/setup"
     assert client.get("/healthz").status_code == 200
@@ -39,7 +41,7 @@ def _setup_token() -> str:
 
 
 def test_setup_refuses_without_the_printed_token(app, client):
-    app.extensions.pop("quiz_setup_done")
+    mark_setup_done(app, done=False)
     token = _setup_token()
     for url in ("/account/setup", "/account/setup?token=guess" + token[5:]):
         page = client.get(url)
@@ -56,7 +58,7 @@ def test_setup_refuses_without_the_printed_token(app, client):
 
 
 def test_setup_creates_the_first_teacher_and_then_closes(app, client):
-    app.extensions.pop("quiz_setup_done")
+    mark_setup_done(app, done=False)
     token = _setup_token()
     page = client.get(f"/account/setup?token={token}")
     assert b"Create the teacher account" in page.data
@@ -238,3 +240,58 @@ def test_a_name_taken_between_check_and_insert_is_reshown_not_a_500(
     assert response.status_code == 200
     assert "already taken" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_login_ignores_a_next_that_a_browser_reads_as_another_host(client, make_user):
+    make_user("kim")
+    db.session.commit()
+    # Browsers drop the tab: "/\t/evil.example/" becomes "//evil.example/".
+    response = client.post(
+        "/account/login?next=/%09/evil.example/",
+        data={"username": "kim", "password": PASSWORD},
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_activity_is_recorded_at_most_once_a_minute(client, auth, monkeypatch, now):
+    user = auth.login()
+    clock = {"now": now}
+    monkeypatch.setattr("quiz_app.accounts.views.utcnow", lambda: clock["now"])
+
+    def last_seen():
+        db.session.expire_all()
+        return db.session.get(User, user.id).last_seen_at
+
+    client.get("/")
+    assert last_seen() == now
+    clock["now"] = now + timedelta(seconds=59)
+    client.get("/progress/")
+    assert last_seen() == now  # within the minute: not written again
+    clock["now"] = now + timedelta(minutes=1)
+    client.get("/static/css/app.css").close()
+    assert last_seen() == now  # a static file is not activity
+    client.get("/")
+    assert last_seen() == now + timedelta(minutes=1)
+
+
+def test_new_accounts_take_the_configured_default_time_zone(app, client, runner):
+    app.config["DEFAULT_TIMEZONE"] = "Asia/Seoul"
+    assert _signup(client).status_code == 302
+    result = runner.invoke(args=["create-teacher", "mrpark", "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    zones = db.session.execute(sa.select(User.username, User.timezone)).all()
+    assert sorted(zones) == [("kim", "Asia/Seoul"), ("mrpark", "Asia/Seoul")]
+
+
+def test_a_display_name_loses_its_direction_override(client):
+    client.post(
+        "/account/signup",
+        data={
+            "username": "kim",
+            "display_name": "Ms\u202eeeL\u200b",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
+    user = db.session.scalar(sa.select(User).where(User.username_key == "kim"))
+    assert user.display_name == "MseeL"

@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 from quiz_app import resource_dir
+from quiz_app.banks.crossbank import resolve_quiz_questions
 from quiz_app.banks.files import load_bank_files
 from quiz_app.banks.inventory import (
     count_bank,
     find_duplicate_questions,
     format_inventory,
 )
+from quiz_app.banks.leaks import check_banks
 from quiz_app.questions.grading import QUESTION_TYPES
 
 BANKS_DIR = resource_dir("question_banks")
@@ -72,6 +74,11 @@ def test_a_final_exam_draws_from_every_bank(banks):
     exams = [z for b in banks for z in b.quizzes if z.select.banks == ("all",)]
     assert exams, "no quiz selects from all banks"
     assert any(z.time_limit_minutes for z in exams)
+
+
+def test_no_question_gives_away_another_in_any_quiz(banks):
+    """The leak check is silent over the bundled banks, final exam included."""
+    assert check_banks(banks, resolve=resolve_quiz_questions) == []
 
 
 def test_no_two_questions_are_duplicates(banks):

@@ -308,6 +308,8 @@ def test_valid_bank_parses_to_the_expected_objects() -> None:
         "unit": "",
     }
     assert by_id["origins-first-plenary"].difficulty is Difficulty.MEDIUM
+    assert by_id["origins-first-plenary"].allow_overlap == ("origins-malik-broadcast",)
+    assert by_id["origins-first-plenary"].variant_group is None
     assert by_id["origins-rhee-opposed"].data == {"answer": False}
     assert by_id["delegations-match"].data == {
         "pairs": (
@@ -322,7 +324,7 @@ def test_valid_bank_parses_to_the_expected_objects() -> None:
     )
     assert by_id["delegations-unc-members"].data["shuffle"] is False
     assert [(c.id, c.topic, c.tags, c.line) for c in bank.cards] == [
-        ("card-kaesong", "origins", ("places",), 87)
+        ("card-kaesong", "origins", ("places",), 89)
     ]
     assert bank.quizzes == (
         QuizDef(
@@ -752,4 +754,71 @@ def test_module_entry_point_exits_non_zero_on_problems() -> None:
         f"{INVALID / 'empty.yaml'}:1:1: the file is empty; a bank starts with "
         "'format: 1'",
         "1 problem",
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Review and visibility options
+
+
+def _quiz_bank(extra: str) -> str:
+    body = question("type: true_false\nprompt: Signed in 1953?\nanswer: true")
+    return f"{body}quizzes:\n  - id: exam\n    title: Exam\n{extra}"
+
+
+def test_quiz_review_and_visibility_are_read() -> None:
+    bank = _bank(_quiz_bank("    review: after_close\n    visibility: everyone\n"))
+    assert (bank.quizzes[0].review, bank.quizzes[0].visibility) == (
+        "after_close",
+        "everyone",
+    )
+
+
+def test_quiz_review_and_visibility_default_to_unset() -> None:
+    quiz = _bank(_quiz_bank("    max_attempts: 1\n")).quizzes[0]
+    assert (quiz.review, quiz.visibility) == (None, None)
+
+
+def test_unknown_review_option_is_reported() -> None:
+    problems = problems_of(_quiz_bank("    review: later\n    visibility: all\n"))
+    assert len(problems) == 2
+    assert "review" in problems[0] and "after_close" in problems[0]
+    assert "visibility" in problems[1] and "assigned" in problems[1]
+
+
+def test_a_variant_group_counts_once_towards_a_quiz_count(tmp_path: Path) -> None:
+    grouped = "    variant_group: same-fact\n"
+    write(
+        tmp_path,
+        "a.yaml",
+        bank_text(
+            "one",
+            "questions:\n"
+            + tf_question("q-a")
+            + grouped
+            + tf_question("q-b")
+            + grouped
+            + tf_question("q-c")
+            + "    variant_group: Not A Slug\n"
+            + "    allow_overlap: [q-a, Q-B]\n"
+            + "quizzes:\n  - id: two\n    title: T\n    count: 2\n",
+        ),
+    )
+    _, problems = load_bank_files([tmp_path])
+    assert [p.message for p in problems] == [
+        "questions[2] (q-c): 'variant_group' is 'Not A Slug'; it must be a lowercase "
+        "slug (a-z, 0-9 and '-'), at most 80 characters",
+        "questions[2] (q-c): 'allow_overlap[1]' is 'Q-B'; it must be a lowercase slug "
+        "(a-z, 0-9 and '-'), at most 80 characters",
+    ]
+    fixed = (
+        (tmp_path / "a.yaml")
+        .read_text()
+        .replace("    variant_group: Not A Slug\n    allow_overlap: [q-a, Q-B]\n", "")
+    )
+    write(tmp_path, "a.yaml", fixed.replace("count: 2", "count: 3"))
+    _, problems = load_bank_files([tmp_path])
+    assert [p.message for p in problems] == [
+        "quizzes[0] (two): 'count' is 3 but the selection has only 2 questions "
+        "(a variant group counts once)"
     ]

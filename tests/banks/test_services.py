@@ -89,6 +89,17 @@ def test_editing_a_question_updates_it_in_place_and_bumps_its_version(app, now):
     assert db.session.get(Card, "q1").front == "A clearer prompt?"
 
 
+def test_grouping_a_question_as_a_variant_keeps_its_version(app, now):
+    import_bank(_bank([make_schema_question("q1")]), now=now)
+    grouped = make_schema_question("q1", variant_group="same-fact")
+    import_bank(_bank([grouped], content_hash="h2"), now=now + timedelta(hours=1))
+    row = db.session.get(Question, "q1")
+    assert row.variant_group == "same-fact"
+    assert row.version == 1  # the student sees the same question
+    import_bank(_bank([make_schema_question("q1")], content_hash="h3"), now=now)
+    assert db.session.get(Question, "q1").variant_group is None
+
+
 def test_removed_question_is_retired_not_deleted_and_can_return(app, now):
     import_bank(
         _bank([make_schema_question("q1"), make_schema_question("q2")]), now=now

@@ -36,6 +36,8 @@ TEACHER = "msong"
 _counter = itertools.count(1)
 #: Each served app's one-time setup link (what `quiz-app serve` would print), by URL.
 SETUP_LINKS: dict[str, str] = {}
+#: base URL -> its data folder, for journeys that must move a date past (the clock)
+DATA_DIRS: dict[str, Path] = {}
 
 
 def _chromium_path() -> str | None:
@@ -58,7 +60,9 @@ def chromium_path() -> str:
     try:
         import playwright  # noqa: F401
     except ImportError:
-        pytest.skip("playwright not installed")
+        if os.environ.get("QUIZ_REQUIRE_BROWSER"):
+            pytest.fail('playwright is required: pip install -e ".[browser]"')
+        pytest.skip('playwright not installed (pip install -e ".[browser]")')
     return path
 
 
@@ -81,6 +85,7 @@ def _serve(data: Path) -> tuple[str, Any]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}"
     SETUP_LINKS[url] = f"{url}/account/setup?token={token}"
+    DATA_DIRS[url] = data
     return url, server
 
 

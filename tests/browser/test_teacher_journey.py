@@ -74,7 +74,7 @@ def test_teacher_creates_a_class_students_join_teacher_sees_results(
     row = desk.locator("table.dashboard tbody tr", has_text="Alice Park")
     cells = row.locator("td").all_inner_texts()
     assert cells[0] == "1", cells  # quizzes taken
-    assert re.fullmatch(r"\d+", cells[1]), cells  # best %
+    assert re.fullmatch(r"\d+%", cells[1]), cells  # best score
     assert_accessible(desk)
     screenshot(desk, "teacher-class")
 

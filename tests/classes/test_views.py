@@ -132,11 +132,31 @@ def test_assignments_partial_lists_open_work_with_links(
     items = services.list_assignments_for_student(ann, now=now)
     with app.test_request_context():
         html = render_template_string(
-            '{% include "classes/_assignments.html" %}', assignments=items
+            '{% include "classes/_assignments.html" %}',
+            assignments=items,
+            best_percent={},
+        )
+        done = render_template_string(
+            '{% include "classes/_assignments.html" %}',
+            assignments=items,
+            best_percent={"bank-a-all": 71.4},
         )
         empty = render_template_string(
             '{% include "classes/_assignments.html" %}', assignments=[]
         )
     assert 'href="/quiz/bank-a-all"' in html
     assert "#bank-bank-a" in html
+    assert "Not done yet" in html and "No due date" in html
+    assert "Done · best 71%" in done and "Not done yet" not in done
     assert empty.strip() == ""
+
+
+def test_the_join_code_hint_shows_a_code_shaped_like_real_ones(client, auth):
+    from quiz_app.classes.forms import EXAMPLE_CODE
+    from quiz_app.joincode import is_well_formed
+
+    auth.login()
+    page = client.get("/classes/join").get_data(as_text=True)
+    assert f"for example {EXAMPLE_CODE}." in page
+    # as typed, with no dash and nothing to normalise away
+    assert is_well_formed(EXAMPLE_CODE) and "-" not in EXAMPLE_CODE

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from quiz_app.extensions import db
 from quiz_app.flashcards.models import ReviewLog, StudySettings
 from quiz_app.flashcards.services import enqueue_missed, get_progress
+from quiz_app.flashcards.views import shown_token
 
 
 @pytest.fixture
@@ -32,7 +33,10 @@ def card_id_on(page: str) -> str | None:
 
 
 def rate(client, card_id, rating, *, seen=0, shown=None, headers=None, query=""):
-    data = {"rating": str(rating), "seen": str(seen)}
+    """Post a rating as the page would after showing the card ``seen`` reviews in."""
+    with client.session_transaction() as session:
+        user_id = int(session["_user_id"].split(":")[0])
+    data = {"rating": str(rating), "seen": shown_token(user_id, card_id, seen)}
     if shown is not None:
         data["shown"] = shown
     return client.post(
@@ -213,14 +217,15 @@ def test_a_malformed_rating_is_refused(client, auth, make_deck, clock):
 def test_settings_are_saved_and_validated(client, auth):
     user = auth.login()
     page = client.get("/cards/settings").get_data(as_text=True)
-    assert "higher" in page.lower() and 'value="0.90"' in page
+    assert "higher" in page.lower() and 'value="90"' in page
+    assert "Desired retention (%)" in page and "from 70% to 97%" in page
     # Only places: not the server's own zone nor the tz database's placeholder.
     assert 'value="Asia/Seoul"' in page
     assert 'value="localtime"' not in page and 'value="Factory"' not in page
     response = client.post(
         "/cards/settings",
         data={
-            "desired_retention": "0.85",
+            "desired_retention": "85",
             "new_cards_per_day": "7",
             "timezone": "Asia/Seoul",
         },
@@ -231,15 +236,16 @@ def test_settings_are_saved_and_validated(client, auth):
     assert user.timezone == "Asia/Seoul"
 
     for field, value in (
-        ("desired_retention", "0.99"),
-        ("desired_retention", "0.5"),
+        ("desired_retention", "99"),
+        ("desired_retention", "50"),
+        ("desired_retention", "0.9"),
         ("desired_retention", "lots"),
         ("new_cards_per_day", "201"),
         ("new_cards_per_day", "-1"),
         ("timezone", "Mars/Olympus"),
     ):
         data = {
-            "desired_retention": "0.9",
+            "desired_retention": "90",
             "new_cards_per_day": "20",
             "timezone": "UTC",
             field: value,
@@ -249,3 +255,46 @@ def test_settings_are_saved_and_validated(client, auth):
         assert 'aria-invalid="true"' in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalar(sa.select(StudySettings)).new_cards_per_day == 7
+
+
+def _reveal_seen(client, card_id):
+    """The hidden ``seen`` value the reveal page puts in its answer form."""
+    page = client.get(f"/cards/{card_id}/answer").get_data(as_text=True)
+    return re.search(r'name="seen" value="([^"]+)"', page).group(1)
+
+
+def test_a_card_is_rated_once_per_showing_and_only_when_due(
+    client, auth, make_deck, clock
+):
+    """Forged posts (seen=0..29) once raised a card's stability to 3,105 days."""
+    make_deck(cards=1)
+    user = auth.login()
+    seen = _reveal_seen(client, "deck-c01")
+    client.post("/cards/deck-c01/answer", data={"rating": "4", "seen": seen})
+    for forged in range(30):
+        client.post("/cards/deck-c01/answer", data={"rating": "4", "seen": forged})
+    shown_again = _reveal_seen(client, "deck-c01")  # not due: looking is allowed
+    client.post("/cards/deck-c01/answer", data={"rating": "4", "seen": shown_again})
+    assert get_progress(user.id, "deck-c01").review_count == 1
+    assert db.session.scalar(sa.select(sa.func.count(ReviewLog.id))) == 1
+
+
+def test_new_cards_past_the_daily_limit_are_refused_on_post(
+    client, auth, make_deck, clock
+):
+    make_deck(cards=3)
+    user = auth.login()
+    db.session.add(
+        StudySettings(
+            user_id=user.id,
+            desired_retention=0.9,
+            new_cards_per_day=2,
+            updated_at=clock.now,
+        )
+    )
+    db.session.commit()
+    for card_id in ("deck-c01", "deck-c02", "deck-c03"):
+        seen = _reveal_seen(client, card_id)
+        client.post(f"/cards/{card_id}/answer", data={"rating": "3", "seen": seen})
+    assert get_progress(user.id, "deck-c03") is None
+    assert "new cards for today" in client.get("/cards/").get_data(as_text=True)

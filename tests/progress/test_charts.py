@@ -32,8 +32,18 @@ def test_heatmap_has_a_cell_per_day_with_a_title_and_no_inline_style():
     cells = svg.findall(f"{SVG}rect")
     assert len(cells) == len(days) == 7 * 25 + 3
     assert cells[1].find(f"{SVG}title").text == "1 review on Tue 9 Sep 2025"
-    assert {c.get("class") for c in cells} == {f"hm hm-{n}" for n in range(5)}
+    assert {c.get("class") for c in cells[:-1]} == {f"hm hm-{n}" for n in range(5)}
     assert "style" not in str(review_heatmap(days))
+
+
+def test_heatmap_ends_today_with_the_cell_outlined_and_named():
+    start = heatmap_start(TODAY)
+    days = [DayCount(start + timedelta(days=n), 0) for n in range(9)]
+    days.append(DayCount(TODAY, 2))
+    cells = parse(review_heatmap(days)).findall(f"{SVG}rect")
+    assert cells[-1].get("class").split()[-1] == "hm-today"
+    assert cells[-1].find(f"{SVG}title").text.endswith("(today)")
+    assert not any("hm-today" in c.get("class") for c in cells[:-1])
 
 
 def test_forecast_draws_bars_scaled_to_the_busiest_day():
@@ -66,3 +76,9 @@ def test_sparkline_points_scale_percentages():
         "4.0,54.0 104.0,4.0"
     )
     assert charts.sparkline_points([50]) == "4.0,24.0"
+
+
+def test_sparkline_draws_the_points_over_a_baseline():
+    svg = parse(charts.sparkline([0, 100]))
+    assert svg.find("polyline").get("points") == "4.0,44.0 236.0,4.0"
+    assert svg.get("aria-labelledby") == "spark-caption"

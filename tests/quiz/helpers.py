@@ -1,11 +1,19 @@
-"""Quiz test helpers: a bank with one question of every type, and the right answers."""
+"""Quiz test helpers: a bank with one question of every type, the right answers, and
+saving a page of answers the way the answer POST does."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
 from quiz_app.banks import schema
+from quiz_app.banks.models import Question
+from quiz_app.extensions import db
+from quiz_app.quiz import services
+from quiz_app.quiz.models import QuizAttempt
 from tests.factories import make_schema_question
 
 MATCH_PAIRS = (
@@ -69,10 +77,33 @@ def all_type_questions() -> tuple[schema.Question, ...]:
 def make_quiz_bank(
     make_bank: Callable[..., schema.Bank], bank_id: str = "bank-a", **quiz: Any
 ) -> schema.Bank:
-    """Import a bank with every question type and one quiz ``<bank_id>-quiz``."""
+    """Import a bank with every question type and one quiz ``<bank_id>-quiz``.
+
+    The quiz is open to everyone and shows answers at once unless told otherwise: the
+    tests using it are about timing and grading; review options have their own tests.
+    """
     quiz.setdefault("shuffle", False)
+    quiz.setdefault("visibility", "everyone")
+    quiz.setdefault("review", "immediately")
     return make_bank(
         bank_id,
         questions=all_type_questions(),
         quizzes=(schema.QuizDef(id=f"{bank_id}-quiz", title="Every type", **quiz),),
     )
+
+
+def save_answers(
+    attempt: QuizAttempt,
+    responses: Mapping[str, Any],
+    *,
+    now: datetime,
+    grace: timedelta,
+) -> None:
+    """Grade and store one page of answers (question id -> response), as the answer
+    POST does: :func:`services.grade_responses`, then :func:`services.store_answers`.
+    """
+    questions = db.session.scalars(
+        sa.select(Question).where(Question.id.in_(list(responses)))
+    )
+    pending = services.grade_responses(list(questions), responses)
+    services.store_answers(attempt.id, pending, now=now, grace=grace)

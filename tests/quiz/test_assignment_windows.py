@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from quiz_app.classes import services as class_services
 from quiz_app.extensions import db
-from quiz_app.quiz import queries, records, services
+from quiz_app.quiz import records, services, windows
 from quiz_app.quiz.models import QuizAttempt
 from quiz_app.quiz.windows import Access
 from tests.quiz.helpers import make_quiz_bank
@@ -24,7 +24,7 @@ DAY = timedelta(days=1)
 @pytest.fixture
 def fixed_clock(monkeypatch, now):
     """Every view sees ``now`` (Monday 2 March 2026, 09:30 UTC)."""
-    for module in ("quiz_app.quiz.views", "quiz_app.home.views"):
+    for module in ("quiz_app.quiz.views", "quiz_app.home.views", "quiz_app.web"):
         monkeypatch.setattr(f"{module}.utcnow", lambda: now)
     return now
 
@@ -56,6 +56,10 @@ def set_quiz(make_bank, make_user, now):
 
 def _count_attempts():
     return db.session.scalar(sa.select(sa.func.count()).select_from(QuizAttempt))
+
+
+def _assigned(user):
+    return class_services.list_quiz_windows_for_student(user.id)
 
 
 def _start(user, *, now, tz_name="UTC"):
@@ -107,17 +111,17 @@ def test_one_open_assignment_is_enough_and_other_students_are_free(
 ):
     student, outsider = make_user("alice"), make_user("bob")
     set_quiz(student, closes_at=now - DAY)
-    assert queries.get_availability(student.id, "bank-a-quiz", now=now).access == (
-        Access.CLOSED
-    )
+    assert windows.quiz_availability(
+        _assigned(student), "bank-a-quiz", now=now
+    ).access == (Access.CLOSED)
     set_quiz(student, opens_at=now - DAY, closes_at=now + DAY)
     assert _start(student, now=now)[0].user_id == student.id
     # Not set for any of bob's classes: open as ever.
-    assert queries.get_availability(outsider.id, "bank-a-quiz", now=now).access == (
-        Access.FREE
-    )
+    assert windows.quiz_availability(
+        _assigned(outsider), "bank-a-quiz", now=now
+    ).access == (Access.FREE)
     assert _start(outsider, now=now)[0].user_id == outsider.id
-    assert queries.list_unavailable_quizzes(student.id, now=now) == {}
+    assert windows.unavailable_quizzes(_assigned(student), now=now) == {}
 
 
 # --------------------------------------------------------------------------------------

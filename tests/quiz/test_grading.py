@@ -9,17 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz_app.questions.grading import (
-    NO_ANSWER,
-    QUESTION_TYPES,
-    FieldKind,
-    Grade,
-    QuestionType,
+from quiz_app.questions.answers import (
+    answer_words,
     escape_markdown,
     normalise_answer,
     parse_number,
-    register,
 )
+from quiz_app.questions.grading import QUESTION_TYPES, register
+from quiz_app.questions.types import NO_ANSWER, FieldKind, Grade, QuestionType
 
 SINGLE: dict[str, Any] = {
     "choices": ("Yakov Malik", "Zhou Enlai", "Matthew Ridgway", "Syngman Rhee"),
@@ -796,7 +793,15 @@ def test_describe_answer(key: str, data: dict[str, Any], described: str) -> None
             "ordering",
             ORDER,
             [B, None, A],
-            "1. Zhou Enlai's statement of 30 March\n2. —\n3. Stalin dies",
+            "1. Zhou Enlai's statement of 30 March ✗ *(wrong)*\n2. —\n"
+            "3. Stalin dies ✗ *(wrong)*",
+        ),
+        (
+            "ordering",
+            ORDER,
+            [A, B, D, C],
+            "1. Stalin dies\n2. Zhou Enlai's statement of 30 March\n"
+            "3. Armistice signed ✗ *(wrong)*\n4. Little Switch begins ✗ *(wrong)*",
         ),
         ("ordering", ORDER, [None, ""], NO_ANSWER),
         ("ordering", ORDER, "ABCD", NO_ANSWER),
@@ -804,7 +809,7 @@ def test_describe_answer(key: str, data: dict[str, Any], described: str) -> None
             "matching",
             MATCH,
             {NAM: RIGHT[JOY], JOY: None},
-            "- Nam Il → First UNC senior delegate\n"
+            "- Nam Il → First UNC senior delegate ✗ *(wrong)*\n"
             f"- C. Turner Joy → {NO_ANSWER}\n"
             f"- William K. Harrison Jr. → {NO_ANSWER}\n"
             f"- Mark W. Clark → {NO_ANSWER}",
@@ -816,6 +821,21 @@ def test_describe_response(
     key: str, data: dict[str, Any], response: Any, described: str
 ) -> None:
     assert QUESTION_TYPES[key].describe_response(data, response) == described
+
+
+def test_a_right_row_of_matching_or_ordering_carries_no_mark() -> None:
+    matched = {left: right for left, right in MATCH["pairs"][:2]}
+    described = QUESTION_TYPES["matching"].describe_response(MATCH, matched)
+    assert described.splitlines()[0] == f"- Nam Il → {MATCH['pairs'][0][1]}"
+    assert "✗" not in QUESTION_TYPES["ordering"].describe_response(ORDER, [A, B, C, D])
+
+
+def test_partial_credit_is_counted_in_pairs() -> None:
+    half = {left: right for left, right in MATCH["pairs"][:3]}
+    assert QUESTION_TYPES["matching"].grade(MATCH, half).tally == (3, 4, "pairs")
+    grade = QUESTION_TYPES["ordering"].grade(ORDER, [A, B, D, C])
+    assert grade.tally == (1, 3, "pairs in order")
+    assert QUESTION_TYPES["single_choice"].grade(SINGLE, "x").tally is None
 
 
 @pytest.mark.parametrize(
@@ -887,3 +907,96 @@ def test_normalise_answer_is_idempotent(text: str) -> None:
 def test_parse_number_never_raises(text: str) -> None:
     value = parse_number(text, unit="km")
     assert value is None or value.is_finite()
+
+
+# ------------------------------------------------------------------------------------
+# Short answers as students write them (issue 14)
+
+ROBERTSON: dict[str, Any] = {"answers": ("Walter Robertson", "Robertson")}
+DULLES: dict[str, Any] = {"answers": ("John Foster Dulles", "Dulles")}
+UNC: dict[str, Any] = {"answers": ("United Nations Command", "UN Command", "UNC")}
+UNC_NO_ABBREVIATION: dict[str, Any] = {"answers": ("United Nations Command",)}
+NLL: dict[str, Any] = {"answers": ("Northern Limit Line (NLL)",)}
+KUMSONG: dict[str, Any] = {"answers": ("Kumsong", "Kumsong salient", "Geumseong")}
+CLARK: dict[str, Any] = {"answers": ("Robert Clark",)}
+JOY_FULL: dict[str, Any] = {"answers": ("C. Turner Joy", "Turner Joy")}
+ARTICLE_I: dict[str, Any] = {"answers": ("Article I",)}
+MARK_CLARK: dict[str, Any] = {"answers": ("Mark W. Clark",)}
+
+
+@pytest.mark.parametrize(
+    ("data", "typed"),
+    [
+        # middle initials, either side
+        (ROBERTSON, "Walter S. Robertson"),
+        (ROBERTSON, "walter s robertson"),
+        (DULLES, "John F. Dulles"),
+        (DULLES, "J. F. Dulles"),
+        (MARK_CLARK, "Mark Clark"),
+        (MARK_CLARK, "Mark Wayne Clark"),
+        # an abbreviation in brackets, after or before the name
+        (UNC, "United Nations Command (UNC)"),
+        (UNC_NO_ABBREVIATION, "United Nations Command (UNC)"),
+        (UNC_NO_ABBREVIATION, "UNC (United Nations Command)"),
+        (NLL, "Northern Limit Line (NLL)"),
+        (NLL, "Northern Limit Line"),
+        (NLL, "the Northern Limit Line (NLL)"),
+        # the abbreviation alone where the bank lists it
+        (UNC, "UNC"),
+        (UNC, "U.N.C."),
+        # a leading article
+        (UNC, "the United Nations Command"),
+        (UNC, "The UN Command"),
+        (KUMSONG, "the Kumsong salient"),
+        # romanisations the bank lists
+        (KUMSONG, "Geumseong"),
+        (KUMSONG, "Kŭmsŏng"),
+        (JOY_FULL, "Turner Joy"),
+    ],
+)
+def test_short_answer_accepts_what_students_write(
+    data: dict[str, Any], typed: str
+) -> None:
+    assert grade("short_text", data, typed).is_correct
+
+
+@pytest.mark.parametrize(
+    ("data", "typed"),
+    [
+        (DULLES, "John Foster"),  # a full word is never dropped
+        (DULLES, "John F."),
+        (CLARK, "Robert Murphy"),  # a different person
+        (CLARK, "Mark Clark"),
+        (ROBERTSON, "S. Robertson"),  # a wrong initial for a full first name
+        (ROBERTSON, "Walter"),
+        (ROBERTSON, "Robertson (Nam Il)"),  # the bracket must agree with the name
+        (UNC, "UN"),  # a different abbreviation
+        (UNC, "United Nations"),
+        (UNC, "United Nations Command (UN)"),
+        (UNC_NO_ABBREVIATION, "UNC"),  # the abbreviation alone only when listed
+        (NLL, "NLL"),
+        (KUMSONG, "Geumseong offensive"),
+        (KUMSONG, "the"),
+        (ARTICLE_I, "Article"),  # a trailing numeral is not a middle initial
+        (ARTICLE_I, "Article II"),
+        (JOY_FULL, "Joy"),
+        (MARK_CLARK, "W. Clark"),
+        (MARK_CLARK, "J. W. Clark"),
+    ],
+)
+def test_short_answer_near_misses_stay_wrong(data: dict[str, Any], typed: str) -> None:
+    assert not grade("short_text", data, typed).is_correct
+
+
+def test_answer_words_normalise_each_word_like_the_grader() -> None:
+    assert answer_words("the Korean People's Army (KPA)") == (
+        "the",
+        "korean",
+        "poples",
+        "army",
+        "kpa",
+    )
+    assert answer_words("P'anmunjŏm, 75,823 men") == ("panmunjom", "75823", "men")
+    # Words split at hyphens; whole answers still compare as normalise_answer does.
+    assert answer_words("Se-oul") == ("se", "oul")
+    assert grade("short_text", {"answers": ("Seoul",)}, "Se-oul").is_correct

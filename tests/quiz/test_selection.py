@@ -9,6 +9,7 @@ import pytest
 
 from quiz_app.quiz.selection import (
     attempt_rng,
+    one_per_group,
     order_questions,
     presented_options,
     scrambled,
@@ -191,3 +192,40 @@ def test_presented_matching_mixes_distractors_into_the_right_hand_side() -> None
 @pytest.mark.parametrize("key", ["true_false", "short_text", "numeric"])
 def test_types_without_options_present_none(key: str) -> None:
     assert presented_options(key, {"answer": 1}, rng=Random(1)) == {}
+
+
+GROUPED = ["a", "b1", "c", "b2", "b3", "d"]
+GROUPS = {"b1": "b", "b2": "b", "b3": "b", "d": "solo"}
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_one_question_of_each_variant_group(seed: int) -> None:
+    kept = one_per_group(GROUPED, GROUPS, rng=Random(seed))
+    assert [q for q in kept if q.startswith("b")] in (["b1"], ["b2"], ["b3"])
+    assert [q for q in kept if not q.startswith("b")] == ["a", "c", "d"]
+    assert kept == [q for q in GROUPED if q in kept]  # file order kept
+
+
+def test_every_variant_can_be_drawn() -> None:
+    drawn = {
+        q
+        for seed in range(40)
+        for q in one_per_group(GROUPED, GROUPS, rng=Random(seed))
+    }
+    assert drawn == set(GROUPED)
+
+
+def test_groups_of_one_and_no_groups_leave_the_random_stream_alone() -> None:
+    rng = Random(3)
+    assert one_per_group(GROUPED, {"d": "solo"}, rng=rng) == GROUPED
+    assert rng.random() == Random(3).random()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_count_counts_a_variant_group_once(seed: int) -> None:
+    drawn = order_questions(
+        GROUPED, count=4, shuffle=True, rng=Random(seed), groups=GROUPS
+    )
+    assert len(drawn) == 4
+    assert sum(q.startswith("b") for q in drawn) == 1
+    assert set(drawn) >= {"a", "c", "d"}

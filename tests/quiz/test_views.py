@@ -534,7 +534,7 @@ def test_times_are_shown_in_the_students_time_zone(
     student = auth.login()
     student.timezone = "America/New_York"
     db.session.commit()
-    for module in ("quiz_app.quiz.views", "quiz_app.home.views"):
+    for module in ("quiz_app.quiz.views", "quiz_app.home.views", "quiz_app.web"):
         monkeypatch.setattr(f"{module}.utcnow", lambda: now)
     attempt_id = _start(client)
     home = client.get("/").text  # 09:30 UTC is 04:30 in New York (EST)
@@ -546,4 +546,30 @@ def test_times_are_shown_in_the_students_time_zone(
     assert " UTC" not in results
     history = client.get("/quiz/history").text
     assert "Date (America/New_York time)" in history
-    assert "<td>Mon 2 Mar, 04:30</td>" in history
+    assert '<td data-label="Date">Mon 2 Mar, 04:30</td>' in history
+
+
+@pytest.mark.parametrize("page", ["?q=1", "/results"])
+def test_a_get_that_closes_an_overdue_attempt_takes_the_write_lock_first(
+    client, auth, quiz_bank, monkeypatch, page
+):
+    """A deferred transaction that reads and then writes fails at once with
+    "database is locked" when another request wrote in between."""
+    quiz_bank(time_limit_minutes=5)
+    auth.login()
+    attempt_id = _start(client)
+    later = datetime.now(UTC) + timedelta(hours=1)
+    monkeypatch.setattr("quiz_app.quiz.views.utcnow", lambda: later)
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement.split()[0].upper() + " " + statement[6:16])
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        client.get(f"/quiz/attempt/{attempt_id}{page}")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    first_write = next(i for i, s in enumerate(statements) if s.startswith("UPDATE"))
+    begins = [s for s in statements[:first_write] if s.startswith("BEGIN")]
+    assert begins and "IMMEDIATE" in begins[-1]

@@ -140,4 +140,5 @@ def test_only_the_students_own_teacher_sees_who_reported(
     auth.logout()
 
     auth.login(role="teacher", username="owner")
-    assert "Kim Jiwoo" in client.get("/teach/reports").get_data(as_text=True)
+    # The username beside the chosen name: a student cannot pass as someone else.
+    assert "Kim Jiwoo (student)" in client.get("/teach/reports").get_data(as_text=True)

@@ -13,6 +13,7 @@ from quiz_app.classes import services as class_services
 from quiz_app.classes.models import SchoolClass
 from quiz_app.quiz import services as quiz_services
 from quiz_app.quiz.models import QuizAttempt
+from tests.quiz.helpers import save_answers
 
 GRACE = timedelta(seconds=30)
 
@@ -32,8 +33,12 @@ def take_quiz(
 ) -> QuizAttempt:
     """Start, answer and submit an attempt; unanswered questions score 0."""
     attempt, _ = quiz_services.start_attempt(
-        user.id, quiz_id, now=now, rng=Random(seed), grace=GRACE
+        user.id,
+        quiz_id,
+        now=now,
+        rng=Random(seed),
+        grace=GRACE,
     )
     wanted = {q: r for q, r in responses.items() if q in attempt.question_ids}
-    quiz_services.save_answers(attempt, wanted, now=now, grace=GRACE)
+    save_answers(attempt, wanted, now=now, grace=GRACE)
     return quiz_services.submit_attempt(attempt, now=now, grace=GRACE)

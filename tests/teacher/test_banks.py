@@ -185,3 +185,37 @@ def test_teacher_lists_show_a_prompt_as_text_not_markdown(
     _upload(client, UPLOAD.replace("Where were", "Where **exactly** were"))
     page = client.get("/teach/banks/uploaded").get_data(as_text=True)
     assert "Where exactly were the talks" in page and "**" not in page
+
+
+def test_upload_warns_when_a_question_gives_away_another(client: FlaskClient) -> None:
+    # No year in the prompts: the test banks' "review-everything" quiz asks for one.
+    plain = UPLOAD.replace("from October 1951?", "later on?")
+    leaky = plain + (
+        "  - id: uploaded-q2\n"
+        "    type: short_text\n"
+        "    topic: talks\n"
+        "    prompt: In which town did the talks open?\n"
+        "    answers: [Kaesong]\n"
+        "    explanation: Kaesong was inside Communist lines.\n"
+        "    sources: [src]\n"
+    )
+    response = _upload(client, leaky, name="mine.yaml")
+    assert response.status_code == 302
+    page = client.get("/teach/banks").get_data(as_text=True)
+    assert "Imported An uploaded bank" in page
+    assert (
+        "mine.yaml:10:0: warning: questions (uploaded-q1): its choices give away "
+        "&#39;Kaesong&#39;, the answer of uploaded-q2"
+    ) in page
+    # The bundled banks' final quiz now draws it too; they are named by file name.
+    assert (
+        "Check this: origins.yaml:33:0: warning: questions (origins-first-plenary)"
+        in page
+    )
+    # A warning, not a problem: the bank was imported.
+    assert db.session.get(Question, "uploaded-q2") is not None
+
+
+def test_upload_without_leaks_shows_no_warning(client: FlaskClient) -> None:
+    _upload(client, UPLOAD.replace("from October 1951?", "later on?"))
+    assert "warning:" not in client.get("/teach/banks").get_data(as_text=True)

@@ -299,3 +299,20 @@ def test_class_list_only_shows_own_classes(
     page = client.get("/teach/").get_data(as_text=True)
     assert "Mine" in page and "Theirs" not in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SchoolClass)) == 2
+
+
+@pytest.mark.parametrize(
+    ("mastery", "band"),
+    [
+        (1.0, "good"),
+        (0.7, "good"),
+        (0.69, "warn"),
+        (0.4, "warn"),
+        (0.39, "bad"),
+        (0, "bad"),
+    ],
+)
+def test_mastery_bands_follow_the_named_thresholds(mastery: float, band: str) -> None:
+    from quiz_app.classes import dashboard
+
+    assert dashboard.mastery_band(mastery) == band

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from quiz_app.classes import dates
+from quiz_app import dates
 
 
 def test_local_time_converts_to_utc_across_dst() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from random import Random
 
-from quiz_app.classes import joincode
+from quiz_app import joincode
 
 
 def test_codes_avoid_look_alike_characters() -> None:

@@ -1,5 +1,6 @@
 """Pure join codes: generation with an injected Random, normalisation of what a student
-types. No Flask or DB.
+types. No Flask or DB. Shared: classes' join codes and accounts' reset codes use its
+alphabet.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Pure time-zone conversion for assignment dates entered in the teacher's zone. No
-Flask or DB.
+"""Pure time-zone helpers shared by every domain: a zone by name (UTC when unknown) and
+conversions between a wall-clock time in a zone and UTC. No Flask or DB.
 """
 
 from __future__ import annotations
