@@ -194,7 +194,9 @@ def student(class_id: int, user_id: int) -> str:
     return render_template(
         "teacher/student.html",
         school_class=school_class,
-        page=firsthour.get_student_page(member, now=now),
+        page=firsthour.get_student_page(
+            member, now=now, reports=report_services.list_reports_by(member)
+        ),
         when=windows.formatter(current_user.timezone, now=now),
         button=EmptyForm(),
     )
