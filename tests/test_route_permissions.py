@@ -63,6 +63,7 @@ def world(
     """
     make_bank("bank-a", questions=(make_schema_question("qa"),))
     owner = make_user("owner", role="teacher")
+    owner.is_admin = True  # reaches the administrator's pages too
     other = make_user("other", role="teacher")
     student = make_user("student")
     mine = make_class(owner, student, now=now)
@@ -79,6 +80,7 @@ def world(
         "values": {
             "class_id": mine.id,
             "user_id": student.id,
+            "teacher_id": other.id,
             "assignment_id": assignment.id,
             "report_id": report.id,
             "attempt_id": attempt.id,
@@ -246,7 +248,7 @@ def test_every_post_route_needs_a_csrf_token(make_app: Callable[..., Flask]) -> 
     csrf_app = make_app(WTF_CSRF_ENABLED=True)
     values = {"class_id": 1, "user_id": 1, "assignment_id": 1, "report_id": 1}
     values |= {"attempt_id": 1, "quiz_id": "q", "bank_id": "b", "question_id": "q"}
-    values |= {"card_id": "c", "code": "C", "filename": "f.png"}
+    values |= {"card_id": "c", "code": "C", "filename": "f.png", "teacher_id": 1}
     posts = [r for r, m in _rules(csrf_app) if m == "POST"]
     assert len(posts) >= 15
     with csrf_app.app_context():
@@ -254,3 +256,27 @@ def test_every_post_route_needs_a_csrf_token(make_app: Callable[..., Flask]) -> 
         for rule in posts:
             response = client.post(_url(csrf_app, rule, values), data={})
             assert response.status_code == 400, (rule.rule, response.status_code)
+
+
+#: Teacher pages only an administrator may open.
+ADMIN_ONLY = frozenset(
+    {
+        "teacher.accounts.create_teacher",
+        "teacher.accounts.remove_teacher",
+        "teacher.accounts.issue_teacher_reset",
+    }
+)
+
+
+def test_teachers_who_are_not_administrators_cannot_manage_teachers(
+    app: Flask, client: FlaskClient, auth: AuthActions, world: dict[str, Any]
+) -> None:
+    auth.login(role="teacher", username="other")
+    found = set()
+    for rule, method in _rules(app):
+        if rule.endpoint in ADMIN_ONLY:
+            found.add(rule.endpoint)
+            values = {**world["values"], "teacher_id": world["mine"].teacher_id}
+            response = _request(client, method, _url(app, rule, values))
+            assert response.status_code == 403, (rule.rule, method)
+    assert found == ADMIN_ONLY

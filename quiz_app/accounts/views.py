@@ -12,6 +12,7 @@ from random import SystemRandom
 from flask import (
     Blueprint,
     Flask,
+    abort,
     current_app,
     flash,
     g,
@@ -47,6 +48,8 @@ from quiz_app.limits import services as limit_services
 from quiz_app.limits.policy import SIGNUP, LoginPolicy, login_wait
 from quiz_app.markdown import is_same_origin_url
 from quiz_app.progress import erasure, export
+from quiz_app.quiz import windows
+from quiz_app.web import public_url_for
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 #: The teacher's pages, nested under /teach (see accounts.decorators).
@@ -446,10 +449,70 @@ def export_my_data() -> Response:
 # The teacher's account pages (/teach/...)
 
 
+def _require_admin() -> None:
+    """Only an administrator adds or removes teachers."""
+    if not current_user.is_admin:
+        abort(403)
+
+
+def _issued_page(student: User, code: str, *, back_url: str) -> Response:
+    """The reset slip: the link and code, shown this once."""
+    return _no_store(
+        render_template(
+            "teacher/reset_issued.html",
+            student=student,
+            code=code,
+            link=public_url_for("accounts.reset", code=code),
+            reset_url=public_url_for("accounts.reset"),
+            expires=windows.formatter(current_user.timezone, now=utcnow())(
+                utcnow() + services.RESET_LIFETIME
+            ),
+            back_url=back_url,
+        )
+    )
+
+
+@teach_bp.post("/classes/<int:class_id>/students/<int:user_id>/reset")
+@teacher_required
+def issue_reset(class_id: int, user_id: int) -> Response:
+    """Make a one-time password reset link for a student of the class; show it once."""
+    school_class = class_services.get_class_for_teacher(class_id, current_user)
+    student = school_class and class_services.get_student(school_class, user_id)
+    if not student:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    code = services.issue_password_reset(
+        student, issued_by=current_user, now=utcnow(), rng=_rng
+    )
+    db.session.commit()
+    return _issued_page(
+        student,
+        code,
+        back_url=url_for(
+            "teacher.classes.student", class_id=class_id, user_id=student.id
+        ),
+    )
+
+
+@teach_bp.get("/teachers")
+@teacher_required
+def teachers() -> str:
+    """List the teachers; an administrator adds and removes them here."""
+    everyone = services.list_teachers()
+    return render_template(
+        "teacher/teachers.html",
+        teachers=everyone,
+        admins=[t.name for t in everyone if t.is_admin],
+        button=EmptyForm(),
+    )
+
+
 @teach_bp.route("/teachers/new", methods=["GET", "POST"])
 @teacher_required
 def create_teacher() -> str | Response:
-    """Create another teacher account."""
+    """Create another teacher account (administrators only)."""
+    _require_admin()
     form = CreateTeacherForm()
     if form.validate_on_submit():
         user = services.create_user(
@@ -462,5 +525,59 @@ def create_teacher() -> str | Response:
         )
         db.session.commit()
         flash(f"Teacher account {user.username} created.", "success")
-        return redirect(url_for("teacher.classes.index"))
+        return redirect(url_for(".teachers"))
     return render_template("teacher/create_teacher.html", form=form)
+
+
+@teach_bp.route("/teachers/<int:teacher_id>/remove", methods=["GET", "POST"])
+@teacher_required
+def remove_teacher(teacher_id: int) -> str | Response:
+    """Remove a teacher after a confirmation; their classes pass to you."""
+    _require_admin()
+    teacher = services.get_teacher(teacher_id)
+    if teacher is None or teacher.id == current_user.id:
+        abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        name = teacher.name
+        moved = class_services.transfer_classes(teacher, to=current_user)
+        erasure.erase_user_data(teacher, now=utcnow())
+        db.session.commit()
+        flash(
+            f"{name} is removed; {moved} class{'' if moved == 1 else 'es'} passed to "
+            "you.",
+            "success",
+        )
+        return redirect(url_for(".teachers"))
+    return render_template(
+        "teacher/confirm.html",
+        heading=f"Remove the teacher {teacher.name}?",
+        explanation=[
+            f"{teacher.name} ({teacher.username}) will no longer be able to log in. "
+            "Their account is deleted as a student's would be: the name goes, and "
+            "nothing of it can be brought back.",
+            "Their classes, with every student and assignment, pass to you.",
+        ],
+        action=url_for(".remove_teacher", teacher_id=teacher.id),
+        form=form,
+        confirm_label="Remove the teacher",
+        cancel_url=url_for(".teachers"),
+        danger=True,
+    )
+
+
+@teach_bp.post("/teachers/<int:teacher_id>/reset")
+@teacher_required
+def issue_teacher_reset(teacher_id: int) -> Response:
+    """Make a one-time password reset link for another teacher (administrators only)."""
+    _require_admin()
+    teacher = services.get_teacher(teacher_id)
+    if teacher is None or teacher.id == current_user.id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    code = services.issue_password_reset(
+        teacher, issued_by=current_user, now=utcnow(), rng=_rng
+    )
+    db.session.commit()
+    return _issued_page(teacher, code, back_url=url_for(".teachers"))

@@ -174,6 +174,27 @@ def list_students(school_class: SchoolClass) -> list[User]:
     return sorted(students, key=lambda u: (u.name.casefold(), u.id))
 
 
+def get_student(school_class: SchoolClass, user_id: int) -> User | None:
+    """A student of this class by id, or None if they are not in it."""
+    return db.session.scalar(
+        sa.select(User)
+        .join(ClassMembership, ClassMembership.user_id == User.id)
+        .where(
+            ClassMembership.class_id == school_class.id,
+            ClassMembership.user_id == user_id,
+        )
+    )
+
+
+def transfer_classes(teacher: User, *, to: User) -> int:
+    """Give every class of ``teacher`` to another teacher; return how many."""
+    classes = list_classes_for_teacher(teacher)
+    for school_class in classes:
+        school_class.teacher_id = to.id
+    db.session.flush()
+    return len(classes)
+
+
 def remove_student(school_class: SchoolClass, user_id: int) -> bool:
     """Take a student out of the class (their own progress stays); return whether they
     were in it.

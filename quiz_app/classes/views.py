@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from quiz_app import csvexport, dates
 from quiz_app.accounts.decorators import teacher_required
 from quiz_app.banks import services as bank_services
-from quiz_app.classes import dashboard, gradebook, queries, services
+from quiz_app.classes import dashboard, firsthour, gradebook, queries, services
 from quiz_app.classes.forms import (
     AssignWorkForm,
     CreateClassForm,
@@ -28,11 +28,13 @@ from quiz_app.classes.models import SchoolClass
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.forms import EmptyForm
+from quiz_app.publicurl import reachable_by_others
+from quiz_app.qrcode import qr_svg
 from quiz_app.quiz import access as quiz_access
-from quiz_app.quiz import marking
+from quiz_app.quiz import marking, windows
 from quiz_app.quiz import queries as quiz_queries
 from quiz_app.reports import services as report_services
-from quiz_app.web import csv_response
+from quiz_app.web import csv_response, public_url_for
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
 #: The teacher's pages, nested under /teach (see accounts.decorators).
@@ -90,16 +92,24 @@ def _class_or_404(class_id: int) -> SchoolClass:
     return services.get_class_for_teacher(class_id, current_user) or abort(404)
 
 
+def _render_index(form: CreateClassForm) -> str:
+    """The teaching home: classes, the getting-started checklist, open reports."""
+    classes = services.list_classes_for_teacher(current_user)
+    return render_template(
+        "teacher/index.html",
+        classes=classes,
+        form=form,
+        open_reports=report_services.count_open_reports(),
+        checklist=firsthour.get_checklist(current_user),
+        first_class=classes[0] if classes else None,
+    )
+
+
 @teach_bp.get("/")
 @teacher_required
 def index() -> str:
-    """List the teacher's classes and the open reports."""
-    return render_template(
-        "teacher/index.html",
-        classes=services.list_classes_for_teacher(current_user),
-        form=CreateClassForm(),
-        open_reports=report_services.count_open_reports(),
-    )
+    """List the teacher's classes, the open reports and the first steps still to do."""
+    return _render_index(CreateClassForm())
 
 
 @teach_bp.post("/classes")
@@ -108,12 +118,7 @@ def create_class() -> str | tuple[str, int] | Response:
     """Create a class with a fresh join code."""
     form = CreateClassForm()
     if not form.validate_on_submit():
-        return render_template(
-            "teacher/index.html",
-            classes=services.list_classes_for_teacher(current_user),
-            form=form,
-            open_reports=report_services.count_open_reports(),
-        ), 400
+        return _render_index(form), 400
     school_class = services.create_class(
         current_user, form.name.data, now=utcnow(), rng=_rng
     )
@@ -145,39 +150,119 @@ def class_detail(class_id: int) -> str:
         topics=topics,
         mastery_band=dashboard.mastery_band,
         quizzes=dashboard.list_class_quizzes(school_class),
-        join_url=url_for(
-            "classes.join_link", code=school_class.join_code, _external=True
+        button=EmptyForm(),
+        **_join_links(school_class),
+    )
+
+
+def _join_links(school_class: SchoolClass) -> dict[str, object]:
+    """The join and sign-up links students can open, the join link's QR code, and
+    whether those links can work on another device at all.
+    """
+    join_url = public_url_for("classes.join_link", code=school_class.join_code)
+    return {
+        "join_url": join_url,
+        "signup_url": public_url_for("accounts.signup", code=school_class.join_code),
+        "qr": qr_svg(
+            join_url, label=f"QR code of the join link of {school_class.name}"
         ),
-        signup_url=url_for(
-            "accounts.signup", code=school_class.join_code, _external=True
+        "reachable": reachable_by_others(join_url),
+    }
+
+
+@teach_bp.get("/classes/<int:class_id>/present")
+@teacher_required
+def present(class_id: int) -> str:
+    """Show the join code, QR code and nameless results large, for the projector."""
+    school_class = _class_or_404(class_id)
+    return render_template(
+        "teacher/present.html",
+        school_class=school_class,
+        students=len(school_class.memberships),
+        summaries=firsthour.summarise_quizzes(school_class),
+        **_join_links(school_class),
+    )
+
+
+@teach_bp.get("/classes/<int:class_id>/students/<int:user_id>")
+@teacher_required
+def student(class_id: int, user_id: int) -> str:
+    """Show one student of the class: attempts, flashcards, reports."""
+    school_class = _class_or_404(class_id)
+    member = services.get_student(school_class, user_id) or abort(404)
+    now = utcnow()
+    return render_template(
+        "teacher/student.html",
+        school_class=school_class,
+        page=firsthour.get_student_page(
+            member, now=now, reports=report_services.list_reports_by(member)
         ),
+        when=windows.formatter(current_user.timezone, now=now),
         button=EmptyForm(),
     )
 
 
-@teach_bp.post("/classes/<int:class_id>/code")
+@teach_bp.route("/classes/<int:class_id>/code", methods=["GET", "POST"])
 @teacher_required
-def regenerate_code(class_id: int) -> Response:
-    """Give the class a new join code; the old one stops working."""
+def regenerate_code(class_id: int) -> str | Response:
+    """Give the class a new join code, once confirmed; the old one stops working."""
     school_class = _class_or_404(class_id)
-    if EmptyForm().validate_on_submit():
+    form = EmptyForm()
+    if form.validate_on_submit():
         code = services.regenerate_code(school_class, rng=_rng)
         db.session.commit()
         flash(f"New join code: {code}. The old code no longer works.", "success")
-    return redirect(url_for(".class_detail", class_id=class_id))
+        return redirect(url_for(".class_detail", class_id=class_id))
+    return render_template(
+        "teacher/confirm.html",
+        heading=f"Make a new join code for {school_class.name}?",
+        explanation=[
+            f"The code {school_class.join_code}, its join link and its QR code stop "
+            "working at once: anyone who has them but has not joined yet needs the "
+            "new ones.",
+            "Students already in the class stay in it.",
+        ],
+        action=url_for(".regenerate_code", class_id=class_id),
+        form=form,
+        confirm_label="Make a new code",
+        cancel_url=url_for(".class_detail", class_id=class_id),
+        danger=False,
+    )
 
 
-@teach_bp.post("/classes/<int:class_id>/students/<int:user_id>/remove")
+@teach_bp.route(
+    "/classes/<int:class_id>/students/<int:user_id>/remove", methods=["GET", "POST"]
+)
 @teacher_required
-def remove_student(class_id: int, user_id: int) -> Response:
-    """Take a student out of the class; their own progress is kept."""
+def remove_student(class_id: int, user_id: int) -> str | Response:
+    """Take a student out of the class after a confirmation; their progress is kept."""
     school_class = _class_or_404(class_id)
-    if EmptyForm().validate_on_submit():
-        if not services.remove_student(school_class, user_id):
-            abort(404)
+    member = services.get_student(school_class, user_id) or abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.remove_student(school_class, member.id)
         db.session.commit()
-        flash("The student was removed from the class.", "success")
-    return redirect(url_for(".class_detail", class_id=class_id))
+        flash(
+            f"{member.name} was removed from the class. They can join again with "
+            "the code.",
+            "success",
+        )
+        return redirect(url_for(".class_detail", class_id=class_id))
+    return render_template(
+        "teacher/confirm.html",
+        heading=f"Remove {member.name} from {school_class.name}?",
+        explanation=[
+            f"{member.name} ({member.username}) leaves the class: they no longer see "
+            "its assignments and you no longer see their results here.",
+            "Their account, quiz results and flashcards are kept, and they can join "
+            "again with the class code.",
+        ],
+        action=url_for(".remove_student", class_id=class_id, user_id=member.id),
+        form=form,
+        confirm_label="Remove from the class",
+        cancel_url=url_for(".class_detail", class_id=class_id),
+        danger=True,
+    )
 
 
 @teach_bp.get("/classes/<int:class_id>/results.csv")

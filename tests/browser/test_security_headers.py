@@ -63,8 +63,9 @@ def test_every_page_carries_the_headers_and_no_inline_code(
     extra = ["/account/login", "/account/signup", "/no-such-page"]
     if role:
         extra += ["/cards/", "/cards/settings", "/progress/", "/quiz/history"]
+        extra += ["/account/", "/account/password", "/account/delete"]
     if role == "teacher":
-        extra += ["/teach/", "/teach/banks", "/teach/reports", "/teach/teachers/new"]
+        extra += ["/teach/", "/teach/banks", "/teach/reports", "/teach/teachers"]
     seen = 0
     for url in dict.fromkeys(_pages(client) + extra):
         with client.get(url) as response:

@@ -47,7 +47,7 @@ def test_teacher_creates_a_class_students_join_teacher_sees_results(
     desk.get_by_text("Assigned.").wait_for()
     assert_accessible(desk)
     teacher_nav = desk.get_by_role("navigation", name="Teacher")
-    for section in ("Banks", "Reports", "Add a teacher"):
+    for section in ("Banks", "Reports", "Teachers"):
         teacher_nav.get_by_role("link", name=section).click()
         assert_accessible(desk)
     desk.goto(class_url)

@@ -79,10 +79,18 @@ def test_regenerate_code_and_remove_student(
     school_class = make_class(teacher, ann, now=now)
     db.session.commit()
     old = school_class.join_code
+    # Each first asks for a confirmation, on a page that works without JavaScript.
+    confirm = client.get(f"/teach/classes/{school_class.id}/code")
+    assert "stop working" in confirm.get_data(as_text=True)
+    db.session.refresh(school_class)
+    assert school_class.join_code == old
     client.post(f"/teach/classes/{school_class.id}/code")
     db.session.refresh(school_class)
     assert school_class.join_code != old
-    response = client.post(f"/teach/classes/{school_class.id}/students/{ann.id}/remove")
+    url = f"/teach/classes/{school_class.id}/students/{ann.id}/remove"
+    assert "Remove ann from 10B?" in client.get(url).get_data(as_text=True)
+    assert len(class_services.list_students(school_class)) == 1
+    response = client.post(url)
     assert response.status_code == 302
     assert class_services.list_students(school_class) == []
     again = client.post(f"/teach/classes/{school_class.id}/students/{ann.id}/remove")
@@ -261,10 +269,16 @@ def test_results_csv_neutralises_formula_injection(
     assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
 
 
-def test_teacher_creates_another_teacher(
+def test_only_an_administrator_creates_another_teacher(
     client: FlaskClient, auth: AuthActions
 ) -> None:
-    _login_teacher(auth)
+    teacher = _login_teacher(auth)
+    assert client.get("/teach/teachers/new").status_code == 403
+    assert "Only an administrator" in client.get("/teach/teachers").get_data(
+        as_text=True
+    )
+    teacher.is_admin = True
+    db.session.commit()
     assert client.get("/teach/teachers/new").status_code == 200
     response = client.post(
         "/teach/teachers/new",
