@@ -332,7 +332,7 @@ def copy_command(target_url: str) -> None:
     """Copy this data folder's SQLite database into an empty PostgreSQL database."""
     import sqlalchemy as sa
 
-    from quiz_app.dbcopy import CopyError, copy_database
+    from quiz_app.database.cli import CopyError, copy_database
 
     try:
         counts = copy_database(target_url, echo=click.echo)

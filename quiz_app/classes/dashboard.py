@@ -23,9 +23,9 @@ from quiz_app.classes import services as class_services
 from quiz_app.classes.models import SchoolClass
 from quiz_app.extensions import db
 from quiz_app.flashcards import services as flashcard_services
+from quiz_app.flashcards.bridge import to_state
 from quiz_app.flashcards.models import CardProgress, ReviewLog
 from quiz_app.flashcards.scheduler import Phase, SchedulerParams, retrievability
-from quiz_app.flashcards.services import to_state
 from quiz_app.quiz.models import AttemptStatus, QuizAttempt
 
 #: A card this long past its due date counts as overdue, not merely due.

@@ -16,6 +16,13 @@ from quiz_app.accounts.models import User
 from quiz_app.banks.models import Bank, Card
 from quiz_app.extensions import db
 from quiz_app.flashcards import queue
+from quiz_app.flashcards.bridge import (
+    apply_state,
+    state_from_json,
+    state_to_json,
+    state_values,
+    to_state,
+)
 from quiz_app.flashcards.models import CardProgress, ReviewLog, StudySettings
 from quiz_app.flashcards.scheduler import (
     CardState,
@@ -73,65 +80,6 @@ class StudyPrefs:
     @property
     def params(self) -> SchedulerParams:
         return SchedulerParams(desired_retention=self.desired_retention)
-
-
-def to_state(row: CardProgress) -> CardState:
-    """The scheduler's view of a progress row."""
-    return CardState(
-        phase=Phase(row.phase),
-        step=row.step,
-        stability=row.stability,
-        difficulty=row.difficulty,
-        due_at=row.due_at,
-        last_reviewed_at=row.last_reviewed_at,
-    )
-
-
-def apply_state(row: CardProgress, state: CardState) -> None:
-    """Write a scheduler state back onto a progress row."""
-    row.phase = int(state.phase)
-    row.step = state.step
-    row.stability = state.stability
-    row.difficulty = state.difficulty
-    row.due_at = state.due_at
-    row.last_reviewed_at = state.last_reviewed_at
-
-
-def _state_values(state: CardState) -> dict[str, Any]:
-    """A scheduler state as the column values of a progress row."""
-    return {
-        "phase": int(state.phase),
-        "step": state.step,
-        "stability": state.stability,
-        "difficulty": state.difficulty,
-        "due_at": state.due_at,
-        "last_reviewed_at": state.last_reviewed_at,
-    }
-
-
-def _state_to_json(state: CardState) -> dict[str, object]:
-    return {
-        "phase": int(state.phase),
-        "step": state.step,
-        "stability": state.stability,
-        "difficulty": state.difficulty,
-        "due_at": state.due_at.isoformat(),
-        "last_reviewed_at": state.last_reviewed_at.isoformat()
-        if state.last_reviewed_at
-        else None,
-    }
-
-
-def _state_from_json(data: dict[str, Any]) -> CardState:
-    last = data.get("last_reviewed_at")
-    return CardState(
-        phase=Phase(int(data["phase"])),
-        step=data["step"],
-        stability=data["stability"],
-        difficulty=data["difficulty"],
-        due_at=datetime.fromisoformat(data["due_at"]),
-        last_reviewed_at=datetime.fromisoformat(last) if last else None,
-    )
 
 
 def get_progress(user_id: int, card_id: str) -> CardProgress | None:
@@ -213,7 +161,7 @@ def enqueue_missed(user_id: int, question_id: str, *, now: datetime) -> None:
                 origin="missed",
                 review_count=0,
                 lapse_count=0,
-                **_state_values(CardState.new(now)),
+                **state_values(CardState.new(now)),
             )
             .on_conflict_do_nothing(index_elements=["user_id", "card_id"])
         )
@@ -496,7 +444,7 @@ def record_review(
                 origin="deck",
                 review_count=0,
                 lapse_count=0,
-                **_state_values(new),
+                **state_values(new),
             )
             .on_conflict_do_nothing(index_elements=["user_id", "card_id"])
         )
@@ -521,7 +469,7 @@ def record_review(
         .values(
             review_count=CardProgress.review_count + 1,
             lapse_count=CardProgress.lapse_count + int(lapsed),
-            **_state_values(after),
+            **state_values(after),
         )
         .execution_options(synchronize_session=False)
     )
@@ -535,7 +483,7 @@ def record_review(
         reviewed_at=now,
         duration_ms=duration_ms,
         phase_before=int(before.phase),
-        state_before=_state_to_json(before),
+        state_before=state_to_json(before),
         interval_days=(after.due_at - now).total_seconds() / 86400,
     )
     db.session.add(log)
@@ -568,7 +516,7 @@ def undo_last_review(user_id: int) -> str:
         if row.origin == "deck" and row.review_count == 0:
             db.session.delete(row)
         else:
-            apply_state(row, _state_from_json(log.state_before))
+            apply_state(row, state_from_json(log.state_before))
     db.session.delete(log)
     db.session.flush()
     return log.card_id

@@ -11,14 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz_app.extensions import db
+from quiz_app.flashcards.bridge import apply_state, to_state
 from quiz_app.flashcards.models import CardProgress
 from quiz_app.flashcards.scheduler import CardState, Rating, SchedulerParams, schedule
-from quiz_app.flashcards.services import (
-    apply_state,
-    enqueue_missed,
-    get_progress,
-    to_state,
-)
+from quiz_app.flashcards.services import enqueue_missed, get_progress
 from tests.factories import make_schema_question
 
 

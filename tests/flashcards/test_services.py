@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from quiz_app.extensions import db
 from quiz_app.flashcards import services
+from quiz_app.flashcards.bridge import to_state
 from quiz_app.flashcards.models import CardProgress, ReviewLog
 from quiz_app.flashcards.scheduler import Phase, Rating, SchedulerParams
 from quiz_app.flashcards.services import (
@@ -24,7 +25,6 @@ from quiz_app.flashcards.services import (
     get_progress,
     predicted_recall,
     record_review,
-    to_state,
     undo_last_review,
 )
 

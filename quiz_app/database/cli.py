@@ -1,6 +1,7 @@
 """Move a SQLite database into an empty PostgreSQL database: the schema from the
 migrations, then every table's rows in foreign-key order, sequences reset, row counts
-compared. Command-level plumbing: it owns its transactions on both databases."""
+compared. Command-level plumbing (web layer: it builds a second app for the target and
+owns its transactions on both databases)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Database-wide commands (copying a data folder's database elsewhere)."""
