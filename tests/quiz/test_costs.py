@@ -11,6 +11,7 @@ from quiz_app.extensions import db
 from quiz_app.flashcards.models import CardProgress
 from quiz_app.quiz import services
 from tests.factories import make_schema_question
+from tests.quiz.helpers import save_answers
 
 GRACE = timedelta(seconds=30)
 
@@ -29,7 +30,7 @@ def _submit_counting_queries(make_bank, make_user, now, *, questions: int) -> in
     )
     # Half answered wrong, half not at all: every question is missed.
     wanted = {qid: "Wrong 1" for qid in attempt.question_ids[::2]}
-    services.save_answers(attempt, wanted, now=now, grace=GRACE)
+    save_answers(attempt, wanted, now=now, grace=GRACE)
     db.session.flush()
     count = 0
 

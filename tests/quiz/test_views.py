@@ -12,11 +12,15 @@ from quiz_app.accounts.services import create_user
 from quiz_app.banks import schema
 from quiz_app.banks.services import import_bank
 from quiz_app.extensions import db
-from quiz_app.quiz import services
 from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
 from tests.conftest import PASSWORD
 from tests.factories import make_schema_question
-from tests.quiz.helpers import MATCH_PAIRS, all_type_questions, make_quiz_bank
+from tests.quiz.helpers import (
+    MATCH_PAIRS,
+    all_type_questions,
+    make_quiz_bank,
+    save_answers,
+)
 
 #: Form data answering every question of the all-types bank right, by page number.
 RIGHT_FORM = {
@@ -543,7 +547,7 @@ def test_an_unreadable_saved_number_counts_as_unanswered(client, auth, quiz_bank
     attempt_id = _start(client)
     # saved before numbers were checked on save
     attempt = _attempt(attempt_id)
-    services.save_answers(attempt, {"q-numeric": "about 1953"}, now=now, grace=GRACE)
+    save_answers(attempt, {"q-numeric": "about 1953"}, now=now, grace=GRACE)
     db.session.commit()
     review = client.get(f"/quiz/attempt/{attempt_id}/submit").text
     assert "0 of 7 answered; 7 unanswered" in review
