@@ -195,7 +195,11 @@ def serve_command(host: str, port: int, threads: int) -> None:
     os.environ["QUIZ_SERVE_HOST"] = host
     # waitress serves this very app, which was built before the line above.
     app.config["SERVE_HOST"] = host
-    db.engine.dispose()  # the request threads open their own connections
+    # End this thread's transaction (the start-up checks above ran in a write
+    # transaction: left open, it kept SQLite's write lock for as long as the server
+    # ran) and close its connections; the request threads open their own.
+    db.session.remove()
+    db.engine.dispose()
     serve_waitress(app, host=host, port=port, threads=threads)
 
 
@@ -221,6 +225,7 @@ def _setup_link(host: str, port: int) -> str | None:
 
     with write_transaction():
         if account_services.count_teachers() > 0:
+            db.session.rollback()  # release the write lock taken by the check
             return None
         token = account_services.create_setup_token(now=utcnow(), rng=SystemRandom())
         db.session.commit()

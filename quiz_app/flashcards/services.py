@@ -131,6 +131,53 @@ def get_progress(user_id: int, card_id: str) -> CardProgress | None:
     )
 
 
+def enqueue_missed_many(
+    user_id: int, question_ids: Sequence[str], *, now: datetime
+) -> None:
+    """Put every missed question's card into the student's queue, due at once, in a
+    fixed number of queries however many there are (a submit of a long quiz).
+
+    Idempotent. A card the student already studies keeps its memory state and only
+    becomes due now. A question without a card face (a bank imported before that
+    rule) is skipped.
+    """
+    wanted = list(dict.fromkeys(question_ids))
+    card_ids: list[str] = []
+    for chunk in _chunks(wanted):
+        card_ids += db.session.scalars(
+            sa.select(Card.id).where(Card.question_id.in_(chunk))
+        )
+    existing: dict[str, CardProgress] = {}
+    for chunk in _chunks(card_ids):
+        for row in db.session.scalars(
+            sa.select(CardProgress).where(
+                CardProgress.user_id == user_id, CardProgress.card_id.in_(chunk)
+            )
+        ):
+            existing[row.card_id] = row
+    template = CardProgress(user_id=user_id, card_id="", added_at=now, origin="missed")
+    template.review_count = template.lapse_count = 0
+    apply_state(template, CardState.new(now))
+    columns = [c.key for c in CardProgress.__table__.columns if c.key != "id"]
+    new_rows: list[dict[str, Any]] = []
+    for card_id in card_ids:
+        found = existing.get(card_id)
+        if found is None:
+            new_rows.append(
+                {**{key: getattr(template, key) for key in columns}, "card_id": card_id}
+            )
+        elif found.due_at > now:
+            found.due_at = now
+    if new_rows:  # one executemany, not one INSERT per card
+        db.session.execute(sa.insert(CardProgress), new_rows)
+    db.session.flush()
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> list[Sequence[str]]:
+    """Slices small enough for any database's limit on bound parameters."""
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
 def enqueue_missed(user_id: int, question_id: str, *, now: datetime) -> None:
     """Put a missed quiz question's card into the student's review queue, due at once.
 
