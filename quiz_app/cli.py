@@ -196,11 +196,12 @@ def serve_command(host: str, port: int, threads: int, no_deploy: bool) -> None:
     """
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     folder = data_folder()
+    serve_lock = None
     if folder is not None:
         _refuse_a_damaged_database(folder)
         # Held while serving, so that `quiz-app restore` refuses to pull the
         # database from under a running server.
-        app.extensions["serve_lock"] = hold_serve_lock(folder.root)
+        serve_lock = hold_serve_lock(folder.root)
     if not no_deploy:
         deploy()
     click.echo(f"Data folder: {app.instance_path}")
@@ -222,7 +223,11 @@ def serve_command(host: str, port: int, threads: int, no_deploy: bool) -> None:
     # ran) and close its connections; the request threads open their own.
     db.session.remove()
     db.engine.dispose()
-    serve_waitress(app, host=host, port=port, threads=threads)
+    try:
+        serve_waitress(app, host=host, port=port, threads=threads)
+    finally:
+        if serve_lock is not None:
+            serve_lock.close()
 
 
 def _refuse_a_damaged_database(folder: DataFolder) -> None:

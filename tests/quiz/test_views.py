@@ -637,6 +637,7 @@ def test_an_item_picked_twice_is_saved_but_pointed_out(client, auth, quiz_bank):
     assert autosaved.json["problems"][0]["saved"] is True
 
 
+@pytest.mark.sqlite_only  # BEGIN IMMEDIATE is SQLite's; PostgreSQL locks rows instead
 @pytest.mark.parametrize("page", ["?q=1", "/results"])
 def test_a_get_that_closes_an_overdue_attempt_takes_the_write_lock_first(
     client, auth, quiz_bank, monkeypatch, page
