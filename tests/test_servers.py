@@ -28,6 +28,8 @@ GOOD_KEY = "k" * 32
 
 
 def test_a_shared_database_needs_a_configured_secret_key(tmp_path, monkeypatch):
+    # create_app builds the engine, which loads the driver: the postgres extra.
+    pytest.importorskip("psycopg")
     monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("QUIZ_SQLALCHEMY_DATABASE_URI", PG_URL)
     with pytest.raises(RuntimeError, match="QUIZ_SECRET_KEY to the same random value"):
