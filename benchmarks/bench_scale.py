@@ -2,11 +2,13 @@
 
 Prints, side by side in one run:
 
-- the class dashboard and the item analysis of one quiz for classes of 30, 300 and
-  3,000 students with a year of history (12 graded attempts of 10 questions and 60
-  flashcard reviews each), built straight into the database file;
+- the teacher's pages (class dashboard, item analysis of one quiz, gradebook, one
+  student's page, the reports list) for classes of 30, 300 and 3,000 students with a
+  year of history (12 graded attempts of 10 questions, 20 cards, 60 flashcard reviews
+  and a problem report each), built straight into the database file in bulk;
 - submitting (grading) one attempt at quizzes of 10, 100, 1,000 and 10,000 questions,
-  every question answered.
+  every question answered;
+- the log-in page with 50 slowloris connections open (``bench_slowloris.py``).
 
 Each size gets a fresh data folder and its own ``quiz-app serve`` on 127.0.0.1; pages
 are fetched over HTTP by a logged-in teacher or student. Local, bounded, stops itself.
@@ -134,10 +136,18 @@ def populate(db_path: Path, students: int, *, stored_hash: str) -> int:
         [(class_id, uid, _ts(year_ago)) for uid in user_ids],
     )
     attempt_id = conn.execute("SELECT max(id) FROM quiz_attempts").fetchone()[0] or 0
-    attempts, answers, progress, reviews = [], [], [], []
+    conn.execute(
+        "INSERT INTO assignments (class_id, quiz_id, created_at) VALUES (?, ?, ?)",
+        (class_id, "hist-all", _ts(year_ago)),
+    )
+    attempts, answers, progress, reviews, reports = [], [], [], [], []
     for uid in user_ids:
         for k in range(12):
             attempt_id += 1
+            if k == 0:
+                reports.append(
+                    (uid, "hist-q1", attempt_id, 1, "Is this right?", _ts(year_ago))
+                )
             asked = rng.sample(qids, 10)
             started = year_ago + timedelta(days=30 * k, minutes=rng.randrange(600))
             right = [rng.random() < 0.7 for _ in asked]
@@ -222,6 +232,11 @@ def populate(db_path: Path, students: int, *, stored_hash: str) -> int:
         "INSERT INTO review_logs (user_id, card_id, rating, reviewed_at, duration_ms,"
         " phase_before, state_before, interval_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         reviews,
+    )
+    conn.executemany(
+        "INSERT INTO reports (user_id, question_id, attempt_id, question_version,"
+        " comment, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        reports,
     )
     conn.commit()
     conn.close()
@@ -318,7 +333,18 @@ def timed_get(browser: Browser, path: str, repeat: int) -> float:
     return 1000 * statistics.median(times)
 
 
-def bench_class(size: int, repeat: int) -> tuple[float, float, float]:
+#: The teacher's pages timed for each class size: name -> path (class id filled in).
+PAGES = {
+    "dashboard": "/teach/classes/{class_id}",
+    "item analysis": "/teach/classes/{class_id}/quizzes/hist-all",
+    "gradebook": "/teach/classes/{class_id}/gradebook",
+    "student": "/teach/classes/{class_id}/students/{student_id}",
+    "reports": "/teach/reports",
+}
+
+
+def bench_class(size: int, repeat: int) -> tuple[dict[str, float], float]:
+    """Median ms per teacher page for a class of ``size``, and seconds to build it."""
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp_name:
         server = Server(Path(tmp_name), {"hist": bank_yaml("hist", 20, cards=20)})
         stored = subprocess.run(
@@ -331,16 +357,39 @@ def bench_class(size: int, repeat: int) -> tuple[float, float, float]:
         t = time.perf_counter()
         class_id = populate(server.db, size, stored_hash=stored)
         built = time.perf_counter() - t
+        conn = sqlite3.connect(server.db)
+        student_id = conn.execute(
+            "SELECT min(user_id) FROM class_memberships WHERE class_id = ?",
+            (class_id,),
+        ).fetchone()[0]
+        conn.close()
         server.start()
         try:
             teacher = login(server.base, "teacher")
-            dashboard = timed_get(teacher, f"/teach/classes/{class_id}", repeat)
-            items = timed_get(
-                teacher, f"/teach/classes/{class_id}/quizzes/hist-all", repeat
-            )
+            times = {
+                name: timed_get(
+                    teacher,
+                    path.format(class_id=class_id, student_id=student_id),
+                    repeat,
+                )
+                for name, path in PAGES.items()
+            }
         finally:
             server.stop()
-    return dashboard, items, built
+    return times, built
+
+
+def bench_slowloris() -> list[str]:
+    """bench_slowloris.py's own report (50 slow connections, 10 probes)."""
+    script = Path(__file__).with_name("bench_slowloris.py")
+    result = subprocess.run(
+        [sys.executable, str(script), "--slow", "50", "--probes", "10"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return (result.stdout + result.stderr).strip().splitlines()
 
 
 def bench_submit(sizes: list[int]) -> dict[int, float]:
@@ -406,22 +455,41 @@ def main() -> int:
     parser.add_argument("--classes", default="30,300,3000")
     parser.add_argument("--quizzes", default="10,100,1000,10000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--no-slowloris", dest="slowloris", action="store_false", help="skip it"
+    )
     args = parser.parse_args()
     classes = [int(x) for x in args.classes.split(",") if x]
     quizzes = [int(x) for x in args.quizzes.split(",") if x]
+    started = time.perf_counter()
     class_rows = {size: bench_class(size, args.repeat) for size in classes}
     submit = bench_submit(quizzes) if quizzes else {}
+    slow = bench_slowloris() if args.slowloris else []
     print(
         f"bench_scale: quiz-app serve on loopback, {os.cpu_count()} CPUs, load average "
-        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
+        f"whole run {time.perf_counter() - started:.0f} s"
     )
-    print(f"{'students':>9}{'dashboard ms':>14}{'item analysis ms':>18}{'built s':>9}")
-    for size, (dashboard, items, built) in class_rows.items():
-        print(f"{size:>9}{dashboard:>14.0f}{items:>18.0f}{built:>9.1f}")
+    print("median ms per teacher page (a year of history per student)")
+    print(f"{'students':>9}" + "".join(f"{name:>15}" for name in PAGES) + "   built s")
+    for size, (times, built) in class_rows.items():
+        print(
+            f"{size:>9}"
+            + "".join(f"{times[name]:>15.0f}" for name in PAGES)
+            + f"{built:>10.1f}"
+        )
     print(f"{'questions':>9}{'submit ms':>14}{'ms per 1,000':>18}")
     for size, ms in submit.items():
         print(f"{size:>9}{ms:>14.0f}{1000 * ms / size:>18.1f}")
-    ok = all(d < 300 and i < 300 for s, (d, i, _) in class_rows.items() if s <= 300)
+    if slow:
+        print("slowloris (bench_slowloris.py --slow 50 --probes 10):")
+        for line in slow:
+            print(f"  {line}")
+    ok = all(
+        all(ms < 300 for ms in times.values())
+        for s, (times, _) in class_rows.items()
+        if s <= 300
+    )
     ok = ok and all(ms < 1000 for s, ms in submit.items() if s <= 1000)
     print(
         f"targets (teacher pages < 300 ms at 300; submit < 1 s at 1,000): "

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
 import segno
 from markupsafe import Markup, escape
 
 
+#: A class page draws its join link's code on every view (about 0.1 s each): the same
+#: link gives the same code, so recent ones are kept.
+@functools.lru_cache(maxsize=256)
 def qr_svg(data: str, *, label: str) -> Markup:
     """An SVG QR code of ``data`` that scales with CSS, with ``label`` as its
     accessible name. Dark modules on a white square with the quiet zone, so phones

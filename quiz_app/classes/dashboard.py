@@ -20,12 +20,11 @@ from quiz_app.accounts.models import User
 from quiz_app.banks.models import Bank, Card, Question, Quiz
 from quiz_app.classes import gradebook
 from quiz_app.classes import services as class_services
-from quiz_app.classes.models import SchoolClass
+from quiz_app.classes.models import ClassMembership, SchoolClass
 from quiz_app.extensions import db
 from quiz_app.flashcards import services as flashcard_services
-from quiz_app.flashcards.bridge import to_state
 from quiz_app.flashcards.models import CardProgress, ReviewLog
-from quiz_app.flashcards.scheduler import Phase, SchedulerParams, retrievability
+from quiz_app.flashcards.scheduler import Phase, SchedulerParams, recall_chance
 from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
 
 #: A card this long past its due date counts as overdue, not merely due.
@@ -121,38 +120,54 @@ def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def _recall(row: CardProgress, now: datetime) -> float | None:
-    if row.phase == Phase.NEW or row.last_reviewed_at is None:
-        return None
-    return retrievability(to_state(row), now=now, params=_PARAMS)
-
-
 def list_student_rows(students: Sequence[User], *, now: datetime) -> list[StudentRow]:
     """One dashboard row per student, from their attempts, cards and reviews."""
     ids = [s.id for s in students]
-    # Columns, not attempts: a year of history is many rows, and each attempt carries
-    # its drawn question ids.
-    percents: dict[int, list[float]] = defaultdict(list)
-    taken: dict[int, int] = defaultdict(int)
-    last_submit: dict[int, datetime] = {}
-    for user_id, score, max_score, submitted_at in db.session.execute(
+    # The database sums a year of attempts per student: three numbers each come back.
+    graded = sa.and_(
+        QuizAttempt.user_id.in_(ids),
+        QuizAttempt.status != AttemptStatus.IN_PROGRESS,
+    )
+    ratio = sa.case(
+        (
+            sa.and_(QuizAttempt.score.is_not(None), QuizAttempt.max_score > 0),
+            QuizAttempt.score * 1.0 / QuizAttempt.max_score,
+        ),
+        else_=None,
+    )
+    summary = {
+        user_id: (count, best, last_at)
+        for user_id, count, best, last_at in db.session.execute(
+            sa.select(
+                QuizAttempt.user_id,
+                sa.func.count(),
+                sa.func.max(ratio),
+                sa.func.max(QuizAttempt.submitted_at),
+            )
+            .where(graded)
+            .group_by(QuizAttempt.user_id)
+        )
+    }
+    # ...and the score of each student's latest graded attempt.
+    latest = (
         sa.select(
             QuizAttempt.user_id,
-            QuizAttempt.score,
-            QuizAttempt.max_score,
-            QuizAttempt.submitted_at,
+            ratio.label("ratio"),
+            sa.func.row_number()
+            .over(
+                partition_by=QuizAttempt.user_id,
+                order_by=(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc()),
+            )
+            .label("newest"),
         )
-        .where(
-            QuizAttempt.user_id.in_(ids),
-            QuizAttempt.status != AttemptStatus.IN_PROGRESS,
-        )
-        .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
-    ):
-        taken[user_id] += 1
-        if score is not None and max_score:
-            percents[user_id].append(round(100 * score / max_score, 1))
-        if submitted_at is not None:
-            last_submit[user_id] = submitted_at
+        .where(graded)
+        .subquery()
+    )
+    last_ratio = dict(
+        db.session.execute(
+            sa.select(latest.c.user_id, latest.c.ratio).where(latest.c.newest == 1)
+        ).all()
+    )
     overdue: dict[int, int] = dict(
         db.session.execute(
             sa.select(CardProgress.user_id, sa.func.count())
@@ -175,20 +190,17 @@ def list_student_rows(students: Sequence[User], *, now: datetime) -> list[Studen
     cards_of = flashcard_services.card_summaries(students, now=now)
     rows = []
     for student in students:
-        scored = percents[student.id]
-        moments = [
-            student.last_seen_at,
-            last_review.get(student.id),
-            last_submit.get(student.id),
-        ]
+        count, best, last_at = summary.get(student.id, (0, None, None))
+        last = last_ratio.get(student.id)
+        moments = [student.last_seen_at, last_review.get(student.id), last_at]
         rows.append(
             StudentRow(
                 user_id=student.id,
                 name=student.name,
                 username=student.username,
-                quizzes_taken=taken[student.id],
-                best_percent=max(scored) if scored else None,
-                last_percent=scored[-1] if scored else None,
+                quizzes_taken=count,
+                best_percent=None if best is None else round(100 * best, 1),
+                last_percent=None if last is None else round(100 * last, 1),
                 cards_due=cards_of[student.id].due_today,
                 cards_overdue=overdue.get(student.id, 0),
                 recall=cards_of[student.id].recall,
@@ -232,32 +244,43 @@ def list_topic_rows(students: Sequence[User], *, now: datetime) -> list[TopicRow
     with any data.
     """
     ids = [s.id for s in students]
-    scores: dict[tuple[str, str], list[float]] = defaultdict(list)
-    # One query for every graded answer of the class (it was one per attempt and one
-    # per question): the database joins, Python only sums.
-    answers = db.session.execute(
-        sa.select(Question.bank_id, Question.topic, AttemptAnswer.score)
-        .join(AttemptAnswer, AttemptAnswer.question_id == Question.id)
-        .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
-        .where(
-            QuizAttempt.user_id.in_(ids),
-            QuizAttempt.status != AttemptStatus.IN_PROGRESS,
-            AttemptAnswer.score.is_not(None),
+    # The database groups a year of answers (one row per question asked) by topic.
+    scores: dict[tuple[str, str], tuple[int, float | None]] = {
+        (bank_id, topic): (count, mean)
+        for bank_id, topic, count, mean in db.session.execute(
+            sa.select(
+                Question.bank_id,
+                Question.topic,
+                sa.func.count(AttemptAnswer.score),
+                sa.func.avg(AttemptAnswer.score),
+            )
+            .join(AttemptAnswer, AttemptAnswer.question_id == Question.id)
+            .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
+            .where(
+                QuizAttempt.user_id.in_(ids),
+                QuizAttempt.status != AttemptStatus.IN_PROGRESS,
+                AttemptAnswer.score.is_not(None),
+            )
+            .group_by(Question.bank_id, Question.topic)
         )
-    )
-    for bank_id, topic, score in answers:
-        if score is not None:  # filtered above; typed as nullable
-            scores[(bank_id, topic)].append(score)
+    }
     recalls: dict[tuple[str, str], list[float]] = defaultdict(list)
     rows = db.session.execute(
-        sa.select(CardProgress, Card.bank_id, Card.topic)
+        sa.select(
+            CardProgress.phase,
+            CardProgress.stability,
+            CardProgress.last_reviewed_at,
+            Card.bank_id,
+            Card.topic,
+        )
         .join(Card, Card.id == CardProgress.card_id)
         .where(CardProgress.user_id.in_(ids))
     )
-    for progress, bank_id, topic in rows:
-        value = _recall(progress, now)
-        if value is not None:
-            recalls[(bank_id, topic)].append(value)
+    for phase, stability, last_reviewed_at, bank_id, topic in rows:
+        if phase != Phase.NEW and last_reviewed_at is not None:
+            recalls[(bank_id, topic)].append(
+                recall_chance(stability, last_reviewed_at, now=now, params=_PARAMS)
+            )
     keys = set(scores) | set(recalls)
     banks = {
         b.id: b
@@ -274,8 +297,8 @@ def list_topic_rows(students: Sequence[User], *, now: datetime) -> list[TopicRow
                 bank_title=bank.title if bank else bank_id,
                 topic=topic,
                 title=(bank.topics.get(topic, topic) if bank else topic),
-                answers=len(scores[(bank_id, topic)]),
-                mean_score=_mean(scores[(bank_id, topic)]),
+                answers=scores.get((bank_id, topic), (0, None))[0],
+                mean_score=scores.get((bank_id, topic), (0, None))[1],
                 cards=len(recalls[(bank_id, topic)]),
                 mean_recall=_mean(recalls[(bank_id, topic)]),
             )
@@ -286,12 +309,14 @@ def list_topic_rows(students: Sequence[User], *, now: datetime) -> list[TopicRow
 
 def list_class_quizzes(school_class: SchoolClass) -> list[Quiz]:
     """Quizzes assigned to the class or taken by any of its students, by title."""
-    ids = [s.id for s in class_services.list_students(school_class)]
+    members = sa.select(ClassMembership.user_id).where(
+        ClassMembership.class_id == school_class.id
+    )
     taken = set(
         db.session.scalars(
             sa.select(QuizAttempt.quiz_id)
             .where(
-                QuizAttempt.user_id.in_(ids),
+                QuizAttempt.user_id.in_(members),
                 QuizAttempt.status != AttemptStatus.IN_PROGRESS,
             )
             .distinct()

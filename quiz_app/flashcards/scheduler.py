@@ -328,6 +328,29 @@ def retrievability(
     )
 
 
+def recall_chance(
+    stability: float | None,
+    last_reviewed_at: datetime | None,
+    *,
+    now: datetime,
+    params: SchedulerParams,
+) -> float:
+    """:func:`retrievability` of a card that is not NEW, from the two fields it reads.
+
+    The teacher's pages compute it for every card of a class: this skips building a
+    state and a py-fsrs card for each (the formula and whole elapsed days are py-fsrs's
+    own; a test holds the two equal).
+    """
+    if last_reviewed_at is None or stability is None:
+        return 0.0
+    decay = -(
+        params.parameters if params.parameters is not None else DEFAULT_PARAMETERS
+    )[20]
+    factor = 0.9 ** (1 / decay) - 1
+    elapsed_days = max(0, (_utc(now) - _utc(last_reviewed_at)).days)
+    return float((1 + factor * elapsed_days / stability) ** decay)
+
+
 _MINUTE = 60.0
 _HOUR = 60 * _MINUTE
 _DAY = 24 * _HOUR

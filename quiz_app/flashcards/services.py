@@ -29,7 +29,7 @@ from quiz_app.flashcards.scheduler import (
     Phase,
     Rating,
     SchedulerParams,
-    retrievability,
+    recall_chance,
     schedule,
 )
 
@@ -397,9 +397,7 @@ def card_summaries(users: Sequence[User], *, now: datetime) -> dict[int, CardSum
             sa.select(
                 CardProgress.user_id,
                 CardProgress.phase,
-                CardProgress.step,
                 CardProgress.stability,
-                CardProgress.difficulty,
                 CardProgress.due_at,
                 CardProgress.last_reviewed_at,
             )
@@ -409,18 +407,13 @@ def card_summaries(users: Sequence[User], *, now: datetime) -> dict[int, CardSum
             topic=None,
         )
     )
-    for user_id, phase, step, stability, difficulty, due_at, last in rows:
+    for user_id, phase, stability, due_at, last in rows:
         if due_at < day_end[user_id]:
             due[user_id] += 1
-        if phase == int(Phase.NEW):
-            continue
-        value = retrievability(
-            CardState(Phase(phase), step, stability, difficulty, due_at, last),
-            now=now,
-            params=params[user_id],
-        )
-        if value is not None:
-            recalls[user_id].append(value)
+        if phase != int(Phase.NEW):
+            recalls[user_id].append(
+                recall_chance(stability, last, now=now, params=params[user_id])
+            )
     return {
         user_id: CardSummary(
             due_today=due[user_id],

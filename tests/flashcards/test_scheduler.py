@@ -22,6 +22,7 @@ from quiz_app.flashcards.scheduler import (
     SchedulerParams,
     interval_label,
     preview,
+    recall_chance,
     retrievability,
     schedule,
 )
@@ -629,3 +630,17 @@ def test_interval_label_ignores_offsets() -> None:
 
 
 # --- purity -----------------------------------------------------------------------
+
+
+@settings(deadline=None)
+@given(state=reviewed_states(), first=gaps)
+def test_recall_chance_is_retrievability_without_the_card_objects(
+    state: CardState, first: timedelta
+) -> None:
+    # The teacher's pages use the short form for every card of a class (not NEW).
+    assume(state.phase != Phase.NEW)
+    for params in (NO_FUZZ, SchedulerParams(parameters=CUSTOM_WEIGHTS)):
+        later = (state.last_reviewed_at or NOW) + first
+        assert recall_chance(
+            state.stability, state.last_reviewed_at, now=later, params=params
+        ) == pytest.approx(retrievability(state, now=later, params=params), rel=1e-12)
