@@ -290,6 +290,19 @@ def _ensure_open(attempt: QuizAttempt, *, now: datetime, grace: timedelta) -> No
         raise AttemptClosed("This attempt has already been submitted.")
 
 
+#: Answers one close may grade again under the write lock (those saved after the
+#: grading that preceded the lock). More, and the close gives the lock back and the
+#: caller grades again outside it (:class:`GradingStale`): a page of thousands of
+#: answers saved during a submit never makes the lock wait for their grading.
+MAX_REGRADES_UNDER_LOCK = 200
+
+
+class GradingStale(Exception):
+    """More answers were saved since the grading than a close grades under the lock:
+    roll back, grade again with :func:`grade_for_close` and close again.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class Grading:
     """An attempt graded from one read of its answers (:func:`grade_for_close`)."""
@@ -299,9 +312,11 @@ class Grading:
     answers: dict[str, scoring.SavedAnswer]
     accepted: set[tuple[str, int, str]]
     grades: dict[str, scoring.Grade]
+    #: False: grade any number of changed answers under the lock (the last try)
+    may_go_stale: bool = True
 
 
-def grade_for_close(attempt: QuizAttempt) -> Grading:
+def grade_for_close(attempt: QuizAttempt, *, may_go_stale: bool = True) -> Grading:
     """Grade every drawn question of the attempt from its answers as saved now.
 
     Reads only: the submit view calls it before taking the write lock, so grading a
@@ -319,6 +334,7 @@ def grade_for_close(attempt: QuizAttempt) -> Grading:
         grades=scoring.grade_attempt(
             attempt.question_ids, questions, answers, accepted
         ),
+        may_go_stale=may_go_stale,
     )
 
 
@@ -398,7 +414,10 @@ def _grade_and_close(
         # Graded before the lock: grade again only the answers saved since.
         answers = _saved_answers(attempt.id)
         grades = dict(graded.grades)
-        for qid in scoring.changed_since(graded.answers, answers):
+        changed = scoring.changed_since(graded.answers, answers)
+        if graded.may_go_stale and len(changed) > MAX_REGRADES_UNDER_LOCK:
+            raise GradingStale(f"{len(changed)} answers saved since the grading")
+        for qid in changed:
             grades[qid] = scoring.grade_question(
                 graded.questions[qid], answers[qid], graded.accepted
             )

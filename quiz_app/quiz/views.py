@@ -410,12 +410,20 @@ def submit(attempt_id: int) -> Response:
     was_open = attempt.is_open
     now = utcnow()
     graded = services.grade_for_close(attempt) if was_open else None
-    db.session.rollback()  # end the read snapshot (nothing was written)
-    with write_transaction():
-        # Under the lock the attempt is read again: closed meanwhile, it stays as it
-        # is; answers saved since the grading above are graded again.
-        services.submit_attempt(attempt, now=now, grace=_grace(), graded=graded)
-        db.session.commit()
+    for _try in range(2):  # the second try's grading cannot go stale
+        db.session.rollback()  # end the read snapshot (nothing was written)
+        with write_transaction():
+            # Under the lock the attempt is read again: closed meanwhile, it stays as
+            # it is; answers saved since the grading above are graded again.
+            try:
+                services.submit_attempt(attempt, now=now, grace=_grace(), graded=graded)
+            except services.GradingStale:
+                db.session.rollback()  # many answers came in: grade again, unlocked
+                with read_transaction():
+                    graded = services.grade_for_close(attempt, may_go_stale=False)
+                continue
+            db.session.commit()
+            break
     if was_open and form.action.data == "timeup":
         flash(TIME_UP_MESSAGE, "warning")
     return redirect(url_for(".results", attempt_id=attempt.id))

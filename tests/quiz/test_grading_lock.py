@@ -239,3 +239,73 @@ def test_an_answer_is_graded_before_the_write_lock(
             graded_under_lock += locked
     assert log.count("grade") == 1
     assert graded_under_lock == 0, log
+
+
+def test_many_answers_saved_after_the_grading_are_graded_again_unlocked(
+    client: FlaskClient,
+    auth: AuthActions,
+    make_bank: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The cap: a close grades at most MAX_REGRADES_UNDER_LOCK answers under the lock;
+    # past it, the submit lets the lock go, grades again, and closes on the next try.
+    monkeypatch.setattr(services, "MAX_REGRADES_UNDER_LOCK", 2)
+    quiz_id = _quiz(make_bank, 6)
+    auth.login()
+    attempt_id = _start(client, quiz_id)
+    original = services.grade_for_close
+    calls: list[bool] = []
+
+    def grade_then_others_save(attempt: QuizAttempt, **kwargs: Any) -> Any:
+        graded = original(attempt, **kwargs)
+        calls.append(graded.may_go_stale)
+        if len(calls) == 1:  # an autosave of the whole page lands before the lock
+            later = datetime.now().astimezone() + timedelta(seconds=1)
+            save_answers(
+                attempt,
+                {qid: "Right" for qid in attempt.question_ids},
+                now=later,
+                grace=GRACE,
+            )
+            db.session.commit()
+        return graded
+
+    monkeypatch.setattr(services, "grade_for_close", grade_then_others_save)
+    with events(monkeypatch) as log:
+        _submit(client, attempt_id)
+    assert calls == [True, False]
+    locked = graded_under_lock = 0
+    for event in log:
+        if event.startswith("BEGIN") and "IMMEDIATE" in event:
+            locked = 1
+        elif event in ("COMMIT", "ROLLBACK"):
+            locked = 0
+        elif event == "grade":
+            graded_under_lock += locked
+    assert graded_under_lock == 0
+    db.session.expire_all()
+    attempt = db.session.get_one(QuizAttempt, attempt_id)
+    assert (attempt.status, attempt.score) == (AttemptStatus.SUBMITTED, 6.0)
+
+
+def test_past_the_cap_the_close_refuses_to_grade_under_the_lock(
+    make_bank, make_user, now, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "MAX_REGRADES_UNDER_LOCK", 1)
+    quiz_id = _quiz(make_bank, 3)
+    user = make_user("kim")
+    attempt, _ = services.start_attempt(
+        user.id, quiz_id, now=now, rng=Random(1), grace=GRACE
+    )
+    graded = services.grade_for_close(attempt)
+    later = now + timedelta(seconds=5)
+    both = {qid: "Right" for qid in attempt.question_ids[:2]}
+    save_answers(attempt, both, now=later, grace=GRACE)
+    db.session.commit()
+    with pytest.raises(services.GradingStale):
+        services.submit_attempt(attempt, now=later, grace=GRACE, graded=graded)
+    assert attempt.is_open
+    db.session.rollback()
+    last = services.grade_for_close(attempt, may_go_stale=False)
+    services.submit_attempt(attempt, now=later, grace=GRACE, graded=last)
+    assert attempt.score == 2.0
