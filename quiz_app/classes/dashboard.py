@@ -120,8 +120,16 @@ def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def list_student_rows(students: Sequence[User], *, now: datetime) -> list[StudentRow]:
-    """One dashboard row per student, from their attempts, cards and reviews."""
+def list_student_rows(
+    students: Sequence[User],
+    *,
+    now: datetime,
+    cards: Sequence[flashcard_services.LiveCard] | None = None,
+) -> list[StudentRow]:
+    """One dashboard row per student, from their attempts, cards and reviews.
+
+    :param cards: the students' ``flashcards.services.live_cards``, if read already.
+    """
     ids = [s.id for s in students]
     # The database sums a year of attempts per student: three numbers each come back.
     graded = sa.and_(
@@ -187,7 +195,7 @@ def list_student_rows(students: Sequence[User], *, now: datetime) -> list[Studen
             .group_by(ReviewLog.user_id)
         ).all()
     )
-    cards_of = flashcard_services.card_summaries(students, now=now)
+    cards_of = flashcard_services.card_summaries(students, now=now, cards=cards)
     rows = []
     for student in students:
         count, best, last_at = summary.get(student.id, (0, None, None))
@@ -239,9 +247,16 @@ def _closed_attempts(
     return list(db.session.scalars(query))
 
 
-def list_topic_rows(students: Sequence[User], *, now: datetime) -> list[TopicRow]:
-    """The class's mastery per topic: mean question score and mean recall, for topics
-    with any data.
+def list_topic_rows(
+    students: Sequence[User],
+    *,
+    now: datetime,
+    cards: Sequence[flashcard_services.LiveCard] | None = None,
+) -> list[TopicRow]:
+    """The class's mastery per topic: mean question score and mean recall of live
+    cards, for topics with any data.
+
+    :param cards: the students' ``flashcards.services.live_cards``, if read already.
     """
     ids = [s.id for s in students]
     # The database groups a year of answers (one row per question asked) by topic.
@@ -265,21 +280,14 @@ def list_topic_rows(students: Sequence[User], *, now: datetime) -> list[TopicRow
         )
     }
     recalls: dict[tuple[str, str], list[float]] = defaultdict(list)
-    rows = db.session.execute(
-        sa.select(
-            CardProgress.phase,
-            CardProgress.stability,
-            CardProgress.last_reviewed_at,
-            Card.bank_id,
-            Card.topic,
-        )
-        .join(Card, Card.id == CardProgress.card_id)
-        .where(CardProgress.user_id.in_(ids))
-    )
-    for phase, stability, last_reviewed_at, bank_id, topic in rows:
-        if phase != Phase.NEW and last_reviewed_at is not None:
-            recalls[(bank_id, topic)].append(
-                recall_chance(stability, last_reviewed_at, now=now, params=_PARAMS)
+    if cards is None:
+        cards = flashcard_services.live_cards(ids)
+    for card in cards:
+        if card.phase != Phase.NEW and card.last_reviewed_at is not None:
+            recalls[(card.bank_id, card.topic)].append(
+                recall_chance(
+                    card.stability, card.last_reviewed_at, now=now, params=_PARAMS
+                )
             )
     keys = set(scores) | set(recalls)
     banks = {

@@ -27,6 +27,7 @@ from quiz_app.classes.forms import (
 from quiz_app.classes.models import SchoolClass
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
+from quiz_app.flashcards import services as flashcard_services
 from quiz_app.forms import EmptyForm
 from quiz_app.publicurl import reachable_by_others
 from quiz_app.qrcode import qr_svg
@@ -136,13 +137,14 @@ def class_detail(class_id: int) -> str:
     descending = request.args.get("dir") == "desc"
     students = services.list_students(school_class)
     now = utcnow()
-    topics = dashboard.list_topic_rows(students, now=now)
+    cards = flashcard_services.live_cards([s.id for s in students])
+    topics = dashboard.list_topic_rows(students, now=now, cards=cards)
     return render_template(
         "teacher/class_detail.html",
         school_class=school_class,
         rows=paging.page_of(
             dashboard.sort_students(
-                dashboard.list_student_rows(students, now=now),
+                dashboard.list_student_rows(students, now=now, cards=cards),
                 key=sort,
                 descending=descending,
             ),

@@ -366,9 +366,53 @@ class CardSummary:
     recall: float | None
 
 
-def card_summaries(users: Sequence[User], *, now: datetime) -> dict[int, CardSummary]:
+@dataclass(frozen=True, slots=True)
+class LiveCard:
+    """A student's progress on a live card, as the teacher's pages read it."""
+
+    user_id: int
+    phase: int
+    stability: float | None
+    due_at: datetime
+    last_reviewed_at: datetime | None
+    bank_id: str
+    topic: str
+
+
+def live_cards(user_ids: Sequence[int]) -> list[LiveCard]:
+    """Every live card these students have progress on, in one query (a class page
+    reads them once for its student rows and its topics).
+    """
+    rows = db.session.execute(
+        _active_cards(
+            sa.select(
+                CardProgress.user_id,
+                CardProgress.phase,
+                CardProgress.stability,
+                CardProgress.due_at,
+                CardProgress.last_reviewed_at,
+                Card.bank_id,
+                Card.topic,
+            )
+            .join(Card, Card.id == CardProgress.card_id)
+            .where(CardProgress.user_id.in_(list(user_ids))),
+            bank_id=None,
+            topic=None,
+        )
+    )
+    return [LiveCard(*row) for row in rows]
+
+
+def card_summaries(
+    users: Sequence[User],
+    *,
+    now: datetime,
+    cards: Sequence[LiveCard] | None = None,
+) -> dict[int, CardSummary]:
     """Due cards and predicted recall of every student given, in two queries however
     many students and cards (a class dashboard asks for a whole class at once).
+
+    :param cards: the students' :func:`live_cards`, if the caller read them already.
     """
     ids = [u.id for u in users]
     settings = (
@@ -392,27 +436,20 @@ def card_summaries(users: Sequence[User], *, now: datetime) -> dict[int, CardSum
         )
     due = dict.fromkeys(ids, 0)
     recalls: dict[int, list[float]] = {user_id: [] for user_id in ids}
-    rows = db.session.execute(
-        _active_cards(
-            sa.select(
-                CardProgress.user_id,
-                CardProgress.phase,
-                CardProgress.stability,
-                CardProgress.due_at,
-                CardProgress.last_reviewed_at,
-            )
-            .join(Card, Card.id == CardProgress.card_id)
-            .where(CardProgress.user_id.in_(ids)),
-            bank_id=None,
-            topic=None,
-        )
-    )
-    for user_id, phase, stability, due_at, last in rows:
-        if due_at < day_end[user_id]:
+    for card in live_cards(ids) if cards is None else cards:
+        user_id = card.user_id
+        if user_id not in due:
+            continue
+        if card.due_at < day_end[user_id]:
             due[user_id] += 1
-        if phase != int(Phase.NEW):
+        if card.phase != int(Phase.NEW):
             recalls[user_id].append(
-                recall_chance(stability, last, now=now, params=params[user_id])
+                recall_chance(
+                    card.stability,
+                    card.last_reviewed_at,
+                    now=now,
+                    params=params[user_id],
+                )
             )
     return {
         user_id: CardSummary(

@@ -71,24 +71,32 @@ def first_attempts(user_ids: Sequence[int], quiz_id: str) -> list[FirstAttempt]:
     """Each student's first attempt at the quiz, when it is finished (a first attempt
     still open is left out): one query, however many students and attempts.
     """
-    first: dict[int, FirstAttempt | None] = {}
-    for attempt_id, user_id, status, question_ids in db.session.execute(
+    # The database picks each student's first attempt: a year of retries stays there.
+    ranked = (
         sa.select(
             QuizAttempt.id,
             QuizAttempt.user_id,
             QuizAttempt.status,
             QuizAttempt.question_ids,
+            sa.func.row_number()
+            .over(
+                partition_by=QuizAttempt.user_id,
+                order_by=(QuizAttempt.started_at, QuizAttempt.id),
+            )
+            .label("nth"),
         )
         .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.quiz_id == quiz_id)
-        .order_by(QuizAttempt.started_at, QuizAttempt.id)
-    ):
-        if user_id not in first:
-            first[user_id] = (
-                None
-                if status == AttemptStatus.IN_PROGRESS
-                else FirstAttempt(attempt_id, user_id, question_ids)
-            )
-    return [a for a in first.values() if a is not None]
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(ranked.c.id, ranked.c.user_id, ranked.c.question_ids).where(
+            ranked.c.nth == 1, ranked.c.status != AttemptStatus.IN_PROGRESS
+        )
+    )
+    return [
+        FirstAttempt(attempt_id, user_id, question_ids)
+        for attempt_id, user_id, question_ids in rows
+    ]
 
 
 def analyse_quiz(user_ids: Sequence[int], quiz: Quiz) -> QuizAnalysis:
