@@ -8,7 +8,8 @@ too). The rest of the app asks the registry and never switches on a type's key.
 Parts of a type (a registered type has all of them; see ``QuestionType.missing_parts``):
 
 * validation: ``fields``, ``required``, ``defaults``, ``check``, and ``key_help`` (what
-  each own key means, for the bank-format reference, the JSON Schema and the editor);
+  each own key means, for the bank-format reference, the JSON Schema and the editor),
+  with an ``example`` of valid data and its ``correct_response``;
 * grading and results: ``grade``, ``describe_answer``, ``describe_response``, and the
   template ``quiz/questions/<key>.html``;
 * ``quiz`` (:class:`QuizForm`): the options shown, the form fields as plain
@@ -267,7 +268,7 @@ class Interchange:
 
 
 #: The parts a registered type must declare (None only in hand-built test doubles).
-PARTS = ("quiz", "analysis", "leaks", "interchange")
+PARTS = ("example", "correct_response", "quiz", "analysis", "leaks", "interchange")
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +284,11 @@ class QuestionType:
     defaults: Mapping[str, Any] = field(default_factory=dict)
     #: what each own key means (bank-format reference, JSON Schema, editor)
     key_help: Mapping[str, str] = field(default_factory=dict)
+    #: the type's own keys of a valid question, as a bank file writes them (the
+    #: completeness test; a starting point for a new question in an editor)
+    example: Mapping[str, Any] | None = None
+    #: the response that earns full marks (tests, previews)
+    correct_response: Callable[[Data], Any] | None = None
     quiz: QuizForm | None = None
     analysis: ItemAnalysis | None = None
     leaks: LeakCheck | None = None

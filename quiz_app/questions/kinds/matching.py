@@ -233,6 +233,15 @@ TYPE = QuestionType(
         "pairs": "3 to 8 pairs, left -> right; left and right texts distinct.",
         "distractors": "Extra wrong right-hand options.",
     },
+    example={
+        "pairs": {
+            "Nam Il": "North Korean delegation",
+            "C. Turner Joy": "UN Command delegation",
+            "Syngman Rhee": "President of South Korea",
+        },
+        "distractors": ["Chinese foreign minister"],
+    },
+    correct_response=lambda data: dict(data["pairs"]),
     check=check,
     grade=grade,
     describe_answer=describe_answer,

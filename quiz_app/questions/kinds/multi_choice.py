@@ -210,6 +210,11 @@ TYPE = QuestionType(
         "'choices'.",
         "shuffle": "Shuffle the choices per attempt (default true).",
     },
+    example={
+        "choices": ["United Nations Command", "North Korea", "China", "South Korea"],
+        "answers": ["United Nations Command", "North Korea", "China"],
+    },
+    correct_response=lambda data: list(data["answers"]),
     check=check,
     grade=grade,
     describe_answer=describe_answer,

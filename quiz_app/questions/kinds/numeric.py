@@ -212,6 +212,8 @@ TYPE = QuestionType(
         "tolerance": "A response within ± tolerance is correct (default 0).",
         "unit": "Unit shown after the input box, e.g. 'km'.",
     },
+    example={"answer": 1953, "tolerance": 1},
+    correct_response=lambda data: data["answer"],
     check=check,
     grade=grade,
     describe_answer=describe_answer,

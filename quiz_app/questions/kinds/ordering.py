@@ -211,6 +211,14 @@ TYPE = QuestionType(
     key_help={
         "items": "3 to 8 distinct items, in the correct order; shown shuffled.",
     },
+    example={
+        "items": [
+            "Talks open at Kaesong",
+            "Talks move to Panmunjom",
+            "Armistice signed",
+        ]
+    },
+    correct_response=lambda data: list(data["items"]),
     check=check,
     grade=grade,
     describe_answer=describe_answer,

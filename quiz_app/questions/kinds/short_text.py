@@ -151,6 +151,8 @@ TYPE = QuestionType(
         "spacing, a leading article, middle initials and a bracketed abbreviation "
         "(docs/bank-format.md).",
     },
+    example={"answers": ["Panmunjom", "P'anmunjŏm"]},
+    correct_response=lambda data: data["answers"][0],
     check=check,
     grade=grade,
     describe_answer=describe_answer,

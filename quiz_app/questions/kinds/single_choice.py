@@ -207,6 +207,11 @@ TYPE = QuestionType(
         "answer": "The correct choice, written exactly as in 'choices'.",
         "shuffle": "Shuffle the choices per attempt (default true).",
     },
+    example={
+        "choices": ["Kaesong", "Panmunjom", "Geneva"],
+        "answer": "Panmunjom",
+    },
+    correct_response=lambda data: data["answer"],
     check=check,
     grade=grade,
     describe_answer=describe_answer,
