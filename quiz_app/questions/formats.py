@@ -47,8 +47,9 @@ def is_false(cell: str) -> bool:
     return cell.strip().lower() in ("false", "no", "0")
 
 
-def csv_number(text: str) -> float | None:
-    """A number in a CSV cell, or None when it is not a finite one."""
+def finite_number(text: str) -> float | None:
+    """A number written in a file's cell or element, or None when it is not a finite
+    one."""
     try:
         value = float(text.strip())
     except ValueError:
@@ -88,3 +89,17 @@ def xml_answer(parent: ET.Element, text: str, fraction: float) -> ET.Element:
     xml_sub(node, "text", text)
     xml_text(node, "feedback", "", "html")
     return node
+
+
+def xml_fraction(node: ET.Element) -> float:
+    """An <answer>'s fraction (percent); 0 when it is missing or no finite number."""
+    try:
+        value = float(node.get("fraction", "0"))
+    except ValueError:
+        return 0.0
+    return value if math.isfinite(value) else 0.0
+
+
+def xml_flag(node: ET.Element, tag: str, *, default: str) -> bool:
+    """A Moodle yes/no element (``true``/``1`` is yes)."""
+    return (node.findtext(tag) or default).strip().lower() in ("true", "1")

@@ -20,6 +20,8 @@ Parts of a type (a registered type has all of them; see ``QuestionType.missing_p
   and the texts it shows before it is answered;
 * ``interchange`` (:class:`Interchange`): its GIFT, Moodle XML and CSV forms, each
   either a codec or :class:`Unsupported` with the reason, and its Anki card front.
+  (Reading GIFT is the one part kept with the format, in ``interchange/gift.py``: the
+  answer part's syntax decides the type there, in one order for all types.)
 
 Interface contract (the bank loader depends on it):
 
@@ -70,7 +72,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from random import Random
-from typing import Any
+from typing import Any, Protocol
 
 
 class FieldKind(StrEnum):
@@ -222,14 +224,48 @@ class GiftCodec:
     write: Callable[[Data], GiftAnswer]
 
 
+class MoodleXmlContext(Protocol):
+    """What ``interchange/moodlexml.py`` offers a type reading its <question>."""
+
+    def plain(self, node: ET.Element | None) -> str:
+        """One line of plain text from an element's <text> (HTML removed; its
+        images and files counted as left out)."""
+        ...
+
+    def plain_text(self, text: str) -> str:
+        """One line of plain text from text that may be HTML."""
+        ...
+
+    def note(self, message: str) -> None:
+        """Report a detail of the question that was lost or changed."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class MoodleXmlRead:
+    """What a type read from a Moodle <question>."""
+
+    data: dict[str, Any]
+    #: answers whose feedback explains the question when it has no general feedback
+    explained_by: tuple[ET.Element, ...] = ()
+
+
+def _always(node: ET.Element) -> bool:
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class MoodleXmlCodec:
-    """Moodle XML export as Moodle's ``qtype`` (reading stays in
-    ``interchange/moodlexml.py``, keyed by Moodle's type names)."""
+    """Both directions of Moodle XML, as Moodle's question type ``qtype``."""
 
     qtype: str  #: Moodle's question type, e.g. "multichoice"
     #: adds the type's own elements (answers, options) to the <question> element
     write: Callable[[Data, ET.Element], None]
+    #: a <question> of Moodle's type -> the data; ValueError(reason) skips it
+    read: Callable[[ET.Element, MoodleXmlContext], MoodleXmlRead]
+    #: whether a <question> of Moodle's type is this type (Moodle's multichoice is
+    #: single_choice or multi_choice, by its <single>)
+    accepts: Callable[[ET.Element], bool] = _always
 
 
 @dataclass(frozen=True, slots=True)

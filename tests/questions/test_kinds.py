@@ -1,7 +1,8 @@
 """Every question type is complete: it declares every part, has its template, its
 example validates, earns full marks with its own correct answer, works through the
 quiz form, and survives a round trip through every format that claims to hold it.
-Nothing outside the types' own modules switches on a type's key."""
+Nothing outside the types' own modules (and the GIFT reader) switches on a type's
+key."""
 
 from __future__ import annotations
 
@@ -189,10 +190,10 @@ def test_the_anki_card_shows_the_prompt_and_describes_the_answer(key):
 # --------------------------------------------------------------------------------------
 # Nothing else switches on a type's key
 
-#: Readers of other tools' formats: there the foreign file's syntax (GIFT's answer
-#: marks, Moodle's qtype names, one of which is two of ours) decides which of our
-#: types an item becomes, so they name our keys (docs/architecture.md).
-READERS = {"quiz_app/interchange/gift.py", "quiz_app/interchange/moodlexml.py"}
+#: The GIFT reader: there the answer part's syntax decides which of our types a
+#: question becomes, in one order for all of them, as in Moodle's own GIFT parser
+#: (docs/architecture.md).
+READERS = {"quiz_app/interchange/gift.py"}
 #: The same words meaning something else: (module, text).
 HOMONYMS = {("quiz_app/flashcards/forms.py", "numeric")}  # HTML's inputmode
 

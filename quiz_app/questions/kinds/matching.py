@@ -43,6 +43,8 @@ from quiz_app.questions.types import (
     Interchange,
     LeakCheck,
     MoodleXmlCodec,
+    MoodleXmlContext,
+    MoodleXmlRead,
     Options,
     QuestionType,
     QuizForm,
@@ -201,6 +203,19 @@ def _xml(data: Data, node: ET.Element) -> None:
         xml_sub(xml_sub(sub, "answer"), "text", distractor)
 
 
+def _xml_read(node: ET.Element, ctx: MoodleXmlContext) -> MoodleXmlRead:
+    """A subquestion without text is a distractor (how Moodle writes them)."""
+    pairs, distractors = [], []
+    for sub in node.findall("subquestion"):
+        left = ctx.plain(sub)
+        right = ctx.plain_text(sub.findtext("answer/text") or "")
+        if left:
+            pairs.append((left, right))
+        elif right:
+            distractors.append(right)
+    return MoodleXmlRead({"pairs": pairs, "distractors": distractors})
+
+
 def _csv_write(data: Data) -> CsvCells:
     return CsvCells(
         answer=join_list([f"{left} => {right}" for left, right in data["pairs"]]),
@@ -257,7 +272,7 @@ TYPE = QuestionType(
     leaks=LeakCheck(answers=_answers, shown=_shown),
     interchange=Interchange(
         gift=GiftCodec(write=_gift),
-        moodle_xml=MoodleXmlCodec(qtype="matching", write=_xml),
+        moodle_xml=MoodleXmlCodec(qtype="matching", write=_xml, read=_xml_read),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
         anki_front=_anki_front,
     ),

@@ -30,9 +30,12 @@ from quiz_app.questions.kinds.single_choice import (
     SHUFFLE_LOST,
     anki_choices,
     choices_xml,
+    is_single_xml,
     present_choices,
+    read_choices_xml,
     shown_choices,
     shuffle_from_csv,
+    shuffle_from_xml,
 )
 from quiz_app.questions.types import (
     NO_ANSWER,
@@ -48,6 +51,8 @@ from quiz_app.questions.types import (
     ItemAnalysis,
     LeakCheck,
     MoodleXmlCodec,
+    MoodleXmlContext,
+    MoodleXmlRead,
     Options,
     QuestionType,
     QuizForm,
@@ -180,6 +185,23 @@ def _xml(data: Data, node: ET.Element) -> None:
     choices_xml(data, node, right=set(data["answers"]), single=False)
 
 
+def _xml_read(node: ET.Element, ctx: MoodleXmlContext) -> MoodleXmlRead:
+    texts, fractions, answers = read_choices_xml(node, ctx)
+    data: dict[str, Any] = {
+        "choices": texts,
+        "answers": [t for t, f in zip(texts, fractions, strict=True) if f > 0],
+    }
+    positive = [f for f in fractions if f > 0]
+    if len({round(f, 3) for f in positive}) > 1:
+        ctx.note("unequal weights of the right answers become equal shares")
+    good = tuple(a for a, f in zip(answers, fractions, strict=True) if f > 0)
+    return MoodleXmlRead(shuffle_from_xml(node, data), good)
+
+
+def _is_multi_xml(node: ET.Element) -> bool:
+    return not is_single_xml(node)
+
+
 def _csv_write(data: Data) -> CsvCells:
     return CsvCells(
         answer=join_list(data["answers"]), choices=join_list(data["choices"])
@@ -226,7 +248,9 @@ TYPE = QuestionType(
     leaks=LeakCheck(answers=_answers, shown=shown_choices),
     interchange=Interchange(
         gift=GiftCodec(write=_gift),
-        moodle_xml=MoodleXmlCodec(qtype="multichoice", write=_xml),
+        moodle_xml=MoodleXmlCodec(
+            qtype="multichoice", write=_xml, read=_xml_read, accepts=_is_multi_xml
+        ),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
         anki_front=anki_choices,
     ),

@@ -21,7 +21,13 @@ from quiz_app.questions.common import (
     full_or_nothing,
     stripped_text,
 )
-from quiz_app.questions.formats import csv_number, number_text, xml_answer, xml_sub
+from quiz_app.questions.formats import (
+    finite_number,
+    number_text,
+    xml_answer,
+    xml_fraction,
+    xml_sub,
+)
 from quiz_app.questions.types import (
     NO_ANSWER_FEEDBACK,
     NO_OPTIONS,
@@ -35,6 +41,8 @@ from quiz_app.questions.types import (
     Interchange,
     LeakCheck,
     MoodleXmlCodec,
+    MoodleXmlContext,
+    MoodleXmlRead,
     Options,
     QuestionType,
     QuizForm,
@@ -177,6 +185,31 @@ def _xml(data: Data, node: ET.Element) -> None:
         xml_sub(node, "unitsleft", "0")
 
 
+def _xml_read(node: ET.Element, ctx: MoodleXmlContext) -> MoodleXmlRead:
+    answers = [
+        a
+        for a in node.findall("answer")
+        if xml_fraction(a) >= 100 and (a.findtext("text") or "").strip() != "*"
+    ]
+    if not answers:
+        raise ValueError("a numerical question with no fully right answer")
+    value = finite_number(answers[0].findtext("text") or "")
+    tolerance = finite_number(answers[0].findtext("tolerance") or "0")
+    if value is None or tolerance is None:
+        raise ValueError("the right answer is not a number")
+    for other in answers[1:]:
+        ctx.note(f"further answer {other.findtext('text')!r} dropped")
+    data: dict[str, Any] = {"answer": value, "tolerance": abs(tolerance)}
+    units = [
+        (u.findtext("unit_name") or "").strip()
+        for u in node.findall("units/unit")
+        if (finite_number(u.findtext("multiplier") or "1") or 0) == 1
+    ]
+    if units and units[0]:
+        data["unit"] = units[0]
+    return MoodleXmlRead(data, tuple(answers[:1]))
+
+
 def _csv_write(data: Data) -> CsvCells:
     return CsvCells(
         answer=number_text(data["answer"]),
@@ -187,8 +220,8 @@ def _csv_write(data: Data) -> CsvCells:
 
 def _csv_read(cells: Mapping[str, str]) -> dict[str, Any]:
     answer = cells.get("answer", "")
-    value = csv_number(answer)
-    tolerance = csv_number(cells.get("tolerance") or "0")
+    value = finite_number(answer)
+    tolerance = finite_number(cells.get("tolerance") or "0")
     if value is None or tolerance is None:
         raise ValueError(f"the answer {answer!r} or its tolerance is not a number")
     data: dict[str, Any] = {"answer": value, "tolerance": tolerance}
@@ -229,7 +262,7 @@ TYPE = QuestionType(
     leaks=LeakCheck(answers=_answers, shown=_shown),
     interchange=Interchange(
         gift=GiftCodec(write=_gift),
-        moodle_xml=MoodleXmlCodec(qtype="numerical", write=_xml),
+        moodle_xml=MoodleXmlCodec(qtype="numerical", write=_xml, read=_xml_read),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
     ),
 )

@@ -27,6 +27,7 @@ from quiz_app.questions.formats import (
     join_list,
     split_list,
     xml_answer,
+    xml_fraction,
     xml_sub,
 )
 from quiz_app.questions.types import (
@@ -43,6 +44,8 @@ from quiz_app.questions.types import (
     Interchange,
     LeakCheck,
     MoodleXmlCodec,
+    MoodleXmlContext,
+    MoodleXmlRead,
     Options,
     QuestionType,
     QuizForm,
@@ -195,6 +198,15 @@ def _xml(data: Data, node: ET.Element) -> None:
         xml_answer(node, item, position)
 
 
+def _xml_read(node: ET.Element, ctx: MoodleXmlContext) -> MoodleXmlRead:
+    # The ordering type keeps each item's correct position in 'fraction'.
+    answers = sorted(node.findall("answer"), key=xml_fraction)
+    data = {"items": [ctx.plain(a) for a in answers]}
+    if (node.findtext("selecttype") or "").strip() not in ("", "0", "ALL"):
+        ctx.note("only a subset of items was shown in Moodle; all are used here")
+    return MoodleXmlRead(data)
+
+
 def _csv_write(data: Data) -> CsvCells:
     return CsvCells(answer=join_list(data["items"]))
 
@@ -234,7 +246,7 @@ TYPE = QuestionType(
     leaks=LeakCheck(answers=_answers, shown=_shown),
     interchange=Interchange(
         gift=GiftCodec(write=_gift),
-        moodle_xml=MoodleXmlCodec(qtype="ordering", write=_xml),
+        moodle_xml=MoodleXmlCodec(qtype="ordering", write=_xml, read=_xml_read),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
     ),
 )

@@ -26,6 +26,7 @@ from quiz_app.questions.formats import (
     join_list,
     split_list,
     xml_answer,
+    xml_fraction,
     xml_sub,
 )
 from quiz_app.questions.types import (
@@ -41,6 +42,8 @@ from quiz_app.questions.types import (
     Interchange,
     LeakCheck,
     MoodleXmlCodec,
+    MoodleXmlContext,
+    MoodleXmlRead,
     Options,
     QuestionType,
     QuizForm,
@@ -133,6 +136,21 @@ def _xml(data: Data, node: ET.Element) -> None:
         xml_answer(node, accepted, 100)
 
 
+def _xml_read(node: ET.Element, ctx: MoodleXmlContext) -> MoodleXmlRead:
+    answers = node.findall("answer")
+    accepted = []
+    for a in answers:
+        text, f = ctx.plain(a), xml_fraction(a)
+        if f >= 100:
+            accepted.append(text)
+        elif f > 0:
+            ctx.note(f"answer {text!r} ({f:g}%) dropped")
+    if (node.findtext("usecase") or "0").strip() == "1":
+        ctx.note("answers were case-sensitive in Moodle; here case is ignored")
+    right = tuple(a for a in answers if xml_fraction(a) >= 100)
+    return MoodleXmlRead({"answers": accepted}, right)
+
+
 def _csv_write(data: Data) -> CsvCells:
     return CsvCells(answer=join_list(data["answers"]))
 
@@ -162,7 +180,7 @@ TYPE = QuestionType(
     leaks=LeakCheck(answers=_answers, shown=_shown),
     interchange=Interchange(
         gift=GiftCodec(write=_gift),
-        moodle_xml=MoodleXmlCodec(qtype="shortanswer", write=_xml),
+        moodle_xml=MoodleXmlCodec(qtype="shortanswer", write=_xml, read=_xml_read),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
     ),
 )

@@ -27,6 +27,8 @@ from quiz_app.questions.formats import (
     join_list,
     split_list,
     xml_answer,
+    xml_flag,
+    xml_fraction,
     xml_sub,
 )
 from quiz_app.questions.types import (
@@ -43,6 +45,8 @@ from quiz_app.questions.types import (
     ItemAnalysis,
     LeakCheck,
     MoodleXmlCodec,
+    MoodleXmlContext,
+    MoodleXmlRead,
     Options,
     QuestionType,
     QuizForm,
@@ -168,6 +172,37 @@ def _xml(data: Data, node: ET.Element) -> None:
     choices_xml(data, node, right={data["answer"]}, single=True)
 
 
+def read_choices_xml(
+    node: ET.Element, ctx: MoodleXmlContext
+) -> tuple[list[str], list[float], list[ET.Element]]:
+    """The texts and fractions of a multichoice question's answers."""
+    answers = node.findall("answer")
+    return [ctx.plain(a) for a in answers], [xml_fraction(a) for a in answers], answers
+
+
+def shuffle_from_xml(node: ET.Element, data: dict[str, Any]) -> dict[str, Any]:
+    """``shuffle: false`` when Moodle keeps the answers in their order."""
+    if not xml_flag(node, "shuffleanswers", default="true"):
+        data["shuffle"] = False
+    return data
+
+
+def is_single_xml(node: ET.Element) -> bool:
+    """Whether a Moodle multichoice question has one right answer."""
+    return xml_flag(node, "single", default="true")
+
+
+def _xml_read(node: ET.Element, ctx: MoodleXmlContext) -> MoodleXmlRead:
+    texts, fractions, answers = read_choices_xml(node, ctx)
+    right = [t for t, f in zip(texts, fractions, strict=True) if f >= 100]
+    data: dict[str, Any] = {"choices": texts, "answer": right[0] if right else ""}
+    for t, f in zip(texts, fractions, strict=True):
+        if 0 < f < 100:
+            ctx.note(f"partial credit ({f:g}%) for {t!r} dropped")
+    good = tuple(a for a, f in zip(answers, fractions, strict=True) if f >= 100)
+    return MoodleXmlRead(shuffle_from_xml(node, data), good)
+
+
 def _csv_write(data: Data) -> CsvCells:
     return CsvCells(answer=data["answer"], choices=join_list(data["choices"]))
 
@@ -223,7 +258,9 @@ TYPE = QuestionType(
     leaks=LeakCheck(answers=_answers, shown=shown_choices),
     interchange=Interchange(
         gift=GiftCodec(write=_gift),
-        moodle_xml=MoodleXmlCodec(qtype="multichoice", write=_xml),
+        moodle_xml=MoodleXmlCodec(
+            qtype="multichoice", write=_xml, read=_xml_read, accepts=is_single_xml
+        ),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
         anki_front=anki_choices,
     ),

@@ -10,7 +10,7 @@ from random import Random
 from typing import Any
 
 from quiz_app.questions.common import full_or_nothing
-from quiz_app.questions.formats import xml_answer
+from quiz_app.questions.formats import xml_answer, xml_fraction
 from quiz_app.questions.types import (
     NO_ANSWER,
     NO_ANSWER_FEEDBACK,
@@ -25,6 +25,8 @@ from quiz_app.questions.types import (
     ItemAnalysis,
     LeakCheck,
     MoodleXmlCodec,
+    MoodleXmlContext,
+    MoodleXmlRead,
     Options,
     QuestionType,
     QuizForm,
@@ -117,6 +119,14 @@ def _xml(data: Data, node: ET.Element) -> None:
     xml_answer(node, "false", 0 if data["answer"] else 100)
 
 
+def _xml_read(node: ET.Element, ctx: MoodleXmlContext) -> MoodleXmlRead:
+    right = [a for a in node.findall("answer") if xml_fraction(a) >= 100]
+    if not right:
+        raise ValueError("no answer is marked right")
+    value = (right[0].findtext("text") or "").strip().lower() == "true"
+    return MoodleXmlRead({"answer": value}, tuple(right))
+
+
 def _csv_write(data: Data) -> CsvCells:
     return CsvCells(answer="true" if data["answer"] else "false")
 
@@ -145,7 +155,7 @@ TYPE = QuestionType(
     leaks=LeakCheck(answers=_answers, shown=_shown),
     interchange=Interchange(
         gift=GiftCodec(write=_gift),
-        moodle_xml=MoodleXmlCodec(qtype="truefalse", write=_xml),
+        moodle_xml=MoodleXmlCodec(qtype="truefalse", write=_xml, read=_xml_read),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
     ),
 )
