@@ -276,6 +276,7 @@ class CsvCells:
     choices: str = ""
     tolerance: str = ""
     unit: str = ""
+    shuffle: str = ""  #: "false" keeps the choices in their order
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ from quiz_app.questions.kinds.single_choice import (
     shown_choices,
     shuffle_from_csv,
     shuffle_from_xml,
+    shuffle_to_csv,
 )
 from quiz_app.questions.types import (
     NO_ANSWER,
@@ -204,7 +205,9 @@ def _is_multi_xml(node: ET.Element) -> bool:
 
 def _csv_write(data: Data) -> CsvCells:
     return CsvCells(
-        answer=join_list(data["answers"]), choices=join_list(data["choices"])
+        answer=join_list(data["answers"]),
+        choices=join_list(data["choices"]),
+        shuffle=shuffle_to_csv(data),
     )
 
 

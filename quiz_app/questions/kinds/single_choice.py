@@ -203,8 +203,17 @@ def _xml_read(node: ET.Element, ctx: MoodleXmlContext) -> MoodleXmlRead:
     return MoodleXmlRead(shuffle_from_xml(node, data), good)
 
 
+def shuffle_to_csv(data: Data) -> str:
+    """The ``shuffle`` cell: "false" for ``shuffle: false``, else empty."""
+    return "false" if data.get("shuffle", True) is False else ""
+
+
 def _csv_write(data: Data) -> CsvCells:
-    return CsvCells(answer=data["answer"], choices=join_list(data["choices"]))
+    return CsvCells(
+        answer=data["answer"],
+        choices=join_list(data["choices"]),
+        shuffle=shuffle_to_csv(data),
+    )
 
 
 def shuffle_from_csv(cells: Mapping[str, str], data: dict[str, Any]) -> dict[str, Any]:
