@@ -20,8 +20,6 @@ Parts of a type (a registered type has all of them; see ``QuestionType.missing_p
   and the texts it shows before it is answered;
 * ``interchange`` (:class:`Interchange`): its GIFT, Moodle XML and CSV forms, each
   either a codec or :class:`Unsupported` with the reason, and its Anki card front.
-  (Reading GIFT is the one part kept with the format, in ``interchange/gift.py``: the
-  answer part's syntax decides the type there, in one order for all types.)
 
 Interface contract (the bank loader depends on it):
 
@@ -216,12 +214,45 @@ class GiftAnswer:
     lost: tuple[str, ...] = ()  #: details of the question that GIFT cannot hold
 
 
+class GiftContext(Protocol):
+    """What ``interchange/gift.py`` offers a type reading its answer part (escaped
+    characters are still protected in the raw texts it is given)."""
+
+    def plain(self, raw: str) -> str:
+        """One line of plain text of an answer (format tag, escapes and HTML removed;
+        images counted as left out)."""
+        ...
+
+    def restore(self, raw: str) -> str:
+        """The raw text with its escapes undone."""
+        ...
+
+    def note(self, message: str) -> None:
+        """Report a detail of the question that was lost or changed."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class GiftRead:
+    """What a type read from a GIFT answer part."""
+
+    data: dict[str, Any]
+    #: raw feedback texts that explain the question when it has no general feedback
+    explained_by: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class GiftCodec:
-    """GIFT export. (Reading GIFT stays in ``interchange/gift.py``: there the answer
-    part's syntax decides the type, as in Moodle's parser.)"""
+    """Both directions of GIFT. Which type reads an answer part is decided by its
+    syntax, as in Moodle's parser: the types are asked in ``order`` (lowest first) and
+    the first whose ``claims`` is true reads it."""
 
     write: Callable[[Data], GiftAnswer]
+    #: the answer part (between { and }, without general feedback) -> the data;
+    #: ValueError(reason) skips the question
+    read: Callable[[str, GiftContext], GiftRead]
+    claims: Callable[[str], bool]
+    order: int
 
 
 class MoodleXmlContext(Protocol):

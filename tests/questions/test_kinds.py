@@ -1,8 +1,7 @@
 """Every question type is complete: it declares every part, has its template, its
 example validates, earns full marks with its own correct answer, works through the
 quiz form, and survives a round trip through every format that claims to hold it.
-Nothing outside the types' own modules (and the GIFT reader) switches on a type's
-key."""
+Nothing outside the types' own modules switches on a type's key."""
 
 from __future__ import annotations
 
@@ -176,6 +175,15 @@ def test_the_example_round_trips_through_every_format_that_claims_it(key, fmt):
     )
 
 
+def test_the_gift_readers_are_asked_in_one_unambiguous_order():
+    orders = [
+        codec.order
+        for key in KEYS
+        if isinstance(codec := interchange(key).gift, GiftCodec)
+    ]
+    assert len(set(orders)) == len(orders)
+
+
 @pytest.mark.parametrize("key", KEYS)
 def test_the_anki_card_shows_the_prompt_and_describes_the_answer(key):
     from quiz_app.interchange.anki import notes_from_bank
@@ -190,10 +198,6 @@ def test_the_anki_card_shows_the_prompt_and_describes_the_answer(key):
 # --------------------------------------------------------------------------------------
 # Nothing else switches on a type's key
 
-#: The GIFT reader: there the answer part's syntax decides which of our types a
-#: question becomes, in one order for all of them, as in Moodle's own GIFT parser
-#: (docs/architecture.md).
-READERS = {"quiz_app/interchange/gift.py"}
 #: The same words meaning something else: (module, text).
 HOMONYMS = {("quiz_app/flashcards/forms.py", "numeric")}  # HTML's inputmode
 
@@ -211,7 +215,7 @@ def test_no_module_outside_the_types_names_a_type_key():
     named = {}
     for path in sorted((ROOT / "quiz_app").rglob("*.py")):
         relative = path.relative_to(ROOT).as_posix()
-        if "/questions/kinds/" in relative or relative in READERS:
+        if "/questions/kinds/" in relative:
             continue
         found = {
             text

@@ -25,6 +25,7 @@ from quiz_app.questions.common import (
 from quiz_app.questions.formats import (
     gift_escape,
     gift_lines,
+    gift_split,
     join_list,
     split_list,
     xml_sub,
@@ -39,6 +40,8 @@ from quiz_app.questions.types import (
     FormField,
     GiftAnswer,
     GiftCodec,
+    GiftContext,
+    GiftRead,
     Grade,
     Interchange,
     LeakCheck,
@@ -191,6 +194,26 @@ def _gift(data: Data) -> GiftAnswer:
     return GiftAnswer(gift_lines(lines))
 
 
+def _gift_claims(answers: str) -> bool:
+    return "=" in answers and "->" in answers
+
+
+def _gift_read(answers: str, ctx: GiftContext) -> GiftRead:
+    """``=left -> right`` pairs; ``= -> text`` without a left is a distractor."""
+    pairs: list[tuple[str, str]] = []
+    distractors: list[str] = []
+    for _, raw in gift_split(answers, "="):
+        left, sep, right = raw.partition("->")
+        if not sep:
+            continue
+        left_text, right_text = ctx.plain(left), ctx.plain(right)
+        if left_text:
+            pairs.append((left_text, right_text))
+        elif right_text:
+            distractors.append(right_text)
+    return GiftRead({"pairs": pairs, "distractors": distractors})
+
+
 def _xml(data: Data, node: ET.Element) -> None:
     xml_sub(node, "shuffleanswers", "true")
     for left, right in data["pairs"]:
@@ -271,7 +294,7 @@ TYPE = QuestionType(
     analysis=NO_OPTIONS,
     leaks=LeakCheck(answers=_answers, shown=_shown),
     interchange=Interchange(
-        gift=GiftCodec(write=_gift),
+        gift=GiftCodec(write=_gift, read=_gift_read, claims=_gift_claims, order=40),
         moodle_xml=MoodleXmlCodec(qtype="matching", write=_xml, read=_xml_read),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
         anki_front=_anki_front,

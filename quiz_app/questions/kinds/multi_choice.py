@@ -33,6 +33,7 @@ from quiz_app.questions.kinds.single_choice import (
     is_single_xml,
     present_choices,
     read_choices_xml,
+    read_gift_choices,
     shown_choices,
     shuffle_from_csv,
     shuffle_from_xml,
@@ -47,6 +48,8 @@ from quiz_app.questions.types import (
     FormField,
     GiftAnswer,
     GiftCodec,
+    GiftContext,
+    GiftRead,
     Grade,
     Interchange,
     ItemAnalysis,
@@ -182,6 +185,27 @@ def _gift(data: Data) -> GiftAnswer:
     return GiftAnswer(gift_lines(lines), lost=lost)
 
 
+def _gift_claims(answers: str) -> bool:
+    """``~`` answers with weights and no ``=`` (the single choice type goes first)."""
+    return "~" in answers
+
+
+def _gift_read(answers: str, ctx: GiftContext) -> GiftRead:
+    items, texts, weights = read_gift_choices(answers, ctx)
+    data = {
+        "choices": texts,
+        "answers": [t for t, w in zip(texts, weights, strict=True) if w > 0],
+    }
+    positive = [w for w in weights if w > 0]
+    if positive and len({round(w, 3) for w in positive}) > 1:
+        ctx.note(
+            "unequal weights of the right answers "
+            f"({', '.join(f'{w:g}%' for w in positive)}) become equal shares"
+        )
+    good = tuple(i.feedback for i, w in zip(items, weights, strict=True) if w > 0)
+    return GiftRead(data, good)
+
+
 def _xml(data: Data, node: ET.Element) -> None:
     choices_xml(data, node, right=set(data["answers"]), single=False)
 
@@ -250,7 +274,7 @@ TYPE = QuestionType(
     analysis=ItemAnalysis(options=_options, chosen=_chosen),
     leaks=LeakCheck(answers=_answers, shown=shown_choices),
     interchange=Interchange(
-        gift=GiftCodec(write=_gift),
+        gift=GiftCodec(write=_gift, read=_gift_read, claims=_gift_claims, order=31),
         moodle_xml=MoodleXmlCodec(
             qtype="multichoice", write=_xml, read=_xml_read, accepts=_is_multi_xml
         ),

@@ -4,6 +4,7 @@ pair in the right order. No Flask or DB.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from random import Random
@@ -40,6 +41,8 @@ from quiz_app.questions.types import (
     FormField,
     GiftAnswer,
     GiftCodec,
+    GiftContext,
+    GiftRead,
     Grade,
     Interchange,
     LeakCheck,
@@ -186,6 +189,19 @@ def _gift(data: Data) -> GiftAnswer:
     )
 
 
+def _gift_claims(answers: str) -> bool:
+    """The ordering question type's extension: ``>`` then one item per line."""
+    return answers.startswith(">")
+
+
+def _gift_read(answers: str, ctx: GiftContext) -> GiftRead:
+    header, _, body = answers[1:].partition("\n")
+    items = [ctx.plain(line) for line in body.split("\n") if line.strip()]
+    if header.strip() and not re.match(r"^\s*\d+", header):
+        items.insert(0, ctx.plain(header))
+    return GiftRead({"items": items})
+
+
 def _xml(data: Data, node: ET.Element) -> None:
     xml_sub(node, "layouttype", "VERTICAL")
     xml_sub(node, "selecttype", "ALL")
@@ -245,7 +261,7 @@ TYPE = QuestionType(
     analysis=NO_OPTIONS,
     leaks=LeakCheck(answers=_answers, shown=_shown),
     interchange=Interchange(
-        gift=GiftCodec(write=_gift),
+        gift=GiftCodec(write=_gift, read=_gift_read, claims=_gift_claims, order=10),
         moodle_xml=MoodleXmlCodec(qtype="ordering", write=_xml, read=_xml_read),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
     ),

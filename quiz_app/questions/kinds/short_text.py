@@ -22,7 +22,9 @@ from quiz_app.questions.common import (
 )
 from quiz_app.questions.formats import (
     gift_escape,
+    gift_item,
     gift_lines,
+    gift_split,
     join_list,
     split_list,
     xml_answer,
@@ -38,6 +40,8 @@ from quiz_app.questions.types import (
     FormField,
     GiftAnswer,
     GiftCodec,
+    GiftContext,
+    GiftRead,
     Grade,
     Interchange,
     LeakCheck,
@@ -130,6 +134,33 @@ def _gift(data: Data) -> GiftAnswer:
     return GiftAnswer(gift_lines(["=" + gift_escape(a) for a in data["answers"]]))
 
 
+def _gift_claims(answers: str) -> bool:
+    """Whatever no other type claims: ``=`` accepted answers."""
+    return True
+
+
+def _gift_read(answers: str, ctx: GiftContext) -> GiftRead:
+    items = [gift_item(raw, correct=True) for _, raw in gift_split(answers, "=")]
+    accepted, dropped = [], []
+    for item in items:
+        text = ctx.plain(item.raw)
+        weight = item.weight if item.weight is not None else 100.0
+        if weight >= 100:
+            accepted.append(text)
+        elif weight > 0 or text != "*":
+            dropped.append((text, weight))
+    for text, weight in dropped:
+        ctx.note(
+            f"answer {text!r} ({weight:g}%) dropped; only fully right answers are kept"
+        )
+    if any("*" in a for a in accepted):
+        ctx.note("'*' wildcards are matched literally here")
+    right = tuple(
+        i.feedback for i in items if (100 if i.weight is None else i.weight) >= 100
+    )
+    return GiftRead({"answers": accepted}, right)
+
+
 def _xml(data: Data, node: ET.Element) -> None:
     xml_sub(node, "usecase", "0")
     for accepted in data["answers"]:
@@ -179,7 +210,7 @@ TYPE = QuestionType(
     analysis=NO_OPTIONS,
     leaks=LeakCheck(answers=_answers, shown=_shown),
     interchange=Interchange(
-        gift=GiftCodec(write=_gift),
+        gift=GiftCodec(write=_gift, read=_gift_read, claims=_gift_claims, order=90),
         moodle_xml=MoodleXmlCodec(qtype="shortanswer", write=_xml, read=_xml_read),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
     ),

@@ -21,8 +21,11 @@ from quiz_app.questions.common import (
     text_or_none,
 )
 from quiz_app.questions.formats import (
+    GiftItem,
     gift_escape,
+    gift_item,
     gift_lines,
+    gift_split,
     is_false,
     join_list,
     split_list,
@@ -40,6 +43,8 @@ from quiz_app.questions.types import (
     FormField,
     GiftAnswer,
     GiftCodec,
+    GiftContext,
+    GiftRead,
     Grade,
     Interchange,
     ItemAnalysis,
@@ -168,6 +173,38 @@ def choices_xml(data: Data, node: ET.Element, *, right: set[str], single: bool) 
             xml_answer(node, choice, 0 if single else -share)
 
 
+def read_gift_choices(
+    answers: str, ctx: GiftContext
+) -> tuple[list[GiftItem], list[str], list[float]]:
+    """The answers of a GIFT choice question, their texts and weights."""
+    items = [
+        gift_item(raw, correct=mark == "=") for mark, raw in gift_split(answers, "=~")
+    ]
+    texts = [ctx.plain(i.raw) for i in items]
+    return items, texts, [i.weight or 0.0 for i in items]
+
+
+def _gift_claims(answers: str) -> bool:
+    """A list of ``~`` wrong answers with an ``=`` right one."""
+    return "~" in answers and "=" in answers
+
+
+def _gift_read(answers: str, ctx: GiftContext) -> GiftRead:
+    items, texts, weights = read_gift_choices(answers, ctx)
+    right = [t for t, w in zip(texts, weights, strict=True) if w >= 100]
+    partial = [(t, w) for t, w in zip(texts, weights, strict=True) if 0 < w < 100]
+    data = {"choices": texts, "answer": right[0] if right else ""}
+    if len(right) > 1:
+        ctx.note(
+            f"several answers are fully right; the first ({right[0]!r}) is kept as "
+            "the answer"
+        )
+    for t, w in partial:
+        ctx.note(f"partial credit ({w:g}%) for {t!r} dropped; it now counts as wrong")
+    good = tuple(i.feedback for i, w in zip(items, weights, strict=True) if w >= 100)
+    return GiftRead(data, good)
+
+
 def _xml(data: Data, node: ET.Element) -> None:
     choices_xml(data, node, right={data["answer"]}, single=True)
 
@@ -266,7 +303,7 @@ TYPE = QuestionType(
     analysis=ItemAnalysis(options=_options, chosen=_chosen),
     leaks=LeakCheck(answers=_answers, shown=shown_choices),
     interchange=Interchange(
-        gift=GiftCodec(write=_gift),
+        gift=GiftCodec(write=_gift, read=_gift_read, claims=_gift_claims, order=30),
         moodle_xml=MoodleXmlCodec(
             qtype="multichoice", write=_xml, read=_xml_read, accepts=is_single_xml
         ),

@@ -20,6 +20,8 @@ from quiz_app.questions.types import (
     FormField,
     GiftAnswer,
     GiftCodec,
+    GiftContext,
+    GiftRead,
     Grade,
     Interchange,
     ItemAnalysis,
@@ -114,6 +116,17 @@ def _gift(data: Data) -> GiftAnswer:
     return GiftAnswer("TRUE" if data["answer"] else "FALSE", inline=True)
 
 
+def _gift_claims(answers: str) -> bool:
+    return answers.split("#")[0].strip().upper() in ("T", "TRUE", "F", "FALSE")
+
+
+def _gift_read(answers: str, ctx: GiftContext) -> GiftRead:
+    parts = answers.split("#")
+    value = parts[0].strip().upper() in ("T", "TRUE")
+    # "#wrong feedback#right feedback": the right one explains.
+    return GiftRead({"answer": value}, tuple(parts[2:3] or parts[1:2]))
+
+
 def _xml(data: Data, node: ET.Element) -> None:
     xml_answer(node, "true", 100 if data["answer"] else 0)
     xml_answer(node, "false", 0 if data["answer"] else 100)
@@ -154,7 +167,7 @@ TYPE = QuestionType(
     analysis=ItemAnalysis(options=_options, chosen=_chosen),
     leaks=LeakCheck(answers=_answers, shown=_shown),
     interchange=Interchange(
-        gift=GiftCodec(write=_gift),
+        gift=GiftCodec(write=_gift, read=_gift_read, claims=_gift_claims, order=50),
         moodle_xml=MoodleXmlCodec(qtype="truefalse", write=_xml, read=_xml_read),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
     ),
