@@ -1,8 +1,8 @@
 """An eighth question type, declared in one place (this file, standing in for a new
 module under questions/kinds) plus its template, works end to end: the loader
 validates it, a student takes it in a quiz, it is graded and explained in the results,
-item analysis counts it, and the CSV export and import carry it, with no other module
-edited."""
+item analysis and the leak check take it, and GIFT and CSV carry it both ways, with no
+other module edited."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from quiz_app.extensions import db
 from quiz_app.interchange import convert, export
 from quiz_app.questions.answers import escape_markdown
 from quiz_app.questions.common import describe_text_response, stripped_text
+from quiz_app.questions.formats import gift_escape
 from quiz_app.questions.registry import QUESTION_TYPES, register
 from quiz_app.questions.types import (
     NO_OPTIONS,
@@ -27,6 +28,9 @@ from quiz_app.questions.types import (
     CsvCodec,
     FieldKind,
     FormField,
+    GiftAnswer,
+    GiftCodec,
+    GiftRead,
     Grade,
     Interchange,
     LeakCheck,
@@ -89,7 +93,13 @@ ONE_WORD = QuestionType(
         answers=lambda data: [(data["word"], Scope.ANYWHERE)], shown=lambda data: []
     ),
     interchange=Interchange(
-        gift=Unsupported("GIFT has no one-word type"),
+        # A made-up GIFT syntax, {!word}, claimed before every other type's.
+        gift=GiftCodec(
+            write=lambda data: GiftAnswer("!" + gift_escape(data["word"]), inline=True),
+            read=lambda answers, ctx: GiftRead({"word": ctx.plain(answers[1:])}),
+            claims=lambda answers: answers.startswith("!"),
+            order=5,
+        ),
         moodle_xml=Unsupported("Moodle has no one-word type"),
         csv=CsvCodec(
             write=lambda data: CsvCells(answer=data["word"]),
@@ -153,16 +163,19 @@ def test_a_student_answers_it_and_the_results_explain_it(
     assert "1 of 1" in results and "Armistice" in results
 
 
-def test_csv_carries_it_and_the_formats_without_it_say_so(one_word):
-    bank = _bank()
-    csv_export = export(bank, "csv", now=NOW)
-    back = convert(csv_export.data, filename="toy.csv", bank_id="toy")
+@pytest.mark.parametrize("fmt", ["csv", "gift"])
+def test_csv_and_gift_carry_it(one_word, fmt):
+    result = export(_bank(), fmt, now=NOW)
+    back = convert(result.data, filename=result.filename, bank_id="toy")
+    assert back.report.converted == {"one_word": 1}
     (question,) = parse_bank(back.yaml_text, source="back.yaml").questions
     assert (question.type, question.data) == ("one_word", {"word": "Armistice"})
-    for fmt in ("gift", "moodle-xml"):
-        assert export(bank, fmt, now=NOW).left_out == [
-            f"toy-q1: one_word has no {'GIFT' if fmt == 'gift' else 'Moodle XML'} form"
-        ]
+
+
+def test_a_format_that_cannot_hold_it_says_so(one_word):
+    assert export(_bank(), "moodle-xml", now=NOW).left_out == [
+        "toy-q1: one_word has no Moodle XML form"
+    ]
 
 
 def test_item_analysis_and_the_leak_check_take_it(one_word):
