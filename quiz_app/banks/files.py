@@ -4,12 +4,17 @@ the checks that need every bank at once. No Flask or DB imports.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from quiz_app.banks.checks import Checker, Places, QuizPlaces, did_you_mean
-from quiz_app.banks.crossbank import check_selection_size, resolve_quiz_questions
+from quiz_app.banks.crossbank import (
+    check_selection_size,
+    resolve_quiz_questions,
+    same_collection,
+)
 from quiz_app.banks.imagefiles import image_file_problem
 from quiz_app.banks.loader import parse_with_places, size_problem
 from quiz_app.banks.schema import (
@@ -75,9 +80,15 @@ def _expand(paths: Sequence[str | Path]) -> tuple[list[str], list[Problem]]:
 
 
 def load_bank_files(
-    paths: Sequence[str | Path], *, max_bytes: int = MAX_BANK_BYTES
+    paths: Sequence[str | Path],
+    *,
+    max_bytes: int = MAX_BANK_BYTES,
+    uploads: str | Path | None = None,
 ) -> tuple[list[Bank], list[Problem]]:
     """Read and check bank files and folders (searched recursively), never raising.
+
+    Files directly in ``uploads`` (the teachers' upload folder) are marked as uploads:
+    each is a collection of its own for ``select.banks: all``.
 
     :returns: the banks that parsed (some may still have cross-bank problems: drop those
         whose ``source_path`` appears in a problem) and every problem, sorted.
@@ -98,9 +109,13 @@ def load_bank_files(
             )
             continue
         try:
-            parsed.append(parse_with_places(raw, source=name, max_bytes=max_bytes))
+            bank, places = parse_with_places(raw, source=name, max_bytes=max_bytes)
         except BankError as exc:
             problems += exc.problems
+            continue
+        if uploads is not None and Path(name).parent == Path(uploads):
+            bank = dataclasses.replace(bank, is_upload=True)
+        parsed.append((bank, places))
     problems += cross_bank_problems(parsed)
     return [bank for bank, _ in parsed], sorted(problems)
 
@@ -204,7 +219,7 @@ def _check_cross_selection(
             return c.problems
         pools = [banks_by_id[name] for name in names]
     else:
-        pools = list(banks_by_id.values())
+        pools = list(same_collection(bank, banks_by_id.values()))
     topics = {t for pool in pools for t in pool.topics}
     ids = {q.id for pool in pools for q in pool.questions}
     for topic, at in places.topics.items():

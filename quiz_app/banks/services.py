@@ -322,16 +322,19 @@ def import_bank_files(
     uploads; one first imported here has no owner (administrators manage it).
     """
     files = bank_file_paths(paths)
-    banks, problems = load_bank_files(files, max_bytes=max_bytes) if files else ([], [])
+    banks, problems = (
+        load_bank_files(files, max_bytes=max_bytes, uploads=uploads)
+        if files
+        else ([], [])
+    )
     broken = {p.source for p in problems}
     good = [b for b in banks if b.source_path not in broken]
     summary = import_banks(good, now=now, force=force)
-    if uploads is not None:
-        for bank in good:
-            row = db.session.get(Bank, bank.id)
-            if row is not None and Path(bank.source_path).parent == Path(uploads):
-                row.is_upload = True
-        db.session.flush()
+    for bank in good:
+        row = db.session.get(Bank, bank.id)
+        if row is not None and bank.is_upload:
+            row.is_upload = True
+    db.session.flush()
     return summary, problems
 
 

@@ -50,7 +50,11 @@ def list_bank_files(
     what is imported.
     """
     files = bank_file_paths([*bank_paths, uploads_dir])
-    banks, problems = load_bank_files(files, max_bytes=max_bytes) if files else ([], [])
+    banks, problems = (
+        load_bank_files(files, max_bytes=max_bytes, uploads=uploads_dir)
+        if files
+        else ([], [])
+    )
     by_source: dict[str, list[schema.Problem]] = defaultdict(list)
     for problem in problems:
         by_source[problem.source].append(problem)
@@ -129,7 +133,9 @@ def upload_bank(
         others = [
             f for f in bank_file_paths([*bank_paths, uploads_dir]) if Path(f) != target
         ]
-        banks, problems = load_bank_files([*others, temp_name], max_bytes=max_bytes)
+        banks, problems = load_bank_files(
+            [*others, temp_name], max_bytes=max_bytes, uploads=uploads_dir
+        )
         mine = [
             dataclasses.replace(p, source=filename)
             for p in problems
