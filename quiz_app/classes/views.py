@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from quiz_app import csvexport, dates
+from quiz_app import csvexport, dates, paging
 from quiz_app.accounts.decorators import teacher_required
 from quiz_app.banks import services as bank_services
 from quiz_app.classes import dashboard, firsthour, gradebook, queries, services
@@ -140,10 +140,14 @@ def class_detail(class_id: int) -> str:
     return render_template(
         "teacher/class_detail.html",
         school_class=school_class,
-        rows=dashboard.sort_students(
-            dashboard.list_student_rows(students, now=now),
-            key=sort,
-            descending=descending,
+        rows=paging.page_of(
+            dashboard.sort_students(
+                dashboard.list_student_rows(students, now=now),
+                key=sort,
+                descending=descending,
+            ),
+            paging.page_number(request.args.get("page")),
+            size=dashboard.STUDENTS_PER_PAGE,
         ),
         sort=sort if sort in dashboard.SORT_KEYS else "name",
         descending=descending,
@@ -195,7 +199,11 @@ def student(class_id: int, user_id: int) -> str:
         "teacher/student.html",
         school_class=school_class,
         page=firsthour.get_student_page(
-            member, now=now, reports=report_services.list_reports_by(member)
+            member,
+            now=now,
+            reports=report_services.list_reports_by(member),
+            reports_total=report_services.count_reports_by(member),
+            page=paging.page_number(request.args.get("page")),
         ),
         when=windows.formatter(current_user.timezone, now=now),
         button=EmptyForm(),

@@ -4,7 +4,6 @@ attempt presents them. Reads only: nothing here adds, flushes or commits.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence, Set
 from typing import Any
 
@@ -28,6 +27,7 @@ from quiz_app.quiz.records import (
     QuestionContent,
     ResultItem,
 )
+from quiz_app.quiz.scoring import response_key as response_key
 
 
 def get_quiz(quiz_id: str) -> Quiz | None:
@@ -360,11 +360,6 @@ def questions_by_id(ids: Sequence[str]) -> dict[str, Question]:
 
 def answers_by_question(attempt: QuizAttempt) -> dict[str, AttemptAnswer]:
     return {a.question_id: a for a in attempt.answers}
-
-
-def response_key(response: Any) -> str:
-    """A response as comparable text (JSON with sorted keys)."""
-    return json.dumps(response, sort_keys=True, ensure_ascii=False)
 
 
 def list_accepted_responses(question_ids: Sequence[str]) -> set[tuple[str, int, str]]:

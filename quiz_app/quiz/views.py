@@ -399,6 +399,7 @@ def review(attempt_id: int) -> str | Response:
 
 
 @bp.post("/attempt/<int:attempt_id>/submit")
+@read_transaction()  # grading takes no write lock: only writing the results does
 @login_required
 def submit(attempt_id: int) -> Response:
     """Grade and close an attempt (a second submit changes nothing)."""
@@ -407,8 +408,14 @@ def submit(attempt_id: int) -> Response:
         abort(400)
     attempt = _attempt_or_404(attempt_id)
     was_open = attempt.is_open
-    services.submit_attempt(attempt, now=utcnow(), grace=_grace())
-    db.session.commit()
+    now = utcnow()
+    graded = services.grade_for_close(attempt) if was_open else None
+    db.session.rollback()  # end the read snapshot (nothing was written)
+    with write_transaction():
+        # Under the lock the attempt is read again: closed meanwhile, it stays as it
+        # is; answers saved since the grading above are graded again.
+        services.submit_attempt(attempt, now=now, grace=_grace(), graded=graded)
+        db.session.commit()
     if was_open and form.action.data == "timeup":
         flash(TIME_UP_MESSAGE, "warning")
     return redirect(url_for(".results", attempt_id=attempt.id))
