@@ -44,6 +44,9 @@ class DefaultConfig:
     MAX_BANK_BYTES = 8 * 1024 * 1024
     #: Largest request body accepted (bytes); bounds bank uploads.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    #: Largest image stored with an uploaded bank (bytes), from a .zip upload or from
+    #: a data folder's old uploads folder.
+    MAX_IMAGE_BYTES = 2 * 1024 * 1024
     #: CSRF tokens stay valid this long, so a quiz page left open for hours still
     #: submits (seconds).
     WTF_CSRF_TIME_LIMIT = 12 * 3600

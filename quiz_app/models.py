@@ -5,7 +5,14 @@ tables.
 from __future__ import annotations
 
 from quiz_app.accounts.models import PasswordReset, SetupToken, User
-from quiz_app.banks.models import Bank, Card, Question, Quiz
+from quiz_app.banks.models import (
+    Bank,
+    Card,
+    Question,
+    Quiz,
+    UploadedBank,
+    UploadedImage,
+)
 from quiz_app.classes.models import Assignment, ClassMembership, SchoolClass
 from quiz_app.flashcards.models import CardProgress, ReviewLog, StudySettings
 from quiz_app.limits.models import LimitEvent
@@ -30,5 +37,7 @@ __all__ = [
     "SchoolClass",
     "SetupToken",
     "StudySettings",
+    "UploadedBank",
+    "UploadedImage",
     "User",
 ]

@@ -5,7 +5,8 @@ the checks that need every bank at once. No Flask or DB imports.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from quiz_app.banks.checks import Checker, Places, QuizPlaces, did_you_mean
@@ -74,10 +75,24 @@ def _expand(paths: Sequence[str | Path]) -> tuple[list[str], list[Problem]]:
     return unique, problems
 
 
+@dataclass(frozen=True, slots=True)
+class StoredSource:
+    """A bank kept as text rather than as a file: a teacher's upload, stored in the
+    database with the names of its images."""
+
+    source: str  #: the name problems and ``Bank.source_path`` give it
+    raw: bytes
+    images: frozenset[str]
+
+
 def load_bank_files(
-    paths: Sequence[str | Path], *, max_bytes: int = MAX_BANK_BYTES
+    paths: Sequence[str | Path],
+    *,
+    max_bytes: int = MAX_BANK_BYTES,
+    stored: Sequence[StoredSource] = (),
 ) -> tuple[list[Bank], list[Problem]]:
-    """Read and check bank files and folders (searched recursively), never raising.
+    """Read and check bank files and folders (searched recursively), and banks stored
+    as text, all together, never raising.
 
     :returns: the banks that parsed (some may still have cross-bank problems: drop those
         whose ``source_path`` appears in a problem) and every problem, sorted.
@@ -101,11 +116,28 @@ def load_bank_files(
             parsed.append(parse_with_places(raw, source=name, max_bytes=max_bytes))
         except BankError as exc:
             problems += exc.problems
-    problems += cross_bank_problems(parsed)
+    for item in stored:
+        try:
+            parsed.append(
+                parse_with_places(item.raw, source=item.source, max_bytes=max_bytes)
+            )
+        except BankError as exc:
+            problems += exc.problems
+    images = {item.source: item.images for item in stored}
+    problems += cross_bank_problems(parsed, stored_images=images)
     return [bank for bank, _ in parsed], sorted(problems)
 
 
-def cross_bank_problems(parsed: list[tuple[Bank, Places]]) -> list[Problem]:
+def cross_bank_problems(
+    parsed: list[tuple[Bank, Places]],
+    *,
+    stored_images: Mapping[str, Collection[str]] | None = None,
+) -> list[Problem]:
+    """Problems only all the banks together show: ids used twice, quizzes selecting
+    from other banks, image files. A bank whose source is in ``stored_images`` has its
+    images there (by name), not in a folder.
+    """
+    stored_images = stored_images or {}
     problems: list[Problem] = []
     banks_by_id: dict[str, Bank] = {}
     for bank, places in parsed:
@@ -169,10 +201,19 @@ def cross_bank_problems(parsed: list[tuple[Bank, Places]]) -> list[Problem]:
                     bank, quiz, places.quizzes[quiz.id], banks_by_id
                 )
         base = Path(bank.source_path).parent
+        stored = stored_images.get(bank.source_path)
         for question in bank.questions:
             if question.image is None:
                 continue
-            problem = image_file_problem(base, question.image.file)
+            if stored is None:
+                problem = image_file_problem(base, question.image.file)
+            elif question.image.file in stored:
+                problem = None
+            else:
+                problem = (
+                    f"image file {question.image.file!r} was not uploaded with this "
+                    "bank; upload a .zip holding the bank file and its images"
+                )
             if problem:
                 line, column = places.images.get(question.id, (question.line, 0))
                 problems.append(

@@ -289,17 +289,25 @@ def import_banks(
     return summary
 
 
-def configured_bank_paths(banks_dir: str, instance_path: str) -> list[str]:
-    """Where banks come from: the BANKS_DIR folders, then teachers' uploads (if any)."""
-    paths = [p for p in banks_dir.split(os.pathsep) if p]
-    uploads = uploads_dir(instance_path)
-    if uploads.is_dir():
-        paths.append(str(uploads))
-    return paths
+#: ``banks.source_path`` of an uploaded bank: no server's folder, just where it lives.
+UPLOAD_SOURCE_PREFIX = "database:uploads/"
+
+
+def is_upload_source(source_path: str) -> bool:
+    """Whether a bank's ``source_path`` names an upload stored in the database."""
+    return source_path.startswith(UPLOAD_SOURCE_PREFIX)
+
+
+def configured_bank_paths(banks_dir: str) -> list[str]:
+    """The BANKS_DIR folders banks are read from (teachers' uploads are in the
+    database: ``banks.uploads``).
+    """
+    return [p for p in banks_dir.split(os.pathsep) if p]
 
 
 def uploads_dir(instance_path: str) -> Path:
-    """The data folder's home for banks that teachers upload through the browser."""
+    """Where a data folder kept uploaded banks before they moved into the database
+    (``banks.uploadfolder`` moves what it finds there)."""
     return Path(instance_path) / "banks" / "uploads"
 
 
@@ -333,9 +341,10 @@ def sources_of(question: Question) -> list[dict[str, Any]]:
 
 
 def get_bank_folder(bank_id: str) -> str | None:
-    """The folder a bank was imported from (its images lie there), or None."""
+    """The folder a bank was imported from (its images lie there), or None (also for
+    an uploaded bank: its images are in the database)."""
     bank = db.session.get(Bank, bank_id)
-    if bank is None or not bank.source_path:
+    if bank is None or not bank.source_path or is_upload_source(bank.source_path):
         return None
     return str(Path(bank.source_path).resolve().parent)
 

@@ -15,6 +15,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -50,17 +51,25 @@ MAX_REPORT_LINES = 25
 @bp.get("/<bank_id>/media/<path:filename>")
 def media(bank_id: str, filename: str) -> Response:
     """Serve an image that a bank's questions refer to (and no other file)."""
-    folder = services.get_bank_folder(bank_id)
-    if (
-        folder is None
-        or Path(filename).suffix.lower() not in IMAGE_SUFFIXES
-        or filename not in services.bank_image_files(bank_id)
+    if Path(
+        filename
+    ).suffix.lower() not in IMAGE_SUFFIXES or filename not in services.bank_image_files(
+        bank_id
     ):
         abort(404)
-    path = safe_image_path(Path(folder), filename)
-    if path is None:
-        abort(404)  # a symlink, or a path out of the bank's folder
-    response = send_file(path, max_age=3600)
+    if uploads.is_uploaded(bank_id):
+        image = uploads.get_uploaded_image(bank_id, filename) or abort(404)
+        response = Response(image.data, mimetype=image.media_type)
+        response.cache_control.public = True
+        response.cache_control.max_age = 3600
+        response.set_etag(image.sha256)
+        response.make_conditional(request)
+    else:
+        folder = services.get_bank_folder(bank_id)
+        path = safe_image_path(Path(folder), filename) if folder else None
+        if path is None:
+            abort(404)  # a symlink, or a path out of the bank's folder
+        response = send_file(path, max_age=3600)
     # An SVG could carry script: the page's CSP forbids it there, this header covers
     # a direct visit to the file.
     response.headers["Content-Security-Policy"] = (
@@ -77,10 +86,6 @@ def _bank_paths() -> list[str]:
     return [p for p in str(current_app.config["BANKS_DIR"]).split(os.pathsep) if p]
 
 
-def _uploads_dir() -> Path:
-    return services.uploads_dir(current_app.instance_path)
-
-
 def _render_banks(
     form: UploadBankForm,
     problems: list[object] | None = None,
@@ -89,9 +94,7 @@ def _render_banks(
     return render_template(
         "teacher/banks.html",
         files=uploads.list_bank_files(
-            _bank_paths(),
-            uploads_dir=_uploads_dir(),
-            max_bytes=current_app.config["MAX_BANK_BYTES"],
+            _bank_paths(), max_bytes=current_app.config["MAX_BANK_BYTES"]
         ),
         banks=services.list_banks(),
         form=form,
@@ -124,7 +127,7 @@ def upload_bank() -> str | tuple[str, int] | Response:
     raw = form.file.data.read(max_bytes + 1)
     filename = os.path.basename(form.file.data.filename or "upload.yaml")
     report: list[str] = []
-    if not filename.lower().endswith(BANK_SUFFIXES):
+    if not filename.lower().endswith((*BANK_SUFFIXES, ".zip")):
         # Another tool's file: converted to a YAML bank, then checked like any upload.
         try:
             conversion = interchange.convert(
@@ -140,9 +143,10 @@ def upload_bank() -> str | tuple[str, int] | Response:
             raw,
             filename=filename,
             bank_paths=_bank_paths(),
-            uploads_dir=_uploads_dir(),
             max_bytes=max_bytes,
+            max_image_bytes=current_app.config["MAX_IMAGE_BYTES"],
             now=utcnow(),
+            uploaded_by_id=current_user.id,
         )
     except BankError as error:
         return _render_banks(form, list(error.problems), report), 422
@@ -182,10 +186,10 @@ def export_bank(bank_id: str, fmt: str) -> Response:
 @teach_bp.post("/banks/reload")
 @teacher_required
 def reload_banks() -> Response:
-    """Import every valid bank file from disk again (progress is kept by id)."""
+    """Import every valid bank file and uploaded bank again (progress is kept by id)."""
     if EmptyForm().validate_on_submit():
-        summary, problems = services.import_bank_files(
-            [*_bank_paths(), _uploads_dir()],
+        summary, problems = uploads.import_all_banks(
+            _bank_paths(),
             max_bytes=current_app.config["MAX_BANK_BYTES"],
             now=utcnow(),
         )
