@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from quiz_app import create_app
+from quiz_app.audit import audit
 from quiz_app.backups import (
     BackupError,
     DataFolder,
@@ -129,6 +130,13 @@ def import_configured_banks(*, force: bool = False) -> tuple[Any, list[Any]]:
             force=force,
         )
         db.session.commit()
+    audit(
+        "bank.import",
+        source="deploy",
+        imported=summary.banks_imported,
+        unchanged=summary.banks_unchanged,
+        problems=len(problems),
+    )
     return summary, problems
 
 
@@ -151,6 +159,7 @@ def move_old_uploads() -> None:
         )
         db.session.commit()
     moved_to = retire_upload_folder(folder, now=now)
+    audit("bank.uploads_moved", banks=len(move.stored), images=move.images)
     for line in move.left_out:
         click.echo(f"warning: uploads: {line}", err=True)
     click.echo(f"Uploads: {move}; the old folder is now {moved_to}")
@@ -292,9 +301,11 @@ def _setup_link(host: str, port: int) -> str | None:
 
 def serve_waitress(app: Flask, *, host: str, port: int, threads: int) -> None:
     """Serve with waitress, bounded against slow and oversized clients."""
-    from waitress import serve
+    # waitress.serve() without its logging.basicConfig(), which would add a second,
+    # unstructured handler beside the app's (quiz_app.logs): every line twice.
+    from waitress.server import create_server
 
-    serve(
+    server = create_server(
         app,
         host=host,
         port=port,
@@ -309,6 +320,8 @@ def serve_waitress(app: Flask, *, host: str, port: int, threads: int) -> None:
         # believes only the last TRUSTED_PROXIES entries; otherwise drop them.
         clear_untrusted_proxy_headers=not app.config.get("TRUSTED_PROXIES"),
     )
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
 
 
 @main.command("backup")

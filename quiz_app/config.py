@@ -88,6 +88,11 @@ class DefaultConfig:
     PUBLIC_URL: str | None = None
     #: Set by `quiz-app serve` for its workers: the address it listens on.
     SERVE_HOST: str | None = None
+    #: Log lines as JSON objects (QUIZ_LOG_JSON=1) rather than key=value pairs; both
+    #: go to standard error, one line per request and per audit event.
+    LOG_JSON = False
+    #: Lowest level of the app's own log lines (DEBUG, INFO, WARNING, ...).
+    LOG_LEVEL = "INFO"
     #: Template auto-reload and SQL echo stay off unless debugging.
     SQLALCHEMY_ECHO = False
     SQLALCHEMY_TRACK_MODIFICATIONS = False

@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 
 from quiz_app import dates, interchange
 from quiz_app.accounts.decorators import teacher_required
+from quiz_app.audit import audit
 from quiz_app.banks import services, uploads
 from quiz_app.banks.forms import UploadBankForm
 from quiz_app.banks.imagefiles import safe_image_path
@@ -149,8 +150,18 @@ def upload_bank() -> str | tuple[str, int] | Response:
             uploaded_by_id=current_user.id,
         )
     except BankError as error:
+        audit("bank.upload_refused", filename=filename, problems=len(error.problems))
         return _render_banks(form, list(error.problems), report), 422
     db.session.commit()
+    audit(
+        "bank.upload",
+        bank_id=bank.id,
+        filename=filename,
+        imported=summary.banks_imported,
+        created=summary.created,
+        updated=summary.updated,
+        retired=summary.retired,
+    )
     if summary.banks_imported:
         flash(f"Imported {bank.title}: {summary}.", "success")
     else:
@@ -194,6 +205,12 @@ def reload_banks() -> Response:
             now=utcnow(),
         )
         db.session.commit()
+        audit(
+            "bank.reload",
+            imported=summary.banks_imported,
+            unchanged=summary.banks_unchanged,
+            problems=len(problems),
+        )
         flash(f"Banks reloaded: {summary}.", "success")
         if problems:
             flash(
