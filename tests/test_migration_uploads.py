@@ -17,7 +17,7 @@ from quiz_app.extensions import MIGRATIONS_DIR, db
 from tests.conftest import TEST_CONFIG, TEST_DIALECT, fresh_database_url
 from tests.migration_rows import populate, snapshot
 
-BEFORE = "5c1e7a90d2b4"
+BEFORE = "b5729a8d93d9"
 REVISION = "6528dffef14b"
 
 

@@ -19,7 +19,8 @@ from pathlib import PurePosixPath
 
 import sqlalchemy as sa
 
-from quiz_app.banks import leaks, schema
+from quiz_app.accounts.models import User
+from quiz_app.banks import leaks, ownership, schema
 from quiz_app.banks.archive import BankArchive, unpack_bank_archive
 from quiz_app.banks.crossbank import resolve_quiz_questions
 from quiz_app.banks.files import StoredSource, bank_file_paths, load_bank_files
@@ -129,7 +130,18 @@ def import_all_banks(
     banks, problems = load_all_banks(bank_paths, max_bytes=max_bytes)
     broken = {p.source for p in problems}
     good = [b for b in banks if b.source_path not in broken]
-    return import_banks(good, now=now, force=force), problems
+    summary = import_banks(good, now=now, force=force)
+    _mark_uploads([b.id for b in good if is_upload_source(b.source_path)])
+    return summary, problems
+
+
+def _mark_uploads(bank_ids: Sequence[str]) -> None:
+    """Banks whose YAML is stored here are uploads (see ``banks.ownership``)."""
+    for bank_id in bank_ids:
+        row = db.session.get(Bank, bank_id)
+        if row is not None:
+            row.is_upload = True
+    db.session.flush()
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +264,7 @@ def save_bank_source(
         )
     _store(checked, text, images, uploaded_by_id=uploaded_by_id, now=now)
     summary = import_bank(checked, now=now)
+    _mark_uploads([checked.id])
     summary.warnings = leaks.warnings_about(
         checked.id, banks, resolve=resolve_quiz_questions, shown_as=shown
     )
@@ -303,12 +316,16 @@ def upload_bank(
     max_bytes: int,
     max_image_bytes: int,
     now: datetime,
-    uploaded_by_id: int | None = None,
+    uploader: User,
 ) -> tuple[schema.Bank, ImportSummary]:
     """Check an uploaded bank file (or a .zip of a bank file and its images) alone and
     against every other bank, store it in the database and import it.
 
-    A new version of a bank replaces the stored one (same id, whatever the file name).
+    Only ``uploader`` may replace a bank they own or co-own (``banks.access``): a bank
+    id, or a question, card or quiz id, of a bundled bank or of another teacher's
+    upload is refused before anything is saved. A new bank becomes ``uploader``'s.
+    A new version of a bank replaces the stored one (same id, whatever the file name);
+    import is by id, so students keep their progress.
 
     :raises schema.BankError: with every problem, located in ``filename`` (or the
         bank file inside the .zip); nothing is stored or imported.
@@ -331,13 +348,17 @@ def upload_bank(
             )
         archive = BankArchive(filename, raw, {})
     bank = parse_bank(archive.bank_bytes, source=archive.bank_name, max_bytes=max_bytes)
-    return save_bank_source(
+    ownership.check_may_upload(uploader, bank, shown_as=archive.bank_name)
+    ownership.prepare_reupload(bank.id)
+    checked, summary = save_bank_source(
         bank.id,
         archive.bank_bytes.decode("utf-8-sig"),
         bank_paths=bank_paths,
         max_bytes=max_bytes,
         now=now,
-        uploaded_by_id=uploaded_by_id,
+        uploaded_by_id=uploader.id,
         images=archive.images,
         shown_as=archive.bank_name,
     )
+    ownership.claim_upload(checked.id, uploader)
+    return checked, summary

@@ -14,7 +14,7 @@ The downgrade writes every stored bank and image back into the data folder's
 tables: nothing uploaded is lost.
 
 Revision ID: 6528dffef14b
-Revises: 5c1e7a90d2b4
+Revises: b5729a8d93d9
 Create Date: 2026-12-05 02:27:10.357576
 
 """
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6528dffef14b'
-down_revision = '5c1e7a90d2b4'
+down_revision = 'b5729a8d93d9'
 branch_labels = None
 depends_on = None
 
