@@ -63,6 +63,7 @@ def validate_command(paths: tuple[str, ...]) -> None:
 )
 def import_command(paths: tuple[str, ...], force: bool) -> None:
     """Validate and import banks; nothing is imported from a file with problems."""
+    from quiz_app.audit import audit
     from quiz_app.banks.services import import_banks
     from quiz_app.clock import utcnow
     from quiz_app.extensions import write_transaction
@@ -78,6 +79,13 @@ def import_command(paths: tuple[str, ...], force: bool) -> None:
             [b for b in banks if b.source_path not in broken], now=utcnow(), force=force
         )
         db.session.commit()
+    audit(
+        "bank.import",
+        source="command",
+        imported=summary.banks_imported,
+        unchanged=summary.banks_unchanged,
+        problems=len(problems),
+    )
     click.echo(str(summary))
     if problems:
         raise SystemExit(1)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from quiz_app.banks.checks import Checker, Places, QuizPlaces, did_you_mean
@@ -79,16 +80,27 @@ def _expand(paths: Sequence[str | Path]) -> tuple[list[str], list[Problem]]:
     return unique, problems
 
 
+@dataclass(frozen=True, slots=True)
+class StoredSource:
+    """A bank kept as text rather than as a file: a teacher's upload, stored in the
+    database with the names of its images."""
+
+    source: str  #: the name problems and ``Bank.source_path`` give it
+    raw: bytes
+    images: frozenset[str]
+
+
 def load_bank_files(
     paths: Sequence[str | Path],
     *,
     max_bytes: int = MAX_BANK_BYTES,
-    uploads: str | Path | None = None,
+    stored: Sequence[StoredSource] = (),
 ) -> tuple[list[Bank], list[Problem]]:
-    """Read and check bank files and folders (searched recursively), never raising.
+    """Read and check bank files and folders (searched recursively), and banks stored
+    as text, all together, never raising.
 
-    Files directly in ``uploads`` (the teachers' upload folder) are marked as uploads:
-    each is a collection of its own for ``select.banks: all``.
+    Stored banks are teachers' uploads: each is a collection of its own for
+    ``select.banks: all``.
 
     :returns: the banks that parsed (some may still have cross-bank problems: drop those
         whose ``source_path`` appears in a problem) and every problem, sorted.
@@ -113,14 +125,31 @@ def load_bank_files(
         except BankError as exc:
             problems += exc.problems
             continue
-        if uploads is not None and Path(name).parent == Path(uploads):
-            bank = dataclasses.replace(bank, is_upload=True)
         parsed.append((bank, places))
-    problems += cross_bank_problems(parsed)
+    for item in stored:
+        try:
+            bank, places = parse_with_places(
+                item.raw, source=item.source, max_bytes=max_bytes
+            )
+        except BankError as exc:
+            problems += exc.problems
+            continue
+        parsed.append((dataclasses.replace(bank, is_upload=True), places))
+    images = {item.source: item.images for item in stored}
+    problems += cross_bank_problems(parsed, stored_images=images)
     return [bank for bank, _ in parsed], sorted(problems)
 
 
-def cross_bank_problems(parsed: list[tuple[Bank, Places]]) -> list[Problem]:
+def cross_bank_problems(
+    parsed: list[tuple[Bank, Places]],
+    *,
+    stored_images: Mapping[str, Collection[str]] | None = None,
+) -> list[Problem]:
+    """Problems only all the banks together show: ids used twice, quizzes selecting
+    from other banks, image files. A bank whose source is in ``stored_images`` has its
+    images there (by name), not in a folder.
+    """
+    stored_images = stored_images or {}
     problems: list[Problem] = []
     banks_by_id: dict[str, Bank] = {}
     for bank, places in parsed:
@@ -184,10 +213,19 @@ def cross_bank_problems(parsed: list[tuple[Bank, Places]]) -> list[Problem]:
                     bank, quiz, places.quizzes[quiz.id], banks_by_id
                 )
         base = Path(bank.source_path).parent
+        stored = stored_images.get(bank.source_path)
         for question in bank.questions:
             if question.image is None:
                 continue
-            problem = image_file_problem(base, question.image.file)
+            if stored is None:
+                problem = image_file_problem(base, question.image.file)
+            elif question.image.file in stored:
+                problem = None
+            else:
+                problem = (
+                    f"image file {question.image.file!r} was not uploaded with this "
+                    "bank; upload a .zip holding the bank file and its images"
+                )
             if problem:
                 line, column = places.images.get(question.id, (question.line, 0))
                 problems.append(

@@ -6,7 +6,6 @@ bundled banks or other uploads for an uploaded one.
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,10 +13,10 @@ import sqlalchemy as sa
 from quiz_app import resource_dir
 from quiz_app.banks import schema
 from quiz_app.banks.crossbank import collection_key, resolve_quiz_questions
-from quiz_app.banks.files import load_bank_files
+from quiz_app.banks.files import StoredSource, load_bank_files
 from quiz_app.banks.models import Question, Quiz
 from quiz_app.banks.services import import_bank_files
-from quiz_app.banks.uploads import upload_bank
+from quiz_app.banks.uploads import source_name, upload_bank
 from quiz_app.extensions import db
 from quiz_app.quiz.queries import select_question_ids
 from tests.banks.test_ownership_views import ADA_BANK
@@ -65,11 +64,9 @@ def test_all_draws_from_the_quiz_banks_folder_only() -> None:
     assert [q.id for q in resolve_quiz_questions(ALL, mine, by_id)] == ["upload-q"]
 
 
-def test_uploads_are_marked_when_loaded_from_the_upload_folder(tmp_path: Path) -> None:
-    uploads = tmp_path / "uploads"
-    uploads.mkdir()
-    (uploads / "cold-war.yaml").write_text(ADA_BANK)
-    banks, problems = load_bank_files([BUNDLED, uploads], uploads=uploads)
+def test_banks_stored_in_the_database_are_marked_as_uploads() -> None:
+    stored = StoredSource(source_name("cold-war"), ADA_BANK.encode(), frozenset())
+    banks, problems = load_bank_files([BUNDLED], stored=[stored])
     assert not problems
     marked = {b.id for b in banks if b.is_upload}
     assert marked == {"cold-war"}
@@ -83,13 +80,12 @@ def test_the_bundled_final_exam_never_draws_an_upload(
     assert not problems and summary.banks_imported >= 7
     bundled = set(db.session.scalars(sa.select(Question.id)))
     teacher = make_user("ada", role="teacher")
-    uploads = Path(app.instance_path) / "banks" / "uploads"
     upload_bank(
         ADA_BANK.encode(),
         filename="cold-war.yaml",
         bank_paths=[str(BUNDLED)],
-        uploads_dir=uploads,
         max_bytes=10**6,
+        max_image_bytes=10**6,
         now=now,
         uploader=teacher,
     )
@@ -105,7 +101,6 @@ def test_an_uploaded_quiz_draws_only_its_own_bank(
 ) -> None:
     make_bank("bundled")
     teacher = make_user("ada", role="teacher")
-    uploads = Path(app.instance_path) / "banks" / "uploads"
     text = ADA_BANK.replace(
         "    title: Cold War quiz\n",
         "    title: Cold War quiz\n    select:\n      banks: [all]\n",
@@ -115,8 +110,8 @@ def test_an_uploaded_quiz_draws_only_its_own_bank(
             body.encode(),
             filename=f"{name}.yaml",
             bank_paths=[],
-            uploads_dir=uploads,
             max_bytes=10**6,
+            max_image_bytes=10**6,
             now=now,
             uploader=teacher,
         )

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from quiz_app.banks.models import Bank, Question
+from quiz_app.banks.models import Bank, Question, UploadedBank
+from quiz_app.banks.uploads import read_bank_source
 from quiz_app.extensions import db
 from tests.conftest import AuthActions
 
@@ -48,7 +49,14 @@ def _upload(client: FlaskClient, text: str | bytes, name: str = "bank.yaml") -> 
 
 
 def _uploads(app: Flask) -> Path:
+    """Where uploads were kept before they moved into the database: never written."""
     return Path(app.instance_path) / "banks" / "uploads"
+
+
+def _stored() -> dict[str, str]:
+    """The uploaded banks' texts in the database, by bank id."""
+    rows = db.session.execute(sa.select(UploadedBank.bank_id, UploadedBank.text))
+    return {bank_id: text for bank_id, text in rows}
 
 
 @pytest.fixture(autouse=True)
@@ -65,11 +73,15 @@ def test_bank_page_lists_files_with_their_status(client: FlaskClient) -> None:
 def test_valid_upload_is_saved_and_imported(client: FlaskClient, app: Flask) -> None:
     response = _upload(client, UPLOAD)
     assert response.status_code == 302
-    assert (_uploads(app) / "uploaded.yaml").read_text() == UPLOAD
+    assert _stored() == {"uploaded": UPLOAD}
+    assert read_bank_source("uploaded") == UPLOAD
+    bank = db.session.get(Bank, "uploaded")
+    assert bank is not None and bank.source_path == "database:uploads/uploaded.yaml"
     assert db.session.get(Question, "uploaded-q1") is not None
     page = client.get("/teach/banks").get_data(as_text=True)
     assert "uploaded.yaml" in page and "valid, imported" in page
-    assert not [p for p in _uploads(app).iterdir() if p.name.startswith(".")]
+    assert "database:" not in page
+    assert not _uploads(app).exists()  # nothing on this server's disk
 
 
 def test_new_version_keeps_the_id_and_replaces_the_file(
@@ -78,7 +90,7 @@ def test_new_version_keeps_the_id_and_replaces_the_file(
     _upload(client, UPLOAD)
     changed = UPLOAD.replace("They moved", "In October 1951 they moved")
     assert _upload(client, changed, name="other-name.yaml").status_code == 302
-    assert [p.name for p in _uploads(app).iterdir()] == ["uploaded.yaml"]
+    assert _stored() == {"uploaded": changed}
     question = db.session.get(Question, "uploaded-q1")
     assert question is not None and question.explanation.startswith("In October")
     assert question.version == 2
@@ -93,7 +105,7 @@ def test_invalid_upload_shows_problems_with_lines_and_imports_nothing(
     page = response.get_data(as_text=True)
     assert "bank.yaml:15:" in page and "not one of the choices" in page
     assert db.session.get(Bank, "uploaded") is None
-    assert not _uploads(app).exists() or not list(_uploads(app).iterdir())
+    assert _stored() == {}
 
 
 def test_upload_clashing_with_an_existing_bank_is_refused(
@@ -104,7 +116,7 @@ def test_upload_clashing_with_an_existing_bank_is_refused(
     assert response.status_code == 422
     assert "also used by" in response.get_data(as_text=True)
     assert db.session.get(Bank, "uploaded") is None
-    assert not list(_uploads(app).iterdir())  # the checked copy is gone
+    assert _stored() == {}
 
 
 def test_oversized_upload_is_refused(client: FlaskClient, app: Flask) -> None:
