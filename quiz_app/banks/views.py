@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 
 from quiz_app import dates, interchange
 from quiz_app.accounts.decorators import teacher_required
-from quiz_app.banks import services, uploads
+from quiz_app.banks import access, services, uploads
 from quiz_app.banks.forms import UploadBankForm
 from quiz_app.banks.imagefiles import safe_image_path
 from quiz_app.banks.schema import BANK_SUFFIXES, IMAGE_EXTENSIONS, BankError, Problem
@@ -32,6 +32,7 @@ from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.forms import EmptyForm
 from quiz_app.interchange import services as interchange_services
+from quiz_app.questions.grading import QUESTION_TYPES
 from quiz_app.quiz import marking
 from quiz_app.quiz import queries as quiz_queries
 from quiz_app.quiz.forms import make_answer_form
@@ -208,6 +209,11 @@ def bank_detail(bank_id: str) -> str:
         "teacher/bank_detail.html",
         bank=bank,
         questions=services.list_questions(bank_id),
+        cards=services.list_cards(bank_id),
+        quizzes=[z for z in services.list_quizzes(bank_id=bank_id) if not z.is_default],
+        can_edit=access.can_edit_bank(current_user, bank),
+        types=QUESTION_TYPES,
+        button=EmptyForm(),
     )
 
 
@@ -230,3 +236,7 @@ def preview_question(question_id: str) -> str:
         minute=functools.partial(gradebook.minute, tz_name=current_user.timezone),
         timezone=dates.zone(current_user.timezone).key,
     )
+
+
+# The form editor's pages register themselves on teach_bp.
+from quiz_app.banks.editor import views as _editor_views  # noqa: E402, F401
