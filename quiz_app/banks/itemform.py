@@ -35,6 +35,10 @@ MARKDOWN_KEYS: Final = frozenset(
 )
 #: Keys the form leaves as they are in the file (edit them in a text editor).
 KEPT_KEYS: Final = frozenset({"image", "type"})
+#: Keys few entries need: shown folded under "More options" (open when filled in).
+ADVANCED_KEYS: Final = frozenset(
+    {"variant_group", "allow_overlap", "select.banks", "review", "visibility"}
+)
 #: The key order of a new question: the common keys around the type's own ones.
 QUESTION_ORDER_HEAD: Final = ("id", "type", "topic", "difficulty", "prompt")
 PAIR_ARROW: Final = "->"
@@ -53,6 +57,14 @@ _LABELS: Final = {
     "select.ids": "… or question ids",
     "select.banks": "From banks",
     "flashcard": "Flashcard",
+}
+#: Help in teachers' words where the key table's speaks YAML.
+_HELP: Final = {
+    "flashcard": "Also a flashcard in every student's deck (students get the "
+    "questions they miss as flashcards anyway).",
+    "select.banks": "Other banks' ids, separated by commas, or 'all' for every "
+    "bank of this collection; empty: this bank.",
+    "select.topics": "Tick none to draw from every topic.",
 }
 _NUMBER_RE = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _INT_RE = re.compile(r"[-+]?\d+")
@@ -73,6 +85,7 @@ class FormField:
     #: (value, label) for ``choice`` and ``checkboxes``
     choices: tuple[tuple[str, str], ...] = ()
     default: Any = None
+    advanced: bool = False
 
     @property
     def html_id(self) -> str:
@@ -121,10 +134,11 @@ def _field(
         label=_label(name),
         kind=spec.kind,
         required=spec.required,
-        help=spec.description,
+        help=_HELP.get(name, spec.description),
         widget=widget,
         choices=choices,
         default=spec.default,
+        advanced=name in ADVANCED_KEYS,
     )
 
 

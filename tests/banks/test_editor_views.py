@@ -198,6 +198,8 @@ def test_preview_renders_markdown_and_the_student_view_without_saving(
     page = response.get_data(as_text=True)
     assert "Preview (not saved)" in page and "<em>exactly</em>" in page
     assert 'type="radio"' in page and "Kaesong" in page  # the student's choices
+    assert "<h3>Answer</h3>\n  <p>Panmunjom</p>" in page
+    assert "Sources:\n  A source" in page
     assert _file(app).read_text() == BANK
 
 

@@ -157,6 +157,10 @@ def _render_editor(
                     f"Line {p.line}: {p.message}"
                 )
     item = _draft_item(preview) if preview is not None else None
+    answer = sources = None
+    if isinstance(preview, SchemaQuestion):
+        answer = QUESTION_TYPES[preview.type].describe_answer(preview.data)
+        sources = [bank.sources[k] for k in preview.sources if k in bank.sources]
     return render_template(
         "teacher/bank_edit_item.html",
         bank=bank,
@@ -170,8 +174,17 @@ def _render_editor(
         errors=errors or {},
         problems=worded,
         field_problems=field_problems,
+        open_fields=[
+            f.name
+            for f in fields
+            if f.name in (errors or {})
+            or f.name in field_problems
+            or (values.get(f.name) not in (None, "", []) and f.widget != "choice")
+        ],
         previewing=preview is not None,
         item=item,
+        answer=answer,
+        sources=sources or [],
         form=make_answer_form([item])(formdata=None) if item else None,
         attempt={"question_ids": [item_id or ""]},
         button=EmptyForm(),
