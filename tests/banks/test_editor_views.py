@@ -311,18 +311,11 @@ def test_move_and_delete(client: FlaskClient, app: Flask, teacher: Any) -> None:
     assert db.session.get(Question, "edited-year").is_retired  # type: ignore[union-attr]
 
 
-def test_the_yaml_downloads_as_written(client: FlaskClient, teacher: Any) -> None:
-    response = client.get("/teach/banks/edited/yaml")
-    assert response.status_code == 200
-    assert response.get_data(as_text=True) == BANK
-    assert 'filename="edited.yaml"' in response.headers["Content-Disposition"]
-
-
 def test_bundled_banks_are_read_only(
     client: FlaskClient, app: Flask, teacher: Any
 ) -> None:
     # A bank imported from the configured folders, not uploaded.
-    db.session.get(Bank, "edited").source_path = "/srv/banks/edited.yaml"  # type: ignore[union-attr]
+    db.session.get(Bank, "edited").is_upload = False  # type: ignore[union-attr]
     db.session.commit()
     assert (
         client.get("/teach/banks/edited/edit/questions/edited-place").status_code == 403
@@ -332,7 +325,7 @@ def test_bundled_banks_are_read_only(
     )
     assert response.status_code == 403
     page = client.get("/teach/banks/edited").get_data(as_text=True)
-    assert "read-only" in page and "/edit/questions/" not in page
+    assert "/edit/questions/" not in page and "Add a question" not in page
 
 
 def test_students_are_refused(
@@ -345,7 +338,7 @@ def test_students_are_refused(
         ("POST", "/teach/banks/edited/edit/questions/edited-place"),
         ("GET", "/teach/banks/edited/edit/questions/new?type=numeric"),
         ("POST", "/teach/banks/edited/edit/cards/edited-card/remove"),
-        ("GET", "/teach/banks/edited/yaml"),
+        ("POST", "/teach/banks/edited/edit/questions/edited-year/move"),
     ]:
         assert client.open(url, method=method).status_code == 403, url
 

@@ -27,7 +27,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from quiz_app.accounts.decorators import teacher_required
-from quiz_app.banks import access, editing, itemform, services, uploads
+from quiz_app.banks import editing, itemform, services, uploads
+from quiz_app.banks.access import can_edit_bank
 from quiz_app.banks.loader import parse_bank
 from quiz_app.banks.models import Bank
 from quiz_app.banks.schema import BankError, Problem
@@ -60,7 +61,7 @@ def _editable_bank(bank_id: str, section: str) -> Bank:
     if section not in editing.SECTIONS:
         abort(404)
     bank = services.get_bank(bank_id) or abort(404)
-    if not access.can_edit_bank(current_user, bank):
+    if not can_edit_bank(current_user, bank):
         abort(403)
     return bank
 
@@ -249,6 +250,7 @@ def _save_entry(
             uploads_dir=_uploads_dir(),
             max_bytes=current_app.config["MAX_BANK_BYTES"],
             now=utcnow(),
+            editor=current_user,
         )
     except BankError as error:
         db.session.rollback()
@@ -317,6 +319,7 @@ def _write(bank: Bank, new_text: str, done: str) -> Response:
             uploads_dir=_uploads_dir(),
             max_bytes=current_app.config["MAX_BANK_BYTES"],
             now=utcnow(),
+            editor=current_user,
         )
     except BankError as error:
         db.session.rollback()
@@ -382,19 +385,3 @@ def remove_item(bank_id: str, section: str, item_id: str) -> str | Response:
             ),
         )
     return _write(bank, new_text, f"Deleted {item_id} from {bank.title}.")
-
-
-@teach_bp.get("/banks/<bank_id>/yaml")
-@teacher_required
-def download_bank_yaml(bank_id: str) -> Response:
-    """Download the bank's YAML file, comments and all (to edit it in an editor)."""
-    bank = services.get_bank(bank_id) or abort(404)
-    return Response(
-        _source(bank),
-        mimetype="application/yaml",
-        headers={
-            "Content-Disposition": (
-                f'attachment; filename="{bank_file_name(bank.source_path)}"'
-            )
-        },
-    )
