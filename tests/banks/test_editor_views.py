@@ -349,3 +349,20 @@ def test_unknown_lists_and_entries_are_not_found(
     assert client.get("/teach/banks/edited/edit/topics/talks").status_code == 404
     assert client.get("/teach/banks/edited/edit/questions/nope").status_code == 404
     assert client.get("/teach/banks/nope/edit/questions/new").status_code == 404
+
+
+def test_another_teacher_cannot_edit_an_upload_they_do_not_own(
+    client: FlaskClient, app: Flask, auth: AuthActions, teacher: Any
+) -> None:
+    auth.logout()
+    auth.login(role="teacher", username="someone-else")
+    url = "/teach/banks/edited/edit/questions/edited-place"
+    assert client.get(url).status_code == 403
+    assert client.post(url, data=_form(PLACE_FORM)).status_code == 403
+    assert client.post(f"{url}/move", data={"to": "down"}).status_code == 403
+    assert client.post(f"{url}/remove").status_code == 403
+    assert client.get("/teach/banks/edited/edit/cards/new").status_code == 403
+    assert _file(app).read_text() == BANK
+    assert "Add a question" not in client.get("/teach/banks/edited").get_data(
+        as_text=True
+    )
