@@ -4,6 +4,8 @@ entry survive, and the result loads to the values intended."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quiz_app.banks import editing
 from quiz_app.banks.loader import parse_bank
@@ -209,3 +211,39 @@ def test_unknown_entries_and_lists_are_refused() -> None:
         editing.item_ids(BANK, "topics")
     with pytest.raises(editing.EditError, match="not YAML"):
         editing.item_ids("a: [", "questions")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.characters(blacklist_categories=("Cs", "Cc"), max_codepoint=0x2FFF)
+        | st.sampled_from(["\n", "#", ":", " ", "-", "'", '"', "|", ">", "*", "&", "!"]),
+        min_size=1,
+        max_size=60,
+    ).filter(lambda s: s.strip() == s and s.strip()),
+    items=st.lists(
+        st.text(
+            alphabet=st.characters(
+                blacklist_categories=("Cs", "Cc", "Zl", "Zp"), max_codepoint=0x2FFF
+            ),
+            min_size=1,
+            max_size=20,
+        ).filter(lambda s: s.strip() == s and s.strip()),
+        min_size=3,
+        max_size=3,
+        unique_by=lambda s: " ".join(s.split()).casefold(),
+    ),
+)
+def test_any_text_is_written_so_that_the_loader_reads_it_back(
+    text: str, items: list[str]
+) -> None:
+    item = editing.get_item(BANK, "questions", "q-order")
+    item["prompt"] = text
+    item["explanation"] = text + "\n\nMore."
+    item["items"] = items
+    new = editing.replace_item(BANK, "questions", "q-order", item)
+    q = _question(_load(new), "q-order")
+    assert q.prompt == text  # type: ignore[attr-defined]
+    assert q.explanation == text + "\n\nMore."  # type: ignore[attr-defined]
+    assert list(q.data["items"]) == items  # type: ignore[attr-defined]
+    assert new.startswith(BANK[: BANK.index("  - id: q-order")])
