@@ -24,6 +24,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
+from quiz_app.banks import services as bank_services
 from quiz_app.banks.models import Bank
 from quiz_app.classes import services as class_services
 from quiz_app.extensions import db
@@ -63,6 +64,7 @@ def world(
     and a report.
     """
     make_bank("bank-a", questions=(make_schema_question("qa"),))
+    _as_upload(app, "bank-a")  # so the owner may edit it in the browser
     owner = make_user("owner", role="teacher")
     owner.is_admin = True  # reaches the administrator's pages too
     other = make_user("other", role="teacher")
@@ -95,8 +97,43 @@ def world(
             "code": mine.join_code,
             "filename": "css/app.css",
             "fmt": "gift",
+            "section": "questions",
+            "item_id": "qa",
         },
     }
+
+
+#: bank-a as its YAML file would say it (tests.factories.make_schema_question("qa")).
+BANK_A = """\
+format: 1
+id: bank-a
+title: Bank bank-a
+topics:
+  topic-a: Topic A
+sources:
+  src:
+    title: A source
+questions:
+  - id: qa
+    type: single_choice
+    topic: topic-a
+    prompt: Prompt of qa?
+    choices: [Right, Wrong 1, Wrong 2]
+    answer: Right
+    explanation: Because the sources say so.
+    sources: [src]
+"""
+
+
+def _as_upload(app: Flask, bank_id: str) -> None:
+    """Give an imported bank a file among the uploads (teachers may edit those)."""
+    folder = bank_services.uploads_dir(app.instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{bank_id}.yaml"
+    path.write_text(BANK_A)
+    bank = db.session.get(Bank, bank_id)
+    assert bank is not None
+    bank.source_path = str(path)
 
 
 def _rules(app: Flask) -> Iterator[tuple[Rule, str]]:
@@ -281,6 +318,7 @@ def test_every_post_route_needs_a_csrf_token(make_app: Callable[..., Flask]) -> 
     values = {"class_id": 1, "user_id": 1, "assignment_id": 1, "report_id": 1}
     values |= {"attempt_id": 1, "quiz_id": "q", "bank_id": "b", "question_id": "q"}
     values |= {"card_id": "c", "code": "C", "filename": "f.png", "teacher_id": 1}
+    values |= {"section": "questions", "item_id": "q"}
     posts = [r for r, m in _rules(csrf_app) if m == "POST"]
     assert len(posts) >= 15
     with csrf_app.app_context():

@@ -412,6 +412,21 @@ def list_questions(bank_id: str) -> list[Question]:
     )
 
 
+def list_cards(bank_id: str) -> list[Card]:
+    """A bank's live plain cards (not questions' card faces) in file order."""
+    return list(
+        db.session.scalars(
+            sa.select(Card)
+            .where(
+                Card.bank_id == bank_id,
+                Card.question_id.is_(None),
+                Card.is_retired.is_(False),
+            )
+            .order_by(Card.position)
+        )
+    )
+
+
 def describe_answer(question: Question) -> str:
     """The question's correct answer as Markdown."""
     return QUESTION_TYPES[question.type].describe_answer(question.data)

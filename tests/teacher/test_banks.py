@@ -103,7 +103,12 @@ def test_invalid_upload_shows_problems_with_lines_and_imports_nothing(
     response = _upload(client, broken)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "bank.yaml:15:" in page and "not one of the choices" in page
+    # In teachers' words: counted from 1, the id and the line; never questions[0].
+    assert (
+        "Question 1 (id `uploaded-q1`), line 15: &#39;answer&#39; is not one of the "
+        "choices" in page
+    )
+    assert "questions[" not in page
     assert db.session.get(Bank, "uploaded") is None
     assert _stored() == {}
 
