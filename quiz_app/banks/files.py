@@ -214,7 +214,7 @@ def cross_bank_problems(
                 )
         base = Path(bank.source_path).parent
         stored = stored_images.get(bank.source_path)
-        for question in bank.questions:
+        for index, question in enumerate(bank.questions):
             if question.image is None:
                 continue
             if stored is None:
@@ -233,7 +233,7 @@ def cross_bank_problems(
                         bank.source_path,
                         line,
                         column,
-                        f"questions ({question.id}): {problem}",
+                        f"questions[{index}] ({question.id}): {problem}",
                     )
                 )
     return problems

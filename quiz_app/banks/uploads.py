@@ -364,41 +364,22 @@ def upload_bank(
     return checked, summary
 
 
-# --------------------------------------------------------------------------------------
-# An uploaded bank's YAML text (the editor reads and writes it only through these two)
-
-
-def read_bank_source(bank_id: str) -> str:
-    """The YAML text of an imported bank, as its file holds it.
-
-    :raises LookupError: when no such bank is imported or its file is gone.
-    """
-    bank = db.session.get(Bank, bank_id)
-    if bank is None:
-        raise LookupError(f"no bank {bank_id!r}")
-    try:
-        return Path(bank.source_path).read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LookupError(f"the file of bank {bank_id!r} cannot be read") from exc
-
-
-def save_bank_source(
+def save_edited_bank(
     bank_id: str,
     text: str,
     *,
     editor: User,
     bank_paths: Sequence[str],
-    uploads_dir: Path,
     max_bytes: int,
     now: datetime,
 ) -> tuple[schema.Bank, ImportSummary]:
-    """Check a new version of an uploaded bank's text alone and against every other
-    bank, then save and import it (as ``editor``'s upload of the same file would).
+    """Check a new version of an uploaded bank's text, written in the browser editor,
+    alone and against every other bank, then save and import it as ``editor``'s upload
+    of the same file would (the same ownership checks).
 
     :raises schema.BankError: with every problem; nothing is saved or imported.
     """
-    bank = db.session.get(Bank, bank_id)
-    filename = Path(bank.source_path).name if bank else f"{bank_id}.yaml"
+    filename = f"{bank_id}.yaml"
     parsed = parse_bank(text, source=filename, max_bytes=max_bytes)
     if parsed.id != bank_id:
         raise schema.BankError(
@@ -408,8 +389,8 @@ def save_bank_source(
         text.encode("utf-8"),
         filename=filename,
         bank_paths=bank_paths,
-        uploads_dir=uploads_dir,
         max_bytes=max_bytes,
+        max_image_bytes=max_bytes,
         now=now,
         uploader=editor,
     )

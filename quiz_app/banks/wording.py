@@ -16,7 +16,7 @@ from quiz_app.banks.schema import Problem
 
 _NOUNS: Final = {"questions": "Question", "cards": "Card", "quizzes": "Quiz"}
 _INDEXED = re.compile(r"^(questions|cards|quizzes)\[(\d+)\](?: \((.*?)\))?: ")
-_NAMED = re.compile(r"^(quizzes) \((.*?)\): ")
+_NAMED = re.compile(r"^(questions|cards|quizzes) \((.*?)\): ")
 #: ``'choices[2]'`` inside a message: an item of a list key, 0-based.
 _ITEM = re.compile(r"'([A-Za-z_.]+)\[(\d+)\]'")
 

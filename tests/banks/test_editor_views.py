@@ -5,13 +5,13 @@ refused."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from quiz_app.banks import uploads
 from quiz_app.banks.models import Bank, Card, Question, Quiz
 from quiz_app.extensions import db
 from quiz_app.questions.grading import QUESTION_TYPES
@@ -69,8 +69,13 @@ def _upload(client: FlaskClient, text: str = BANK) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
-def _file(app: Flask) -> Path:
-    return Path(app.instance_path) / "banks" / "uploads" / "edited.yaml"
+def _saved(app: Flask) -> str:
+    """The bank's YAML as stored (uploads live in the database)."""
+    db.session.expire_all()
+    try:
+        return uploads.read_bank_source("edited")
+    finally:
+        db.session.rollback()  # the test's own read must not hold SQLite
 
 
 @pytest.fixture
@@ -127,7 +132,7 @@ def test_a_teacher_edits_and_saves_keeping_comments_and_order(
     form["prompt"] = "Where were the talks held\r\nfrom October 1951?"
     response = client.post("/teach/banks/edited/edit/questions/edited-place", data=form)
     assert response.status_code == 302, response.get_data(as_text=True)
-    text = _file(app).read_text()
+    text = _saved(app)
     assert text == BANK.replace(
         "    prompt: Where were the talks held from October 1951?\n"
         "    choices: [Panmunjom, Kaesong, Geneva]\n",
@@ -147,7 +152,7 @@ def test_saving_an_unchanged_form_changes_no_byte(
         "/teach/banks/edited/edit/questions/edited-place", data=_form(PLACE_FORM)
     )
     assert response.status_code == 302
-    assert _file(app).read_text() == BANK
+    assert _saved(app) == BANK
 
 
 def test_a_broken_field_is_shown_again_with_the_message_and_the_text_typed(
@@ -164,7 +169,7 @@ def test_a_broken_field_is_shown_again_with_the_message_and_the_text_typed(
     )
     assert "questions[" not in page
     assert 'value="Seoul"' in page and ">Typed *text*.</textarea>" in page
-    assert _file(app).read_text() == BANK
+    assert _saved(app) == BANK
     assert db.session.get(Question, "edited-place").data["answer"] == "Panmunjom"  # type: ignore[union-attr]
 
 
@@ -186,7 +191,7 @@ def test_a_number_that_is_not_one_is_refused_before_the_file(
     page = response.get_data(as_text=True)
     assert "&#39;nineteen&#39; is not a number" in page
     assert 'value="nineteen"' in page and ">In what year?</textarea>" in page
-    assert _file(app).read_text() == BANK
+    assert _saved(app) == BANK
 
 
 def test_preview_renders_markdown_and_the_student_view_without_saving(
@@ -200,7 +205,7 @@ def test_preview_renders_markdown_and_the_student_view_without_saving(
     assert 'type="radio"' in page and "Kaesong" in page  # the student's choices
     assert "<h3>Answer</h3>\n  <p>Panmunjom</p>" in page
     assert "Sources:\n  A source" in page
-    assert _file(app).read_text() == BANK
+    assert _saved(app) == BANK
 
 
 @pytest.mark.parametrize("key", sorted(QUESTION_TYPES))
@@ -243,7 +248,7 @@ def test_every_question_type_gets_a_form_and_can_be_added(
     assert question is not None and question.type == key
     assert question.tags == ["new", "browser"]
     assert question.sources == ["src", "other"]
-    text = _file(app).read_text()
+    text = _saved(app)
     assert text.startswith(BANK[: BANK.index("cards:")])  # the rest kept as it was
     assert f"  - id: new-{key.replace('_', '-')}\n    type: {key}\n" in text
 
@@ -281,14 +286,14 @@ def test_cards_and_quizzes_are_edited_too(
     assert quiz.selection["topics"] == ["signing"]
     assert (
         "    count: 1\n    select:\n      topics: [signing]\n    pass_mark: 70\n"
-        in (_file(app).read_text())
+        in (_saved(app))
     )
 
 
 def test_move_and_delete(client: FlaskClient, app: Flask, teacher: Any) -> None:
     url = "/teach/banks/edited/edit/questions/edited-year"
     assert client.post(f"{url}/move", data={"to": "up"}).status_code == 302
-    text = _file(app).read_text()
+    text = _saved(app)
     assert text.index("id: edited-year") < text.index("id: edited-place")
     assert client.post(f"{url}/move", data={"to": "sideways"}).status_code == 400
     confirm = client.get(f"{url}/remove")
@@ -300,14 +305,14 @@ def test_move_and_delete(client: FlaskClient, app: Flask, teacher: Any) -> None:
     assert "Not saved: Quiz 1 (id `edited-quiz`), line" in refused.get_data(
         as_text=True
     )
-    assert "edited-year" in _file(app).read_text()
+    assert "edited-year" in _saved(app)
     assert (
         client.post("/teach/banks/edited/edit/quizzes/edited-quiz/remove").status_code
         == 302
     )
     assert client.post(f"{url}/remove").status_code == 302
-    assert "edited-year" not in _file(app).read_text()
-    assert "quizzes:" not in _file(app).read_text()
+    assert "edited-year" not in _saved(app)
+    assert "quizzes:" not in _saved(app)
     assert db.session.get(Question, "edited-year").is_retired  # type: ignore[union-attr]
 
 
@@ -362,7 +367,7 @@ def test_another_teacher_cannot_edit_an_upload_they_do_not_own(
     assert client.post(f"{url}/move", data={"to": "down"}).status_code == 403
     assert client.post(f"{url}/remove").status_code == 403
     assert client.get("/teach/banks/edited/edit/cards/new").status_code == 403
-    assert _file(app).read_text() == BANK
+    assert _saved(app) == BANK
     assert "Add a question" not in client.get("/teach/banks/edited").get_data(
         as_text=True
     )

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -67,11 +65,7 @@ def _editable_bank(bank_id: str, section: str) -> Bank:
 
 
 def _bank_paths() -> list[str]:
-    return [p for p in str(current_app.config["BANKS_DIR"]).split(os.pathsep) if p]
-
-
-def _uploads_dir() -> Path:
-    return services.uploads_dir(current_app.instance_path)
+    return services.configured_bank_paths(str(current_app.config["BANKS_DIR"]))
 
 
 def _source(bank: Bank) -> str:
@@ -243,11 +237,10 @@ def _save_entry(
             return render(problems=list(error.problems), preview=False)
         return render(preview=_parsed_entry(new_text, section, entry_id) or False)
     try:
-        uploads.save_bank_source(
+        uploads.save_edited_bank(
             bank.id,
             new_text,
             bank_paths=_bank_paths(),
-            uploads_dir=_uploads_dir(),
             max_bytes=current_app.config["MAX_BANK_BYTES"],
             now=utcnow(),
             editor=current_user,
@@ -312,11 +305,10 @@ def edit_item(
 
 def _write(bank: Bank, new_text: str, done: str) -> Response:
     try:
-        uploads.save_bank_source(
+        uploads.save_edited_bank(
             bank.id,
             new_text,
             bank_paths=_bank_paths(),
-            uploads_dir=_uploads_dir(),
             max_bytes=current_app.config["MAX_BANK_BYTES"],
             now=utcnow(),
             editor=current_user,
