@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
@@ -24,9 +25,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
-from quiz_app.banks import services as bank_services
-from quiz_app.banks.models import Bank
+from quiz_app.banks.models import Bank, UploadedBank
+from quiz_app.banks.uploads import source_name
 from quiz_app.classes import services as class_services
+from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.quiz.models import QuizAttempt
 from quiz_app.reports import services as report_services
@@ -126,14 +128,18 @@ questions:
 
 
 def _as_upload(app: Flask, bank_id: str) -> None:
-    """Give an imported bank a file among the uploads (teachers may edit those)."""
-    folder = bank_services.uploads_dir(app.instance_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{bank_id}.yaml"
-    path.write_text(BANK_A)
+    """Store an imported bank's YAML as an upload (teachers may edit those)."""
+    db.session.add(
+        UploadedBank(
+            bank_id=bank_id,
+            text=BANK_A,
+            content_hash=hashlib.sha256(BANK_A.encode()).hexdigest(),
+            uploaded_at=utcnow(),
+        )
+    )
     bank = db.session.get(Bank, bank_id)
     assert bank is not None
-    bank.source_path = str(path)
+    bank.source_path = source_name(bank_id)
 
 
 def _rules(app: Flask) -> Iterator[tuple[Rule, str]]:
