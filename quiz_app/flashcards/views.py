@@ -25,6 +25,7 @@ from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
+from quiz_app.classes import banks as class_banks
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.flashcards import queue, services
@@ -107,6 +108,7 @@ def _render_session(
     prefs = _study_prefs()
     # the cards of an open test's questions would give its answers away
     held = quiz_access.held_back_question_ids(current_user.id, now=now)
+    shown_banks = class_banks.visible_bank_ids(current_user)
     study_queue = services.build_study_queue(
         current_user,
         now=now,
@@ -114,6 +116,7 @@ def _render_session(
         bank_id=filters.get("bank"),
         topic=filters.get("topic"),
         held_back=held,
+        shown_banks=shown_banks,
     )
     first = study_queue.first
     card_id = reveal_card_id or (first.card_id if first else None)
@@ -150,7 +153,7 @@ def _render_session(
         response = Response(render_template("flashcards/_session.html", **context))
         response.headers["X-Fragment"] = "study"
         return response
-    context["banks"] = services.list_study_banks()
+    context["banks"] = services.list_study_banks(shown_banks)
     return render_template("flashcards/review.html", **context)
 
 
