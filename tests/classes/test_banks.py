@@ -182,3 +182,20 @@ def test_assigning_a_bank_the_class_does_not_show_is_refused(
     bob.post(url, data={"shown": ["bundled"]})
     assert _Fresh(app, "sam").get("/quiz/cold-war-all").status_code == 200
     assert "cold-war" in class_banks.student_bank_ids(world["sam"])
+
+
+def test_an_archived_bank_leaves_students_history_alone(
+    app: Flask, world: dict[str, Any], now: datetime
+) -> None:
+    from tests.teacher.helpers import take_quiz
+
+    take_quiz(world["kim"], "cold-war-all", {"cw-q1": "Right"}, now=now)
+    db.session.commit()
+    ada = _Fresh(app, "ada")
+    response = ada.post("/teach/banks/cold-war/state", data={"action": "archive"})
+    assert response.status_code == 302
+    kim = _Fresh(app, "kim")
+    assert "Bank cold-war" not in kim.get("/").get_data(as_text=True)
+    history = kim.get("/quiz/history").get_data(as_text=True)
+    assert "All questions" in history  # the archived bank's quiz, still listed
+    assert db.session.get(Bank, "cold-war") is not None  # nothing deleted
