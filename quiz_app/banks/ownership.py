@@ -30,8 +30,32 @@ def check_may_upload(user: User, bank: schema.Bank, *, shown_as: str) -> None:
         *(z.id for z in bank.quizzes),
     ]
     refusal = access.upload_refusal(user, bank.id, item_ids)
+    if refusal is None:
+        refusal = _named_bank_refusal(user, bank)
     if refusal is not None:
         raise schema.BankError([schema.Problem(shown_as, 0, 0, refusal)])
+
+
+def _named_bank_refusal(user: User, bank: schema.Bank) -> str | None:
+    """An uploaded quiz may name (``select.banks``) bundled banks and banks its
+    teacher may change, never another teacher's upload.
+    """
+    for quiz in bank.quizzes:
+        for name in quiz.select.banks:
+            other = db.session.get(Bank, name)
+            if (
+                name != bank.id
+                and other is not None
+                and other.is_upload
+                and not access.can_edit_bank(user, other)
+            ):
+                return (
+                    f"Quiz {quiz.id!r} draws from the bank {name!r} ({other.title}), "
+                    "which another teacher owns. Nothing was imported: draw from "
+                    "bundled banks and your own, or ask its owner to make you a "
+                    "co-owner."
+                )
+    return None
 
 
 def prepare_reupload(bank_id: str) -> None:
