@@ -391,12 +391,18 @@ class StudyCard:
 
 
 def get_study_card(
-    user_id: int, card_id: str, *, now: datetime, held_back: Collection[str] = ()
+    user_id: int,
+    card_id: str,
+    *,
+    now: datetime,
+    held_back: Collection[str] = (),
+    shown_banks: Collection[str] | None = None,
 ) -> StudyCard:
     """The card and this student's state of it.
 
     :raises CardNotInQueue: for an unknown or retired card, one outside the
-        student's deck and queue, or the face of a ``held_back`` question.
+        student's deck and queue (a new card of a bank not in ``shown_banks``, unless
+        None), or the face of a ``held_back`` question.
     """
     card = db.session.get(Card, card_id)
     if card is None or card.is_retired or card.bank.is_retired:
@@ -405,7 +411,9 @@ def get_study_card(
         raise CardNotInQueue(card_id)
     row = get_progress(user_id, card_id)
     if row is None:
-        if not card.is_in_deck:
+        if not card.is_in_deck or (
+            shown_banks is not None and card.bank_id not in shown_banks
+        ):
             raise CardNotInQueue(card_id)
         return StudyCard(card, CardState.new(now), 0, True)
     return StudyCard(card, to_state(row), row.review_count, row.phase == Phase.NEW)

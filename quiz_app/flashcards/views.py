@@ -124,7 +124,11 @@ def _render_session(
     if card_id is not None:
         try:
             study_card = services.get_study_card(
-                current_user.id, card_id, now=now, held_back=held
+                current_user.id,
+                card_id,
+                now=now,
+                held_back=held,
+                shown_banks=shown_banks,
             )
         except services.CardNotInQueue:
             abort(404)

@@ -199,3 +199,11 @@ def test_an_archived_bank_leaves_students_history_alone(
     history = kim.get("/quiz/history").get_data(as_text=True)
     assert "All questions" in history  # the archived bank's quiz, still listed
     assert db.session.get(Bank, "cold-war") is not None  # nothing deleted
+
+
+def test_a_new_card_of_a_bank_not_shown_cannot_be_opened_by_its_url(
+    app: Flask, world: dict[str, Any]
+) -> None:
+    sam = _Fresh(app, "sam")
+    assert sam.get("/cards/cw-q1/answer").status_code == 404
+    assert _Fresh(app, "kim").get("/cards/cw-q1/answer").status_code == 200
