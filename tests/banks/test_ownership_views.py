@@ -242,7 +242,7 @@ def test_hide_archive_and_bring_back(
     db.session.expire_all()
     assert db.session.get(Bank, "cold-war").is_retired  # type: ignore[union-attr]
     page = client.get("/teach/banks").get_data(as_text=True)
-    assert "archived" in page
+    assert page.count('<span class="badge">archived</span>') == 2  # file and bank
     client.post("/teach/banks/cold-war/state", data={"action": "unarchive"})
     client.post("/teach/banks/cold-war/state", data={"action": "show"})
     db.session.expire_all()
