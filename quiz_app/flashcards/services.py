@@ -278,7 +278,7 @@ def list_new_card_ids(
     """Deck cards this student has never studied, in deck order, at most ``limit``;
     only of ``shown_banks`` (the banks their classes show) unless None.
     """
-    if limit <= 0 or (shown_banks is not None and not shown_banks):
+    if limit <= 0:
         return []
     seen = sa.exists().where(
         CardProgress.user_id == user_id, CardProgress.card_id == Card.id
@@ -339,9 +339,8 @@ def build_study_queue(
     held_back: Collection[str] = (),
     shown_banks: Collection[str] | None = None,
 ) -> queue.StudyQueue:
-    """Today's cards for this student: due cards, then new ones up to the limit (of
-    ``shown_banks`` only, unless None), without the cards of ``held_back`` questions.
-    Cards the student already studies stay due whatever their classes show.
+    """Today's cards for this student: due cards, then new ones (of ``shown_banks``
+    unless None) up to the limit, without the cards of ``held_back`` questions.
     """
     new_left = count_new_cards_left(user, now=now, prefs=prefs)
     due = list_due_entries(
@@ -391,18 +390,12 @@ class StudyCard:
 
 
 def get_study_card(
-    user_id: int,
-    card_id: str,
-    *,
-    now: datetime,
-    held_back: Collection[str] = (),
-    shown_banks: Collection[str] | None = None,
+    user_id: int, card_id: str, *, now: datetime, held_back: Collection[str] = ()
 ) -> StudyCard:
     """The card and this student's state of it.
 
     :raises CardNotInQueue: for an unknown or retired card, one outside the
-        student's deck and queue (a new card of a bank not in ``shown_banks``, unless
-        None), or the face of a ``held_back`` question.
+        student's deck and queue, or the face of a ``held_back`` question.
     """
     card = db.session.get(Card, card_id)
     if card is None or card.is_retired or card.bank.is_retired:
@@ -411,9 +404,7 @@ def get_study_card(
         raise CardNotInQueue(card_id)
     row = get_progress(user_id, card_id)
     if row is None:
-        if not card.is_in_deck or (
-            shown_banks is not None and card.bank_id not in shown_banks
-        ):
+        if not card.is_in_deck:
             raise CardNotInQueue(card_id)
         return StudyCard(card, CardState.new(now), 0, True)
     return StudyCard(card, to_state(row), row.review_count, row.phase == Phase.NEW)

@@ -99,6 +99,10 @@ def _filters() -> dict[str, Any]:
     }
 
 
+def _shown(bank_id: str, shown_banks: set[str] | None) -> bool:
+    return shown_banks is None or bank_id in shown_banks
+
+
 def _render_session(
     *, reveal_card_id: str | None = None, notice: str | None = None
 ) -> str | Response:
@@ -124,14 +128,14 @@ def _render_session(
     if card_id is not None:
         try:
             study_card = services.get_study_card(
-                current_user.id,
-                card_id,
-                now=now,
-                held_back=held,
-                shown_banks=shown_banks,
+                current_user.id, card_id, now=now, held_back=held
             )
         except services.CardNotInQueue:
             abort(404)
+        if not _shown(study_card.card.bank_id, shown_banks) and (
+            services.get_progress(current_user.id, card_id) is None
+        ):
+            abort(404)  # a new card of a bank the student's classes do not show
         if reveal_card_id is not None:
             choices = queue.answer_choices(
                 study_card.state, now=now, params=prefs.params

@@ -207,3 +207,13 @@ def test_a_new_card_of_a_bank_not_shown_cannot_be_opened_by_its_url(
     sam = _Fresh(app, "sam")
     assert sam.get("/cards/cw-q1/answer").status_code == 404
     assert _Fresh(app, "kim").get("/cards/cw-q1/answer").status_code == 200
+
+
+def test_cards_already_studied_stay_when_the_class_unticks_their_bank(
+    app: Flask, world: dict[str, Any], now: datetime
+) -> None:
+    flashcard_services.enqueue_missed(world["sam"].id, "cw-q1", now=now)
+    db.session.commit()
+    sam = _Fresh(app, "sam")
+    assert sam.get("/cards/").status_code == 200
+    assert sam.get("/cards/cw-q1/answer").status_code == 200
