@@ -211,6 +211,25 @@ def export_command(bank_id: str, fmt: str, output: str) -> None:
     )
 
 
+@group.command("set-owner")
+@click.argument("bank_id")
+@click.argument("username")
+def set_owner_command(bank_id: str, username: str) -> None:
+    """Make a teacher the owner of an uploaded bank (uploads made before banks had
+    owners belong to nobody: administrators manage them until an owner is set).
+    """
+    from quiz_app.banks.ownership import set_owner
+    from quiz_app.extensions import write_transaction
+
+    with write_transaction():
+        try:
+            done = set_owner(bank_id, username)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from error
+        db.session.commit()
+    click.echo(done)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m quiz_app.banks.cli PATH...``: validate without an app."""
     args = list(sys.argv[1:] if argv is None else argv)

@@ -18,9 +18,11 @@ from quiz_app import csvexport, dates, paging
 from quiz_app.accounts.decorators import teacher_required
 from quiz_app.audit import audit
 from quiz_app.banks import services as bank_services
+from quiz_app.classes import banks as class_banks
 from quiz_app.classes import dashboard, firsthour, gradebook, queries, services
 from quiz_app.classes.forms import (
     AssignWorkForm,
+    ClassBanksForm,
     CreateClassForm,
     JoinClassForm,
     OverrideMarkForm,
@@ -286,6 +288,30 @@ def class_results_csv(class_id: int) -> Response:
     return csv_response(
         dashboard.class_results_csv(school_class, tz_name=current_user.timezone),
         f"class-{class_id}-results.csv",
+    )
+
+
+@teach_bp.route("/classes/<int:class_id>/banks", methods=["GET", "POST"])
+@teacher_required
+def shown_banks(class_id: int) -> str | Response:
+    """Choose which banks the class's students see (quizzes, flashcards, home page)."""
+    school_class = _class_or_404(class_id)
+    rows = class_banks.list_class_banks(school_class)
+    form = ClassBanksForm()
+    form.shown.choices = [(row.bank.id, row.bank.title) for row in rows]
+    if form.validate_on_submit():
+        class_banks.set_class_banks(school_class, form.shown.data or [], now=utcnow())
+        db.session.commit()
+        flash(f"Saved the banks {school_class.name} sees.", "success")
+        return redirect(url_for(".shown_banks", class_id=class_id))
+    if not form.is_submitted():
+        form.shown.data = [row.bank.id for row in rows if row.is_shown]
+    return render_template(
+        "teacher/class_banks.html",
+        school_class=school_class,
+        rows=rows,
+        form=form,
+        checked=set(form.shown.data or ()),
     )
 
 

@@ -81,6 +81,7 @@ def test_every_journey_page_fits_a_360_px_phone(site, teacher, browser, a_class)
         "/teach/",
         a_class["class"],
         a_class["class"] + "/assignments",
+        a_class["class"] + "/banks",
         a_class["class"] + f"/quizzes/{QUIZ}",
         "/teach/banks",
         "/teach/reports",
