@@ -217,7 +217,9 @@ def test_unknown_entries_and_lists_are_refused() -> None:
 @given(
     text=st.text(
         alphabet=st.characters(blacklist_categories=("Cs", "Cc"), max_codepoint=0x2FFF)
-        | st.sampled_from(["\n", "#", ":", " ", "-", "'", '"', "|", ">", "*", "&", "!"]),
+        | st.sampled_from(
+            ["\n", "#", ":", " ", "-", "'", '"', "|", ">", "*", "&", "!"]
+        ),
         min_size=1,
         max_size=60,
     ).filter(lambda s: s.strip() == s and s.strip()),

@@ -104,6 +104,10 @@ def test_teacher_edits_a_question_in_the_browser(
     pairs = page.locator("#f-pairs")
     assert "Nam Il -> Chief KPA/CPV delegate" in pairs.input_value()
     _shot(page, f"editor-matching-{width}")
+    # With JavaScript the preview follows the typing (without it, the Preview button).
+    page.locator("#f-prompt").fill("Match **each person** to a role.")
+    page.locator("#preview strong", has_text="each person").wait_for()
+    assert page.locator("#f-prompt").input_value() == "Match **each person** to a role."
 
     page.goto(f"{site}/teach/banks/{bank_id}")
     page.get_by_role("link", name="Add a question").click()
