@@ -371,3 +371,17 @@ def test_another_teacher_cannot_edit_an_upload_they_do_not_own(
     assert "Add a question" not in client.get("/teach/banks/edited").get_data(
         as_text=True
     )
+
+
+def test_a_half_written_question_still_previews_its_markdown(
+    client: FlaskClient, app: Flask, teacher: Any
+) -> None:
+    response = client.post(
+        "/teach/banks/edited/edit/questions/new?type=ordering",
+        data={"action": "preview", "prompt": "Put *these* in order."},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Preview (not saved)" in page and "<em>these</em>" in page
+    assert "fill this in" in page
+    assert _file(app).read_text() == BANK

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from quiz_app.banks.loader import parse_bank
-from quiz_app.banks.schema import BankError, Problem
+from quiz_app.banks.schema import Bank, BankError, Problem
 from quiz_app.banks.wording import cli_line, teacher_problem, teacher_problems
 from tests.banks.test_editing import BANK
 
@@ -62,3 +65,41 @@ def test_real_loader_problems_never_show_an_index() -> None:
     assert cli_line(problems[0]).startswith(
         "edited.yaml:17:5: Question 1 (id `q-place`): 'answer'"
     )
+
+
+def _answer_values(bank: Bank) -> set[str]:
+    values: set[str] = set()
+    for question in bank.questions:
+        for value in question.data.values():
+            items = value if isinstance(value, tuple) else (value,)
+            for item in items:
+                pair = item if isinstance(item, tuple) else (item,)
+                values.update(str(v) for v in pair if not isinstance(v, bool))
+    return values
+
+
+def test_a_typo_in_any_key_never_gets_an_answer_as_its_hint() -> None:
+    """Every key of a bank with numbers, names and pairs, typed wrong three ways: no
+    "did you mean" names a choice, an answer or a pair."""
+    text = (Path(__file__).parents[1] / "data/banks/valid/origins.yaml").read_text()
+    answers = _answer_values(parse_bank(text, source="origins.yaml"))
+    lines = text.split("\n")
+    tried = 0
+    for n, line in enumerate(lines):
+        match = re.match(r"^(\s*(?:- )?)([^:#\s][^:#]*?):(\s|$)", line)
+        if not match:
+            continue
+        key = match.group(2)
+        for typo in {key[:-1], key + "s", key.swapcase()} - {"", key}:
+            broken = [*lines[:n], match.group(1) + typo + line[match.end(2) :]]
+            try:
+                parse_bank("\n".join(broken + lines[n + 1 :]), source="o.yaml")
+            except BankError as error:
+                problems = error.problems
+            else:
+                continue  # still valid: a text used as a key (a matching pair)
+            tried += 1
+            for problem in problems:
+                hints = re.findall(r"did you mean '([^']*)'", problem.message)
+                assert not set(hints) & answers, problem
+    assert tried > 200

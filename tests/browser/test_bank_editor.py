@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import assert_accessible, log_in, unique
+from tests.browser.conftest import _watch, assert_accessible, log_in, unique
 
 pytestmark = pytest.mark.browser
 
@@ -68,6 +68,8 @@ def test_teacher_edits_a_question_in_the_browser(
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    problems: list[str] = []
+    _watch(page, problems)  # headers and HTML of every page, as new_page does
     log_in(page, site, teacher)
     bank_id = unique("editor")
     upload = tmp_path / f"{bank_id}.yaml"
@@ -104,6 +106,10 @@ def test_teacher_edits_a_question_in_the_browser(
     pairs = page.locator("#f-pairs")
     assert "Nam Il -> Chief KPA/CPV delegate" in pairs.input_value()
     _shot(page, f"editor-matching-{width}")
+    # With JavaScript the preview follows the typing (without it, the Preview button).
+    page.locator("#f-prompt").fill("Match **each person** to a role.")
+    page.locator("#preview strong", has_text="each person").wait_for()
+    assert page.locator("#f-prompt").input_value() == "Match **each person** to a role."
 
     page.goto(f"{site}/teach/banks/{bank_id}")
     page.get_by_role("link", name="Add a question").click()
@@ -117,3 +123,4 @@ def test_teacher_edits_a_question_in_the_browser(
     assert_accessible(page)
     _shot(page, f"editor-quiz-{width}")
     context.close()
+    assert not problems, "\n".join(problems)

@@ -219,8 +219,9 @@ def _save_entry(
         values=values,
         errors=errors,
     )
-    if errors:
-        return render(status=400)
+    previewing = request.form.get("action") == "preview"
+    if errors:  # a preview still shows the Markdown typed so far
+        return render(status=400, preview=False if previewing else None)
     try:
         new_text = (
             editing.replace_item(text, section, item_id, entry)
@@ -230,7 +231,7 @@ def _save_entry(
     except editing.EditError as error:
         return render(problems=[Problem("bank.yaml", 0, 0, str(error))], status=422)
     entry_id = str(entry.get("id", ""))
-    if request.form.get("action") == "preview":
+    if previewing:
         try:
             parse_bank(new_text, source=bank_file_name(bank.source_path))
         except BankError as error:
