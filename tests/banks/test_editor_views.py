@@ -384,4 +384,4 @@ def test_a_half_written_question_still_previews_its_markdown(
     page = response.get_data(as_text=True)
     assert "Preview (not saved)" in page and "<em>these</em>" in page
     assert "fill this in" in page
-    assert _file(app).read_text() == BANK
+    assert _saved(app) == BANK
