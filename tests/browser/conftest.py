@@ -97,6 +97,28 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.shutdown()
 
 
+#: a bank with one ordering and one matching question, and a quiz over them in order
+PLACING_BANK = Path(__file__).resolve().parent / "banks" / "placing.yaml"
+PLACING_QUIZ = "placing-quiz"
+
+
+@pytest.fixture(scope="session")
+def placing_quiz(live_server: str) -> str:
+    """Import the ordering-and-matching bank into the shared server; the quiz id."""
+    os.environ["QUIZ_DATA_DIR"] = str(DATA_DIRS[live_server])
+    try:
+        app = create_app()
+    finally:
+        del os.environ["QUIZ_DATA_DIR"]
+    with app.app_context():
+        banks, problems = load_bank_files([PLACING_BANK])
+        assert not problems
+        import_banks(banks, now=utcnow())
+        db.session.commit()
+        db.engine.dispose()
+    return PLACING_QUIZ
+
+
 @pytest.fixture(scope="module")
 def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A second app that nobody has set up yet, for the first-run journey."""
