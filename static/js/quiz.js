@@ -391,10 +391,12 @@
         var value = target.getAttribute("data-value");
         if (held && held.from === -1 && held.value === value) { cancel(false); target.focus(); return; }
         pickUp(value, -1);
-        // The keyboard goes on to the places: the first empty one.
-        var state = current();
-        var empty = state.indexOf("");
-        focusSlot(empty === -1 ? 0 : empty);
+        // From the keyboard (a click with no pointer), focus goes on to the places: the
+        // first empty one. A tap leaves the page where it is.
+        if (event.detail === 0) {
+          var empty = current().indexOf("");
+          focusSlot(empty === -1 ? 0 : empty);
+        }
       } else if (target.classList.contains("placer-slot")) {
         var index = parseInt(target.getAttribute("data-slot"), 10);
         if (held) {
