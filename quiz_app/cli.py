@@ -118,7 +118,11 @@ def import_configured_banks(*, force: bool = False) -> tuple[Any, list[Any]]:
     """Validate and import the configured banks and teachers' uploads; return the
     summary and the problems of the files left out.
     """
-    from quiz_app.banks.services import configured_bank_paths, import_bank_files
+    from quiz_app.banks.services import (
+        configured_bank_paths,
+        import_bank_files,
+        uploads_dir,
+    )
 
     paths = configured_bank_paths(
         str(current_app.config["BANKS_DIR"]), current_app.instance_path
@@ -129,6 +133,7 @@ def import_configured_banks(*, force: bool = False) -> tuple[Any, list[Any]]:
             max_bytes=current_app.config["MAX_BANK_BYTES"],
             now=utcnow(),
             force=force,
+            uploads=uploads_dir(current_app.instance_path),
         )
         db.session.commit()
     return summary, problems

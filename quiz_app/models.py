@@ -5,8 +5,13 @@ tables.
 from __future__ import annotations
 
 from quiz_app.accounts.models import PasswordReset, SetupToken, User
-from quiz_app.banks.models import Bank, Card, Question, Quiz
-from quiz_app.classes.models import Assignment, ClassMembership, SchoolClass
+from quiz_app.banks.models import Bank, BankCoOwner, Card, Question, Quiz
+from quiz_app.classes.models import (
+    Assignment,
+    ClassBankChoice,
+    ClassMembership,
+    SchoolClass,
+)
 from quiz_app.flashcards.models import CardProgress, ReviewLog, StudySettings
 from quiz_app.limits.models import LimitEvent
 from quiz_app.quiz.models import AcceptedAnswer, AttemptAnswer, QuizAttempt
@@ -17,8 +22,10 @@ __all__ = [
     "Assignment",
     "AttemptAnswer",
     "Bank",
+    "BankCoOwner",
     "Card",
     "CardProgress",
+    "ClassBankChoice",
     "ClassMembership",
     "LimitEvent",
     "PasswordReset",

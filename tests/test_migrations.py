@@ -265,3 +265,36 @@ def test_the_oldest_teacher_of_an_existing_install_becomes_administrator(
             ).scalars()
             assert list(admins) == [2]
         db.engine.dispose()
+
+
+def test_banks_uploaded_before_owners_are_marked_as_uploads_owned_by_nobody(
+    file_app: Flask,
+) -> None:
+    with file_app.app_context():
+        upgrade(directory=MIGRATIONS_DIR, revision="5c1e7a90d2b4")
+        with db.engine.begin() as conn:
+            for bank_id, path in [
+                ("bundled", "korean-armistice/origins.yaml"),
+                ("uploaded", "/srv/quiz/data/banks/uploads/uploaded.yaml"),
+            ]:
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO banks (id, title, description, authors, topics,"
+                        " sources, source_path, content_hash, is_retired, imported_at)"
+                        " VALUES (:i, :i, '', '[]', '{}', '{}', :p, 'h', 0,"
+                        " '2026-01-01')"
+                    ),
+                    {"i": bank_id, "p": path},
+                )
+        upgrade(directory=MIGRATIONS_DIR, revision="b5729a8d93d9")
+        with db.engine.connect() as conn:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT id, is_upload, owner_id, is_hidden FROM banks ORDER BY id"
+                )
+            ).all()
+        db.engine.dispose()
+    assert [tuple(r) for r in rows] == [
+        ("bundled", False, None, False),
+        ("uploaded", True, None, False),
+    ]

@@ -24,6 +24,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
+from quiz_app.banks.models import Bank
 from quiz_app.classes import services as class_services
 from quiz_app.extensions import db
 from quiz_app.quiz.models import QuizAttempt
@@ -65,6 +66,9 @@ def world(
     owner = make_user("owner", role="teacher")
     owner.is_admin = True  # reaches the administrator's pages too
     other = make_user("other", role="teacher")
+    bank = db.session.get(Bank, "bank-a")
+    assert bank is not None
+    bank.is_upload, bank.owner_id = True, owner.id  # the owner's upload
     student = make_user("student")
     mine = make_class(owner, student, now=now)
     theirs = make_class(other, now=now, name="Theirs")
@@ -176,6 +180,34 @@ def test_teachers_get_404_for_another_teachers_class(
     for rule, method in scoped:
         response = _request(client, method, _url(app, rule, world["values"]))
         assert response.status_code == 404, (rule.rule, method, response.status_code)
+
+
+#: Teacher routes that change a bank: only its owner and co-owners
+#: (``banks.access.can_edit_bank``); another teacher gets 403.
+BANK_CHANGES = frozenset(
+    {
+        "teacher.banks.add_co_owner",
+        "teacher.banks.remove_co_owner",
+        "teacher.banks.change_bank_state",
+    }
+)
+
+
+def test_another_teacher_is_refused_every_bank_change(
+    app: Flask, client: FlaskClient, auth: AuthActions, world: dict[str, Any]
+) -> None:
+    auth.login(role="teacher", username="other")
+    changes = [
+        (r, m)
+        for r, m in _rules(app)
+        if r.endpoint.startswith("teacher.banks.")
+        and "bank_id" in r.arguments
+        and m == "POST"
+    ]
+    assert {r.endpoint for r, _ in changes} >= BANK_CHANGES
+    for rule, method in changes:
+        response = _request(client, method, _url(app, rule, world["values"]))
+        assert response.status_code == 403, (rule.rule, method, response.status_code)
 
 
 def test_the_owning_teacher_reaches_every_teacher_route(

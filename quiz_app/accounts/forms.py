@@ -161,14 +161,10 @@ class LogInForm(BaseForm):
     submit = SubmitField("Log in")
 
 
-class ChangePasswordForm(BaseForm):
-    current = PasswordField(
-        "Current password",
-        validators=[InputRequired(), Length(max=policy.MAX_PASSWORD_LENGTH)],
-        render_kw={"autocomplete": "current-password"},
-    )
-    password, confirm = _new_password_fields("New password")
-    submit = SubmitField("Change password")
+class _NewPasswordForm(BaseForm):
+    """A form that sets a new password: the policy checks it against the account's
+    username, which the view passes in (the form has no username field of its own).
+    """
 
     def __init__(self, *args: Any, username: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -180,7 +176,17 @@ class ChangePasswordForm(BaseForm):
             raise ValidationError(problem)
 
 
-class ResetPasswordForm(BaseForm):
+class ChangePasswordForm(_NewPasswordForm):
+    current = PasswordField(
+        "Current password",
+        validators=[InputRequired(), Length(max=policy.MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password, confirm = _new_password_fields("New password")
+    submit = SubmitField("Change password")
+
+
+class ResetPasswordForm(_NewPasswordForm):
     """Set a new password with a reset code (typed, or carried by the link)."""
 
     code = StringField(
@@ -195,15 +201,6 @@ class ResetPasswordForm(BaseForm):
     )
     password, confirm = _new_password_fields("New password")
     submit = SubmitField("Set the new password")
-
-    def __init__(self, *args: Any, username: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._username = username
-
-    def validate_password(self, field: PasswordField) -> None:
-        problem = policy.password_problem(field.data or "", username=self._username)
-        if problem:
-            raise ValidationError(problem)
 
 
 class EditAccountForm(BaseForm):

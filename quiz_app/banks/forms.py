@@ -1,9 +1,11 @@
-"""Web layer: the teacher's bank upload form."""
+"""Web layer: the teacher's bank upload form, and the forms of a bank's page (co-owners,
+hide, archive)."""
 
 from __future__ import annotations
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SubmitField
+from wtforms import HiddenField, StringField, SubmitField
+from wtforms.validators import AnyOf, DataRequired, Length
 
 from quiz_app.forms import BaseForm
 
@@ -37,3 +39,23 @@ class UploadBankForm(BaseForm):
         "Checked line by line; nothing is imported unless it is valid.",
     )
     submit = SubmitField("Check and import")
+
+
+class AddCoOwnerForm(BaseForm):
+    username = StringField(
+        "Teacher's username",
+        validators=[DataRequired("Type a teacher's username."), Length(max=40)],
+        description="They can then upload new versions, hide, archive and share the "
+        "bank, as you can.",
+    )
+    submit = SubmitField("Add co-owner")
+
+
+#: What the state form of a bank's page may do.
+BANK_ACTIONS = ("hide", "show", "archive", "unarchive")
+
+
+class BankStateForm(BaseForm):
+    """One button: hide, show, archive or unarchive a bank."""
+
+    action = HiddenField(validators=[AnyOf(BANK_ACTIONS)])

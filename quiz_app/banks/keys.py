@@ -146,37 +146,6 @@ QUESTION_KEYS: Final[Mapping[str, KeySpec]] = {
     ),
 }
 
-#: Help text for the question types' own keys, by (type, key) and then by key.
-TYPE_KEY_DESCRIPTIONS: Final[Mapping[tuple[str, str] | str, str]] = {
-    ("single_choice", "choices"): "2 to 8 distinct choices.",
-    ("single_choice", "answer"): "The correct choice, written exactly as in 'choices'.",
-    ("multi_choice", "choices"): "3 to 10 distinct choices.",
-    (
-        "multi_choice",
-        "answers",
-    ): "The correct choices (at least one, not all), written as in 'choices'.",
-    ("true_false", "answer"): "true or false (not yes/no).",
-    (
-        "short_text",
-        "answers",
-    ): "Accepted answers; matching ignores case, accents, punctuation, spacing, a "
-    "leading article, middle initials and a bracketed abbreviation "
-    "(docs/bank-format.md).",
-    ("numeric", "answer"): "The correct number (decimal).",
-    ("numeric", "tolerance"): "A response within ± tolerance is correct (default 0).",
-    ("numeric", "unit"): "Unit shown after the input box, e.g. 'km'.",
-    (
-        "ordering",
-        "items",
-    ): "3 to 8 distinct items, in the correct order; shown shuffled.",
-    (
-        "matching",
-        "pairs",
-    ): "3 to 8 pairs, left -> right; left and right texts distinct.",
-    ("matching", "distractors"): "Extra wrong right-hand options.",
-    "shuffle": "Shuffle the choices per attempt (default true).",
-}
-
 CARD_KEYS: Final[Mapping[str, KeySpec]] = {
     "id": _spec(
         Kind.SLUG,
@@ -306,14 +275,9 @@ FIELD_KINDS: Final[Mapping[FieldKind, Kind]] = {
 
 def type_key_spec(qtype: QuestionType, key: str) -> KeySpec:
     """The KeySpec of one of a question type's own keys."""
-    description = (
-        TYPE_KEY_DESCRIPTIONS.get((qtype.key, key))
-        or TYPE_KEY_DESCRIPTIONS.get(key)
-        or ""
-    )
     return KeySpec(
         FIELD_KINDS[qtype.fields[key]],
         key in qtype.required,
-        description,
+        qtype.key_help.get(key, ""),
         default=qtype.defaults.get(key),
     )

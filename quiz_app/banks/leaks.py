@@ -19,6 +19,9 @@ Which answers count:
   ``true_false``, ``ordering`` and ``matching`` have no answer text of their own: none
   of them is checked.
 
+Each type says which of its texts are answers and which are shown (``LeakCheck`` in
+its module under ``questions/kinds``); this module compares them.
+
 Texts are compared word for word after the short-answer grader's normalisation
 (:func:`quiz_app.questions.answers.answer_words`): case, accents, punctuation and
 romanisation do not matter, and "Joy" is not found inside "enjoy". Answers shorter than
@@ -33,16 +36,29 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import PurePath
 
 from quiz_app.banks.schema import Bank, Question, QuizDef
 from quiz_app.questions.answers import answer_words
+from quiz_app.questions.grading import leak_check
+from quiz_app.questions.types import Scope
+
+__all__ = [
+    "Leak",
+    "Scope",
+    "UnknownOverlap",
+    "answers_of",
+    "check_banks",
+    "find_bank_leaks",
+    "find_leaks",
+    "find_pair_leak",
+    "find_unknown_overlaps",
+    "shown_texts",
+    "warnings_about",
+]
 
 #: answers whose normalised text is shorter than this are not checked
 MIN_ANSWER_CHARS = 3
-
-_CHOICE_TYPES = frozenset({"single_choice", "multi_choice"})
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -85,22 +101,6 @@ class UnknownOverlap:
         )
 
 
-class Scope(StrEnum):
-    """Which of another question's texts can give an answer away."""
-
-    ANYWHERE = "anywhere"  #: hidden answers: prompt, choices, items, pairs, distractors
-    NOT_OPTIONS = "not_options"  #: shown answers: prompt, items and pairs only
-    ITEMS_AND_PAIRS = "items_and_pairs"  #: a number written as a word: items, pairs
-
-
-#: Small whole numbers as students read them in a matching pair ("Ten senior officers").
-_NUMBER_WORDS = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-    "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
-    "seventeen", "eighteen", "nineteen", "twenty",
-)  # fmt: skip
-
-
 def answers_of(question: Question) -> tuple[tuple[str, Scope], ...]:
     """The question's answer texts long enough to check, each with where another
     question could give it away.
@@ -109,17 +109,7 @@ def answers_of(question: Question) -> tuple[tuple[str, Scope], ...]:
     against ordering items and matching pairs: in prompts such words are too common
     ("two sides", "ten days") to mean anything.
     """
-    data = question.data
-    texts: list[tuple[str, Scope]] = []
-    if question.type == "short_text":
-        texts = [(answer, Scope.ANYWHERE) for answer in data["answers"]]
-    elif question.type == "numeric":
-        value = data["answer"]
-        texts = [(_number_text(value), Scope.ANYWHERE)]
-        if float(value).is_integer() and 0 <= value < len(_NUMBER_WORDS):
-            texts.append((_NUMBER_WORDS[int(value)], Scope.ITEMS_AND_PAIRS))
-    elif question.type == "single_choice":
-        texts = [(data["answer"], Scope.NOT_OPTIONS)]
+    texts = leak_check(question.type).answers(question.data)
     return tuple(
         (text, scope)
         for text, scope in dict.fromkeys(texts)
@@ -131,21 +121,8 @@ def shown_texts(question: Question) -> tuple[tuple[str, str, bool], ...]:
     """What a quiz shows of the question before it is answered, as
     ``(field, text, is_a_list_of_options)``.
     """
-    data = question.data
-    shown: list[tuple[str, str, bool]] = [("prompt", question.prompt, False)]
-    if question.type in _CHOICE_TYPES:
-        shown += [("choices", choice, True) for choice in data["choices"]]
-    elif question.type == "ordering":
-        shown += [("items", item, False) for item in data["items"]]
-    elif question.type == "matching":
-        for left, right in data["pairs"]:
-            shown += [("pairs", left, False), ("pairs", right, False)]
-        shown += [("distractors", text, True) for text in data.get("distractors", ())]
-    return tuple(shown)
-
-
-def _number_text(value: int | float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(value)
+    shown = leak_check(question.type).shown(question.data)
+    return (("prompt", question.prompt, False), *shown)
 
 
 def _spaced(text: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from quiz_app.accounts.models import User
 from quiz_app.extensions import Model, UtcDateTime
 
 ID_LENGTH = 80
@@ -38,13 +39,51 @@ class Bank(Model):
     content_hash: Mapped[str] = mapped_column(sa.String(64), default="")
     is_retired: Mapped[bool] = mapped_column(default=False)
     imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: uploaded by a teacher through the browser (the bundled banks of BANKS_DIR are
+    #: not, and are read-only in the browser)
+    is_upload: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: the teacher who uploaded it; None for bundled banks, and for uploads made before
+    #: banks had owners (administrators manage those)
+    owner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: not offered to students; its teachers still see it
+    is_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: when a teacher archived it (``is_retired`` is then set too and a reload of its
+    #: file leaves it retired); None when not archived
+    archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    co_owners: Mapped[list[BankCoOwner]] = relationship(
+        back_populates="bank",
+        cascade="all, delete-orphan",
+        order_by="BankCoOwner.id",
+    )
     questions: Mapped[list[Question]] = relationship(
         back_populates="bank", order_by="Question.position"
     )
     quizzes: Mapped[list[Quiz]] = relationship(
         back_populates="bank", order_by="Quiz.position"
     )
+
+
+class BankCoOwner(Model):
+    """Another teacher who may change an uploaded bank as its owner may."""
+
+    __tablename__ = "bank_co_owners"
+    __table_args__ = (sa.UniqueConstraint("bank_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[str] = mapped_column(
+        sa.String(ID_LENGTH), sa.ForeignKey("banks.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    bank: Mapped[Bank] = relationship(back_populates="co_owners")
+    user: Mapped[User] = relationship()
 
 
 class Question(Model):

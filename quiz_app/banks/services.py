@@ -118,6 +118,10 @@ def import_bank(
     summary = summary or ImportSummary()
     summary.bank_ids.append(bank.id)
     row = db.session.get(Bank, bank.id)
+    if row is not None and row.archived_at is not None:
+        # Archived by its teachers: a reload of its file leaves it alone.
+        summary.banks_unchanged += 1
+        return summary
     if (
         row is not None
         and not force
@@ -304,16 +308,31 @@ def uploads_dir(instance_path: str) -> Path:
 
 
 def import_bank_files(
-    paths: Sequence[str | Path], *, max_bytes: int, now: datetime, force: bool = False
+    paths: Sequence[str | Path],
+    *,
+    max_bytes: int,
+    now: datetime,
+    force: bool = False,
+    uploads: Path | None = None,
 ) -> tuple[ImportSummary, list[schema.Problem]]:
     """Validate and import every bank file under ``paths``; files with problems are
     left out (and their problems returned), the rest are imported.
+
+    Banks whose file lies in ``uploads`` (the teachers' upload folder) are marked as
+    uploads; one first imported here has no owner (administrators manage it).
     """
     files = bank_file_paths(paths)
     banks, problems = load_bank_files(files, max_bytes=max_bytes) if files else ([], [])
     broken = {p.source for p in problems}
     good = [b for b in banks if b.source_path not in broken]
-    return import_banks(good, now=now, force=force), problems
+    summary = import_banks(good, now=now, force=force)
+    if uploads is not None:
+        for bank in good:
+            row = db.session.get(Bank, bank.id)
+            if row is not None and Path(bank.source_path).parent == Path(uploads):
+                row.is_upload = True
+        db.session.flush()
+    return summary, problems
 
 
 def bank_image_files(bank_id: str) -> set[str]:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from quiz_app.banks import leaks, schema
+from quiz_app.accounts.models import User
+from quiz_app.banks import leaks, ownership, schema
 from quiz_app.banks.crossbank import resolve_quiz_questions
 from quiz_app.banks.files import bank_file_paths, load_bank_files
 from quiz_app.banks.loader import parse_bank
@@ -89,8 +90,13 @@ def upload_bank(
     uploads_dir: Path,
     max_bytes: int,
     now: datetime,
+    uploader: User,
 ) -> tuple[schema.Bank, ImportSummary]:
     """Check an uploaded bank alone and against every other bank file, save, import.
+
+    Only ``uploader`` may replace a bank they own or co-own (``banks.access``): a bank
+    id, or a question, card or quiz id, of a bundled bank or of another teacher's
+    upload is refused before anything is saved. A new bank becomes ``uploader``'s.
 
     The file is saved as ``<uploads_dir>/<bank id>.yaml``, so uploading a new version of
     a bank replaces the old file; import is by id, so students keep their progress.
@@ -110,6 +116,7 @@ def upload_bank(
             ]
         )
     bank = parse_bank(raw, source=filename, max_bytes=max_bytes)
+    ownership.check_may_upload(uploader, bank, shown_as=filename)
     uploads_dir.mkdir(parents=True, exist_ok=True)
     target = uploads_dir / f"{bank.id}.yaml"
     # Hidden name: folder scans skip it until it is checked and renamed.
@@ -131,9 +138,11 @@ def upload_bank(
         if mine:
             raise schema.BankError(mine)
         checked = next(b for b in banks if b.source_path == temp_name)
+        ownership.prepare_reupload(checked.id)
         summary = import_bank(
             dataclasses.replace(checked, source_path=str(target)), now=now
         )
+        ownership.claim_upload(checked.id, uploader)
         summary.warnings = leaks.warnings_about(
             checked.id, banks, resolve=resolve_quiz_questions, shown_as=filename
         )

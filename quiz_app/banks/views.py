@@ -23,9 +23,11 @@ from werkzeug.wrappers import Response
 
 from quiz_app import dates, interchange
 from quiz_app.accounts.decorators import teacher_required
-from quiz_app.banks import services, uploads
-from quiz_app.banks.forms import UploadBankForm
+from quiz_app.banks import ownership, services, uploads
+from quiz_app.banks.access import can_edit_bank
+from quiz_app.banks.forms import AddCoOwnerForm, BankStateForm, UploadBankForm
 from quiz_app.banks.imagefiles import safe_image_path
+from quiz_app.banks.models import Bank
 from quiz_app.banks.schema import BANK_SUFFIXES, IMAGE_EXTENSIONS, BankError, Problem
 from quiz_app.classes import gradebook
 from quiz_app.clock import utcnow
@@ -93,7 +95,7 @@ def _render_banks(
             uploads_dir=_uploads_dir(),
             max_bytes=current_app.config["MAX_BANK_BYTES"],
         ),
-        banks=services.list_banks(),
+        banks=services.list_banks(include_retired=True),
         form=form,
         upload_problems=problems or [],
         conversion_report=report or [],
@@ -143,6 +145,7 @@ def upload_bank() -> str | tuple[str, int] | Response:
             uploads_dir=_uploads_dir(),
             max_bytes=max_bytes,
             now=utcnow(),
+            uploader=current_user._get_current_object(),
         )
     except BankError as error:
         return _render_banks(form, list(error.problems), report), 422
@@ -188,6 +191,7 @@ def reload_banks() -> Response:
             [*_bank_paths(), _uploads_dir()],
             max_bytes=current_app.config["MAX_BANK_BYTES"],
             now=utcnow(),
+            uploads=_uploads_dir(),
         )
         db.session.commit()
         flash(f"Banks reloaded: {summary}.", "success")
@@ -202,13 +206,103 @@ def reload_banks() -> Response:
 @teach_bp.get("/banks/<bank_id>")
 @teacher_required
 def bank_detail(bank_id: str) -> str:
-    """List a bank's questions with links to preview each."""
+    """List a bank's questions with links to preview each; its owners and, for those
+    who may change it, the co-owner, hide and archive controls.
+    """
     bank = services.get_bank(bank_id) or abort(404)
+    return _render_bank(bank, AddCoOwnerForm())
+
+
+def _render_bank(bank: Bank, co_owner_form: AddCoOwnerForm) -> str:
     return render_template(
         "teacher/bank_detail.html",
         bank=bank,
-        questions=services.list_questions(bank_id),
+        questions=services.list_questions(bank.id),
+        can_edit=can_edit_bank(current_user, bank),
+        co_owner_form=co_owner_form,
+        state_form=BankStateForm(formdata=None),
+        button=EmptyForm(),
     )
+
+
+def _editable_bank(bank_id: str) -> Bank:
+    """The bank, if the current teacher may change it: 404 if unknown, 403 if not."""
+    bank = services.get_bank(bank_id) or abort(404)
+    if not can_edit_bank(current_user, bank):
+        abort(403)
+    return bank
+
+
+@teach_bp.get("/banks/<bank_id>/download")
+@teacher_required
+def download_bank(bank_id: str) -> Response:
+    """Download the bank's YAML file as it was last imported."""
+    bank = services.get_bank(bank_id) or abort(404)
+    raw = ownership.read_bank_file(bank, max_bytes=current_app.config["MAX_BANK_BYTES"])
+    if raw is None:
+        flash("This bank's file is no longer on the server.", "warning")
+        return redirect(url_for(".bank_detail", bank_id=bank.id))
+    return Response(
+        raw,
+        mimetype="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{bank.id}.yaml"'},
+    )
+
+
+@teach_bp.post("/banks/<bank_id>/co-owners")
+@teacher_required
+def add_co_owner(bank_id: str) -> str | tuple[str, int] | Response:
+    """Let another teacher change this bank too."""
+    bank = _editable_bank(bank_id)
+    form = AddCoOwnerForm()
+    if not form.validate_on_submit():
+        return _render_bank(bank, form), 400
+    problem = ownership.add_co_owner(bank, form.username.data or "", now=utcnow())
+    if problem:
+        form.username.errors = [problem]
+        return _render_bank(bank, form), 422
+    db.session.commit()
+    flash(f"{form.username.data} is now a co-owner of {bank.title}.", "success")
+    return redirect(url_for(".bank_detail", bank_id=bank.id))
+
+
+@teach_bp.post("/banks/<bank_id>/co-owners/<int:user_id>/remove")
+@teacher_required
+def remove_co_owner(bank_id: str, user_id: int) -> Response:
+    """Take a co-owner off this bank (the owner stays)."""
+    bank = _editable_bank(bank_id)
+    if EmptyForm().validate_on_submit():
+        if ownership.remove_co_owner(bank, user_id):
+            db.session.commit()
+            flash("Co-owner removed.", "success")
+        else:
+            flash("That teacher is not a co-owner of this bank.", "warning")
+    return redirect(url_for(".bank_detail", bank_id=bank.id))
+
+
+@teach_bp.post("/banks/<bank_id>/state")
+@teacher_required
+def change_bank_state(bank_id: str) -> Response | tuple[str, int]:
+    """Hide the bank from students or show it; archive it or bring it back."""
+    bank = _editable_bank(bank_id)
+    form = BankStateForm()
+    if not form.validate_on_submit():
+        return _render_bank(bank, AddCoOwnerForm(formdata=None)), 400
+    action = form.action.data
+    if action in ("hide", "show"):
+        ownership.set_hidden(bank, action == "hide")
+        message = (
+            "hidden from students" if action == "hide" else "shown to students again"
+        )
+    elif action == "archive":
+        ownership.archive(bank, now=utcnow())
+        message = "archived: students no longer see it; their history stays"
+    else:
+        ownership.unarchive(bank)
+        message = "back from the archive"
+    db.session.commit()
+    flash(f"{bank.title} is {message}.", "success")
+    return redirect(url_for(".bank_detail", bank_id=bank.id))
 
 
 @teach_bp.get("/questions/<question_id>")

@@ -55,6 +55,27 @@ class ClassMembership(Model):
     user: Mapped[User] = relationship()
 
 
+class ClassBankChoice(Model):
+    """A teacher's choice for one bank in one class: shown to its students or not.
+
+    Without a row a class follows the default (``classes.banks``): the bundled banks and
+    the banks its teacher owns or co-owns.
+    """
+
+    __tablename__ = "class_bank_choices"
+    __table_args__ = (sa.UniqueConstraint("class_id", "bank_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("classes.id", ondelete="CASCADE"), index=True
+    )
+    bank_id: Mapped[str] = mapped_column(
+        sa.String(ID_LENGTH), sa.ForeignKey("banks.id", ondelete="CASCADE"), index=True
+    )
+    is_shown: Mapped[bool] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class Assignment(Model):
     """A bank or a quiz set for a class, optionally within a window. Exactly one of
     bank_id / quiz_id is set.

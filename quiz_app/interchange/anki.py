@@ -35,8 +35,7 @@ from quiz_app.interchange.common import (
     html_to_markdown,
 )
 from quiz_app.markdown import render_markdown
-from quiz_app.questions.answers import escape_markdown
-from quiz_app.questions.grading import QUESTION_TYPES
+from quiz_app.questions.grading import QUESTION_TYPES, interchange
 
 FORMAT_LABEL = "Anki package"
 #: A collection may be this many times the file limit once unpacked (text compresses
@@ -307,15 +306,7 @@ def notes_from_bank(bank: Bank) -> list[AnkiNote]:
     explanation) and per plain card, in sub-decks named after the topics."""
     notes = []
     for q in bank.questions:
-        front = q.prompt
-        if q.type in ("single_choice", "multi_choice"):
-            front += "\n\n" + "\n".join(
-                f"- {escape_markdown(c)}" for c in q.data["choices"]
-            )
-        elif q.type == "matching":
-            front += "\n\n" + "\n".join(
-                f"- {escape_markdown(left)}" for left, _ in q.data["pairs"]
-            )
+        front = q.prompt + interchange(q.type).anki_front(q.data)
         notes.append(
             AnkiNote(
                 key=q.id,

@@ -21,6 +21,7 @@ import yaml
 
 from quiz_app.banks.schema import MAX_ID_LENGTH
 from quiz_app.questions.grading import QUESTION_TYPES
+from quiz_app.questions.types import FieldKind
 
 #: Entries a zip archive may list before it is refused unread.
 MAX_ZIP_MEMBERS: Final = 10_000
@@ -174,22 +175,24 @@ def _number(value: float | int) -> float | int:
 
 
 def _yaml_data(qtype: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The type's data as YAML values; optional keys left at their default are left
+    out (a unit of "", a tolerance of 0, no distractors)."""
+    spec = QUESTION_TYPES[qtype]
     out: dict[str, Any] = {}
     for key, value in data.items():
-        if key == "pairs":
+        kind = spec.fields.get(key)
+        if kind is FieldKind.TEXT_MAP:
             out[key] = {left: right for left, right in value}
-        elif key in ("answer", "tolerance") and qtype == "numeric":
+        elif kind is FieldKind.NUMBER:
             out[key] = _number(value)
         elif isinstance(value, tuple | list):
             out[key] = list(value)
         else:
             out[key] = value
-    if qtype == "numeric" and not out.get("unit"):
-        out.pop("unit", None)
-    if qtype == "numeric" and out.get("tolerance") == 0:
-        out.pop("tolerance", None)
-    if qtype == "matching" and not out.get("distractors"):
-        out.pop("distractors", None)
+        if key not in spec.required and key in spec.defaults:
+            default = spec.defaults[key]
+            if out[key] == default or (not out[key] and not default):
+                del out[key]
     return out
 
 
@@ -199,8 +202,9 @@ def _check_data(qtype: str, data: Mapping[str, Any]) -> list[str]:
     if missing:
         return [f"'{key}' is missing" for key in missing]
     checked = dict(data)
-    if "pairs" in checked:
-        checked["pairs"] = tuple(tuple(p) for p in checked["pairs"])
+    for key, kind in spec.fields.items():
+        if kind is FieldKind.TEXT_MAP and key in checked:
+            checked[key] = tuple(tuple(p) for p in checked[key])
     return [message for _, message in spec.check(checked)]
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from quiz_app.banks.schema import Bank, Question
 from quiz_app.interchange.common import (
@@ -26,6 +25,11 @@ from quiz_app.interchange.common import (
     looks_like_html,
     plain_from_html,
 )
+from quiz_app.questions.formats import gift_escape as escape
+from quiz_app.questions.grading import interchange
+from quiz_app.questions.types import GiftAnswer, Unsupported
+
+__all__ = ["FORMAT_LABEL", "check_gift_text", "escape", "export_gift", "parse_gift"]
 
 FORMAT_LABEL = "Moodle GIFT"
 
@@ -391,13 +395,6 @@ def _ordering(reader: _Reader, q: DraftQuestion, answers: str) -> None:
 # writing
 
 
-def escape(text: str) -> str:
-    """Moodle's repchar(): backslash the reserved characters, newlines as ``\\n``."""
-    for char in ("\\", "#", "=", "~", "{", "}", ":"):
-        text = text.replace(char, "\\" + char)
-    return text.replace("\r\n", "\n").replace("\r", "").replace("\n", "\\n")
-
-
 def _category(bank: Bank, topic: str) -> str:
     def seg(text: str) -> str:
         return " ".join(text.split()).replace("/", "//")
@@ -405,43 +402,9 @@ def _category(bank: Bank, topic: str) -> str:
     return f"$course$/{seg(bank.title)}/{seg(bank.topics.get(topic, topic))}"
 
 
-def _fraction(value: float) -> str:
-    return f"{value:.5f}".rstrip("0").rstrip(".")
-
-
-def _number_text(value: Any) -> str:
-    return repr(value) if isinstance(value, float) else str(value)
-
-
-def _answer_block(q: Question) -> str | None:
-    d = q.data
-    if q.type == "single_choice":
-        lines = [("=" if c == d["answer"] else "~") + escape(c) for c in d["choices"]]
-    elif q.type == "multi_choice":
-        right = set(d["answers"])
-        share = _fraction(100 / len(right))
-        lines = [
-            (f"~%{share}%" if c in right else f"~%-{share}%") + escape(c)
-            for c in d["choices"]
-        ]
-    elif q.type == "true_false":
-        return "TRUE" if d["answer"] else "FALSE"
-    elif q.type == "short_text":
-        lines = ["=" + escape(a) for a in d["answers"]]
-    elif q.type == "numeric":
-        return f"#{_number_text(d['answer'])}:{_number_text(d.get('tolerance', 0))}"
-    elif q.type == "matching":
-        lines = [f"={escape(left)} -> {escape(right)}" for left, right in d["pairs"]]
-        lines += [f"= -> {escape(x)}" for x in d.get("distractors", ())]
-    elif q.type == "ordering":
-        # The ordering question type's GIFT form: '>' count, select type, layout,
-        # grading (ours scores neighbouring pairs, Moodle's RELATIVE_NEXT_EXCLUDE_LAST).
-        items = d["items"]
-        header = f">{len(items)} ALL VERTICAL RELATIVE_NEXT_EXCLUDE_LAST"
-        return header + "\n" + "\n".join(escape(i) for i in items)
-    else:
-        return None
-    return "\n".join("\t" + line for line in lines)
+def _answer(q: Question) -> GiftAnswer | None:
+    codec = interchange(q.type).gift
+    return None if isinstance(codec, Unsupported) else codec.write(q.data)
 
 
 def export_gift(bank: Bank) -> tuple[str, list[str]]:
@@ -458,8 +421,8 @@ def export_gift(bank: Bank) -> tuple[str, list[str]]:
     left_out: list[str] = []
     current = None
     for q in bank.questions:
-        block = _answer_block(q)
-        if block is None:
+        answer = _answer(q)
+        if answer is None:
             left_out.append(f"{q.id}: {q.type} has no GIFT form")
             continue
         if q.topic != current:
@@ -467,23 +430,18 @@ def export_gift(bank: Bank) -> tuple[str, list[str]]:
             out += [f"$CATEGORY: {_category(bank, q.topic)}", ""]
         if q.image is not None:
             left_out.append(f"{q.id}: its image is not exported")
-        if q.data.get("shuffle") is False:
-            left_out.append(f"{q.id}: GIFT cannot keep the choices in their order")
-        if q.type == "ordering":
-            left_out.append(f"{q.id}: the ordering form of GIFT has no explanation")
-        if q.type == "numeric" and q.data.get("unit"):
-            left_out.append(f"{q.id}: the unit {q.data['unit']!r} has no GIFT form")
+        left_out += [f"{q.id}: {lost}" for lost in answer.lost]
         tags = [t.replace("]", "\\]") for t in q.tags]
         bits = [f"[id:{q.id}]"] + [f"[tag:{t}]" for t in tags]
         out.append("// " + " ".join(bits))
-        explanation = f"\n\t####[markdown]{escape(q.explanation)}"
-        opening = "{" if q.type in ("true_false", "numeric", "ordering") else "{\n"
-        if q.type == "ordering":
-            # Moodle hands the whole block to the ordering type, which would read a
-            # general feedback line as one more item.
-            explanation = ""
+        explanation = (
+            f"\n\t####[markdown]{escape(q.explanation)}"
+            if answer.has_explanation
+            else ""
+        )
+        opening = "{" if answer.inline else "{\n"
         out.append(
-            f"::{escape(q.id)}::[markdown]{escape(q.prompt)}{opening}{block}"
+            f"::{escape(q.id)}::[markdown]{escape(q.prompt)}{opening}{answer.block}"
             f"{explanation}\n}}"
         )
         out.append("")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from typing import Any
 
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
@@ -24,6 +23,10 @@ from quiz_app.interchange.common import (
     looks_like_html,
     plain_from_html,
 )
+from quiz_app.questions.formats import xml_sub as _sub
+from quiz_app.questions.formats import xml_text as _textnode
+from quiz_app.questions.grading import interchange
+from quiz_app.questions.types import Unsupported
 
 FORMAT_LABEL = "Moodle XML"
 
@@ -308,50 +311,11 @@ _HANDLERS = {
 # writing
 
 
-def _sub(
-    parent: ET.Element, tag: str, text: str | None = None, **attrs: str
-) -> ET.Element:
-    node = ET.SubElement(parent, tag, attrs)
-    if text is not None:
-        node.text = text
-    return node
-
-
-def _textnode(parent: ET.Element, tag: str, text: str, fmt: str | None = None) -> None:
-    node = _sub(parent, tag, **({"format": fmt} if fmt else {}))
-    _sub(node, "text", text)
-
-
-def _fraction_text(value: float) -> str:
-    return f"{value:.7f}".rstrip("0").rstrip(".") if value % 1 else str(int(value))
-
-
-def _answer(parent: ET.Element, text: str, fraction: float) -> ET.Element:
-    node = _sub(
-        parent, "answer", fraction=_fraction_text(fraction), format="plain_text"
-    )
-    _sub(node, "text", text)
-    _textnode(node, "feedback", "", "html")
-    return node
-
-
-def _number_text(value: Any) -> str:
-    return repr(value) if isinstance(value, float) else str(value)
-
-
 def _question_xml(q: Question) -> ET.Element | None:
-    kinds = {
-        "single_choice": "multichoice",
-        "multi_choice": "multichoice",
-        "true_false": "truefalse",
-        "short_text": "shortanswer",
-        "numeric": "numerical",
-        "matching": "matching",
-        "ordering": "ordering",
-    }
-    if q.type not in kinds:
+    codec = interchange(q.type).moodle_xml
+    if isinstance(codec, Unsupported):
         return None
-    node = ET.Element("question", {"type": kinds[q.type]})
+    node = ET.Element("question", {"type": codec.qtype})
     _textnode(node, "name", q.id)
     _textnode(node, "questiontext", q.prompt, "markdown")
     _textnode(node, "generalfeedback", q.explanation, "markdown")
@@ -359,59 +323,7 @@ def _question_xml(q: Question) -> ET.Element | None:
     _sub(node, "penalty", "0.3333333")
     _sub(node, "hidden", "0")
     _sub(node, "idnumber", q.id)
-    d = q.data
-    if q.type in ("single_choice", "multi_choice"):
-        single = q.type == "single_choice"
-        _sub(node, "single", "true" if single else "false")
-        _sub(node, "shuffleanswers", "true" if d.get("shuffle", True) else "false")
-        _sub(node, "answernumbering", "abc")
-        right = {d["answer"]} if single else set(d["answers"])
-        share = 100 / len(right)
-        for choice in d["choices"]:
-            if choice in right:
-                _answer(node, choice, share)
-            else:
-                # Ours: each wrong tick costs one right answer's share (never below 0).
-                _answer(node, choice, 0 if single else -share)
-    elif q.type == "true_false":
-        _answer(node, "true", 100 if d["answer"] else 0)
-        _answer(node, "false", 0 if d["answer"] else 100)
-    elif q.type == "short_text":
-        _sub(node, "usecase", "0")
-        for accepted in d["answers"]:
-            _answer(node, accepted, 100)
-    elif q.type == "numeric":
-        answer = _answer(node, _number_text(d["answer"]), 100)
-        _sub(answer, "tolerance", _number_text(d.get("tolerance", 0)))
-        if d.get("unit"):
-            units = _sub(node, "units")
-            unit = _sub(units, "unit")
-            _sub(unit, "multiplier", "1")
-            _sub(unit, "unit_name", d["unit"])
-            _sub(node, "unitgradingtype", "0")
-            _sub(node, "unitpenalty", "0")
-            _sub(node, "showunits", "3")
-            _sub(node, "unitsleft", "0")
-    elif q.type == "matching":
-        _sub(node, "shuffleanswers", "true")
-        for left, right in d["pairs"]:
-            sub = _sub(node, "subquestion", format="plain_text")
-            _sub(sub, "text", left)
-            _sub(_sub(sub, "answer"), "text", right)
-        for distractor in d.get("distractors", ()):
-            sub = _sub(node, "subquestion", format="plain_text")
-            _sub(sub, "text", "")
-            _sub(_sub(sub, "answer"), "text", distractor)
-    elif q.type == "ordering":
-        _sub(node, "layouttype", "VERTICAL")
-        _sub(node, "selecttype", "ALL")
-        _sub(node, "selectcount", "0")
-        # Ours scores neighbouring pairs: Moodle's "relative to the next item".
-        _sub(node, "gradingtype", "RELATIVE_NEXT_EXCLUDE_LAST")
-        _sub(node, "showgrading", "SHOW")
-        _sub(node, "numberingstyle", "none")
-        for position, item in enumerate(d["items"], start=1):
-            _answer(node, item, position)
+    codec.write(q.data, node)
     if q.tags:
         tags = _sub(node, "tags")
         for tag in q.tags:

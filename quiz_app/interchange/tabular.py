@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Sequence
-from typing import Any
 
 from quiz_app.banks.schema import Bank, Question
 from quiz_app.interchange.common import ConvertError, Draft, DraftCard, DraftQuestion
+from quiz_app.questions.formats import join_list, split_list
+from quiz_app.questions.grading import QUESTION_TYPES, interchange
+from quiz_app.questions.types import CsvCodec, Unsupported
 
 FORMAT_LABEL = "CSV"
 QUESTION_COLUMNS = (
@@ -32,10 +33,15 @@ QUESTION_COLUMNS = (
     "unit", "tags", "shuffle",
 )  # fmt: skip
 _CARD_HEADERS = {("front", "back"), ("term", "definition"), ("question", "answer")}
-_TYPES = {
-    "single_choice", "multi_choice", "true_false", "short_text", "numeric", "ordering",
-    "matching",
-}  # fmt: skip
+
+
+def _codecs() -> dict[str, CsvCodec]:
+    """The question types with a CSV form, by key."""
+    return {
+        key: qtype.interchange.csv
+        for key, qtype in QUESTION_TYPES.items()
+        if qtype.interchange is not None and isinstance(qtype.interchange.csv, CsvCodec)
+    }
 
 
 def _delimiter(text: str, name: str) -> str:
@@ -48,7 +54,7 @@ def _delimiter(text: str, name: str) -> str:
 
 
 def _split_list(value: str) -> list[str]:
-    return [part.strip() for part in value.split("|") if part.strip()]
+    return split_list(value)
 
 
 def parse_table(text: str, *, name: str = "") -> Draft:
@@ -86,14 +92,6 @@ def parse_table(text: str, *, name: str = "") -> Draft:
     return draft
 
 
-def _number(text: str) -> float | None:
-    try:
-        value = float(text.strip())
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
 def _questions(rows: list[list[str]], header: list[str], label: str) -> Draft:
     draft = Draft(label)
     unknown = [h for h in header if h and h not in QUESTION_COLUMNS]
@@ -117,58 +115,15 @@ def _questions(rows: list[list[str]], header: list[str], label: str) -> Draft:
                 )
             )
             continue
-        if qtype not in _TYPES:
+        codec = _codecs().get(qtype)
+        if codec is None:
             draft.skip(where, f"unknown type {qtype!r}")
             continue
-        answer = cell.get("answer", "")
-        choices = _split_list(cell.get("choices", ""))
-        data: dict[str, Any]
-        if qtype == "single_choice":
-            data = {"choices": choices, "answer": answer}
-        elif qtype == "multi_choice":
-            data = {"choices": choices, "answers": _split_list(answer)}
-        elif qtype == "true_false":
-            if answer.lower() not in ("true", "false"):
-                draft.skip(
-                    where, f"a true_false answer must be true or false, not {answer!r}"
-                )
-                continue
-            data = {"answer": answer.lower() == "true"}
-        elif qtype == "short_text":
-            data = {"answers": _split_list(answer)}
-        elif qtype == "numeric":
-            value = _number(answer)
-            tolerance = _number(cell.get("tolerance") or "0")
-            if value is None or tolerance is None:
-                draft.skip(
-                    where, f"the answer {answer!r} or its tolerance is not a number"
-                )
-                continue
-            data = {"answer": value, "tolerance": tolerance}
-            if cell.get("unit"):
-                data["unit"] = cell["unit"]
-        elif qtype == "ordering":
-            data = {"items": _split_list(answer)}
-        else:
-            pairs = []
-            for part in _split_list(answer):
-                left, sep, right = part.partition("=>")
-                if not sep:
-                    draft.skip(where, f"the pair {part!r} has no '=>'")
-                    break
-                pairs.append((left.strip(), right.strip()))
-            else:
-                data = {"pairs": pairs, "distractors": choices}
-            if len(pairs) != len(_split_list(answer)):
-                continue
-        if qtype in ("single_choice", "multi_choice") and cell.get(
-            "shuffle", ""
-        ).lower() in (
-            "false",
-            "no",
-            "0",
-        ):
-            data["shuffle"] = False
+        try:
+            data = codec.read(cell)
+        except ValueError as exc:
+            draft.skip(where, str(exc))
+            continue
         draft.questions.append(
             DraftQuestion(
                 type=qtype,
@@ -188,50 +143,40 @@ def _questions(rows: list[list[str]], header: list[str], label: str) -> Draft:
 # writing
 
 
-def _number_text(value: Any) -> str:
-    return repr(value) if isinstance(value, float) else str(value)
-
-
 def _join(values: Sequence[str]) -> str:
-    return " | ".join(values)
+    return join_list(values)
 
 
-def _row(q: Question, topics: dict[str, str]) -> list[str]:
-    d = q.data
-    answer, choices, tolerance, unit = "", "", "", ""
-    if q.type == "single_choice":
-        answer, choices = d["answer"], _join(d["choices"])
-    elif q.type == "multi_choice":
-        answer, choices = _join(d["answers"]), _join(d["choices"])
-    elif q.type == "true_false":
-        answer = "true" if d["answer"] else "false"
-    elif q.type == "short_text":
-        answer = _join(d["answers"])
-    elif q.type == "numeric":
-        answer = _number_text(d["answer"])
-        tolerance = _number_text(d.get("tolerance", 0))
-        unit = d.get("unit", "")
-    elif q.type == "ordering":
-        answer = _join(d["items"])
-    elif q.type == "matching":
-        answer = _join([f"{left} => {right}" for left, right in d["pairs"]])
-        choices = _join(d.get("distractors", ()))
+def _row(q: Question, topics: dict[str, str]) -> list[str] | None:
+    codec = interchange(q.type).csv
+    if isinstance(codec, Unsupported):
+        return None
+    cells = codec.write(q.data)
     return [
-        q.id, q.type, topics.get(q.topic, q.topic), q.prompt, answer, choices,
-        q.explanation, tolerance, unit, _join(q.tags),
-        "false" if d.get("shuffle", True) is False else "",
+        q.id, q.type, topics.get(q.topic, q.topic), q.prompt, cells.answer,
+        cells.choices, q.explanation, cells.tolerance, cells.unit, _join(q.tags),
+        "false" if q.data.get("shuffle", True) is False else "",
     ]  # fmt: skip
 
 
-def export_questions_csv(bank: Bank) -> str:
-    """The bank's questions in the documented question layout."""
+def _questions_csv(bank: Bank) -> tuple[str, list[str]]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(QUESTION_COLUMNS)
     topics = dict(bank.topics)
+    left_out = []
     for q in bank.questions:
-        writer.writerow(_row(q, topics))
-    return out.getvalue()
+        row = _row(q, topics)
+        if row is None:
+            left_out.append(f"{q.id}: {q.type} has no CSV form")
+        else:
+            writer.writerow(row)
+    return out.getvalue(), left_out
+
+
+def export_questions_csv(bank: Bank) -> str:
+    """The bank's questions in the documented question layout."""
+    return _questions_csv(bank)[0]
 
 
 def export_cards_tsv(faces: Sequence[tuple[str, str, str]]) -> str:
@@ -247,7 +192,7 @@ def export_cards_tsv(faces: Sequence[tuple[str, str, str]]) -> str:
 def export_csv(bank: Bank) -> tuple[str, list[str]]:
     """CSV of the bank's questions, then its plain cards as rows of type ``card``
     (front in ``prompt``, back in ``answer``)."""
-    text = export_questions_csv(bank)
+    text, left_out = _questions_csv(bank)
     if bank.cards:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
@@ -257,4 +202,4 @@ def export_csv(bank: Bank) -> tuple[str, list[str]]:
                  card.back, "", "", "", "", _join(card.tags), ""]
             )  # fmt: skip
         text += out.getvalue()
-    return text, []
+    return text, left_out

@@ -1,15 +1,25 @@
 """Pure helpers the question types share: telling choices apart, wording problems and
-partial credit, building grades. No Flask or DB.
+partial credit, building grades, describing responses, shuffling options and reading
+form values. No Flask or DB.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from random import Random
+from typing import Any, TypeVar
 
-from quiz_app.questions.answers import normalise_answer
-from quiz_app.questions.types import Grade
+from quiz_app.questions.answers import escape_markdown, normalise_answer
+from quiz_app.questions.types import NO_ANSWER, Grade
+
+T = TypeVar("T")
+
+#: after a row of a matching or ordering answer that is wrong (text, not colour alone)
+WRONG_MARK = " ✗ *(wrong)*"
+#: Longest text answer accepted; a short answer is a few words.
+MAX_TEXT_LENGTH = 500
+MAX_NUMBER_LENGTH = 60
 
 
 def choice_key(text: str) -> str:
@@ -91,3 +101,59 @@ def response_texts(response: Any) -> list[str] | None:
 
 def plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def describe_text_response(data: Mapping[str, Any], response: Any) -> str:
+    """A typed answer (text or number) as Markdown-safe text."""
+    if isinstance(response, bool) or not isinstance(response, str | int | float):
+        return NO_ANSWER
+    text = str(response)
+    return escape_markdown(text) if text.strip() else NO_ANSWER
+
+
+def numbered(lines: Iterable[str]) -> str:
+    """A Markdown numbered list."""
+    return "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1))
+
+
+def markdown_list(texts: Iterable[str]) -> str:
+    """Texts as a Markdown bullet list, each escaped."""
+    return "\n".join(f"- {escape_markdown(text)}" for text in texts)
+
+
+# --------------------------------------------------------------------------------------
+# Presenting options and reading form values
+
+
+def shuffled_options(options: Iterable[T], *, rng: Random) -> list[T]:
+    """A shuffled copy of ``options``; the input is never changed."""
+    shuffled = list(options)
+    rng.shuffle(shuffled)
+    return shuffled
+
+
+def scrambled(items: Sequence[T], *, rng: Random) -> list[T]:
+    """A shuffled copy that is never the original order (when another order exists).
+
+    Used for ordering questions, where showing the items in the right order would give
+    the answer away. Rotating by one instead of reshuffling keeps it a single draw.
+    """
+    result = shuffled_options(items, rng=rng)
+    if result == list(items) and len(set(map(repr, items))) > 1:
+        result = result[1:] + result[:1]
+    return result
+
+
+def same_pairs(texts: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """Form choices whose value and label are the text itself."""
+    return tuple((text, text) for text in texts)
+
+
+def text_or_none(value: Any) -> str | None:
+    """A submitted choice, or None for nothing chosen."""
+    return value if isinstance(value, str) and value else None
+
+
+def stripped_text(value: Any) -> str:
+    """A submitted text box's value without surrounding space."""
+    return value.strip() if isinstance(value, str) else ""

@@ -1,6 +1,24 @@
 """Pure question-type interface: what every type declares. No Flask or DB.
 
-The registry itself, ``QUESTION_TYPES``, is filled in :mod:`quiz_app.questions.grading`.
+Each type lives in one module of :mod:`quiz_app.questions.kinds` and registers one
+:class:`QuestionType` holding every part of it; the registry, ``QUESTION_TYPES``, is in
+:mod:`quiz_app.questions.registry` (importable from :mod:`quiz_app.questions.grading`
+too). The rest of the app asks the registry and never switches on a type's key.
+
+Parts of a type (a registered type has all of them; see ``QuestionType.missing_parts``):
+
+* validation: ``fields``, ``required``, ``defaults``, ``check``, and ``key_help`` (what
+  each own key means, for the bank-format reference, the JSON Schema and the editor);
+* grading and results: ``grade``, ``describe_answer``, ``describe_response``, and the
+  template ``quiz/questions/<key>.html``;
+* ``quiz`` (:class:`QuizForm`): the options shown, the form fields as plain
+  :class:`FormField` descriptions (``quiz/forms.py`` turns them into WTForms fields),
+  reading the submitted values back into a response, and the values showing a saved one;
+* ``analysis`` (:class:`ItemAnalysis`): the options whose shares item analysis counts;
+* ``leaks`` (:class:`LeakCheck`): its answer texts another question could give away,
+  and the texts it shows before it is answered;
+* ``interchange`` (:class:`Interchange`): its GIFT, Moodle XML and CSV forms, each
+  either a codec or :class:`Unsupported` with the reason, and its Anki card front.
 
 Interface contract (the bank loader depends on it):
 
@@ -46,9 +64,11 @@ The question data is assumed to have passed ``check``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from random import Random
 from typing import Any
 
 
@@ -75,6 +95,181 @@ AnswerDescriber = Callable[[Mapping[str, Any]], str]
 ResponseDescriber = Callable[[Mapping[str, Any], Any], str]
 
 
+Data = Mapping[str, Any]
+#: The option lists a question shows, in this attempt's order (``QuizForm.present``).
+Options = Mapping[str, Sequence[str]]
+
+
+# --------------------------------------------------------------------------------------
+# Taking a quiz
+
+
+class Widget(StrEnum):
+    """The kinds of form field a type can ask for (``quiz/forms.py`` builds them)."""
+
+    RADIO = "radio"  #: one of ``choices``
+    CHECKBOXES = "checkboxes"  #: any of ``choices``
+    SELECT = "select"  #: a drop-down of ``choices`` after a blank "— choose —"
+    TEXT = "text"  #: one line of text, at most ``max_length`` characters
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    """One field of a question's answer form, described without a form library."""
+
+    widget: Widget
+    label: str
+    choices: tuple[tuple[str, str], ...] = ()  #: (value, label) in the order shown
+    max_length: int | None = None
+
+
+def _never_unreadable(data: Data, response: Any) -> str | None:
+    return None
+
+
+def _no_picks(response: Any) -> list[Any]:
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class QuizForm:
+    """How a question of the type is asked in a quiz and read back."""
+
+    #: the option lists shown, in this attempt's order (shuffled with the given Random)
+    present: Callable[[Data, Random], dict[str, list[str]]]
+    #: its answer fields, built from the options shown
+    fields: Callable[[Options], list[FormField]]
+    #: the fields' submitted values (in ``fields`` order) -> the grading response
+    read: Callable[[Data, Options, Sequence[Any]], Any]
+    #: a saved response -> the fields' values showing it again
+    initial: Callable[[Options, Any], list[Any]]
+    #: why a response cannot be saved ("“x” is not a number, …"), or None
+    unreadable: Callable[[Data, Any], str | None] = _never_unreadable
+    #: the items a response places, checked for one placed twice
+    picks: Callable[[Any], list[Any]] = _no_picks
+
+
+# --------------------------------------------------------------------------------------
+# Item analysis and answer leaks
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAnalysis:
+    """What item analysis counts for the type (Moodle's option shares)."""
+
+    #: the options a student picks among, in display order, and the correct ones;
+    #: ``((), frozenset())`` when the type has none
+    options: Callable[[Data], tuple[tuple[str, ...], frozenset[str]]]
+    #: the options a response picked (empty when blank); None: the type has no
+    #: options, so neither shares nor blanks are counted
+    chosen: Callable[[Any], set[str]] | None
+
+
+def _no_options(data: Data) -> tuple[tuple[str, ...], frozenset[str]]:
+    return (), frozenset()
+
+
+#: The analysis of a type without options: facility and discrimination only.
+NO_OPTIONS = ItemAnalysis(options=_no_options, chosen=None)
+
+
+class Scope(StrEnum):
+    """Which of another question's texts can give an answer away."""
+
+    ANYWHERE = "anywhere"  #: hidden answers: prompt, choices, items, pairs, distractors
+    NOT_OPTIONS = "not_options"  #: shown answers: prompt, items and pairs only
+    ITEMS_AND_PAIRS = "items_and_pairs"  #: a number written as a word: items, pairs
+
+
+@dataclass(frozen=True, slots=True)
+class LeakCheck:
+    """What ``banks/leaks.py`` compares between the questions of one quiz."""
+
+    #: answer texts another question could give away, each with where it could
+    answers: Callable[[Data], list[tuple[str, Scope]]]
+    #: what it shows besides the prompt before it is answered: (field, text, is one
+    #: of a list of options)
+    shown: Callable[[Data], list[tuple[str, str, bool]]]
+
+
+# --------------------------------------------------------------------------------------
+# Import and export
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    """A format cannot express the type; ``reason`` says why (shown in reports)."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class GiftAnswer:
+    """A question's GIFT answer part, the text between ``{`` and ``}``."""
+
+    block: str
+    inline: bool = False  #: starts on the prompt's line (``{TRUE``), not the next
+    has_explanation: bool = True  #: a ``####`` general feedback may follow
+    lost: tuple[str, ...] = ()  #: details of the question that GIFT cannot hold
+
+
+@dataclass(frozen=True, slots=True)
+class GiftCodec:
+    """GIFT export. (Reading GIFT stays in ``interchange/gift.py``: there the answer
+    part's syntax decides the type, as in Moodle's parser.)"""
+
+    write: Callable[[Data], GiftAnswer]
+
+
+@dataclass(frozen=True, slots=True)
+class MoodleXmlCodec:
+    """Moodle XML export as Moodle's ``qtype`` (reading stays in
+    ``interchange/moodlexml.py``, keyed by Moodle's type names)."""
+
+    qtype: str  #: Moodle's question type, e.g. "multichoice"
+    #: adds the type's own elements (answers, options) to the <question> element
+    write: Callable[[Data, ET.Element], None]
+
+
+@dataclass(frozen=True, slots=True)
+class CsvCells:
+    """The type's cells of a CSV question row (docs/import-export.md)."""
+
+    answer: str = ""
+    choices: str = ""
+    tolerance: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CsvCodec:
+    """Both directions of the CSV question layout."""
+
+    write: Callable[[Data], CsvCells]
+    #: the row's cells by column name -> the type's data; ValueError(reason) skips it
+    read: Callable[[Mapping[str, str]], dict[str, Any]]
+
+
+def _no_front_extra(data: Data) -> str:
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Interchange:
+    """The type in other tools' formats."""
+
+    gift: GiftCodec | Unsupported
+    moodle_xml: MoodleXmlCodec | Unsupported
+    csv: CsvCodec | Unsupported
+    #: Markdown added after the prompt on an exported Anki card's front (its choices);
+    #: the back is ``describe_answer``
+    anki_front: Callable[[Data], str] = _no_front_extra
+
+
+#: The parts a registered type must declare (None only in hand-built test doubles).
+PARTS = ("quiz", "analysis", "leaks", "interchange")
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionType:
     key: str
@@ -86,10 +281,22 @@ class QuestionType:
     describe_answer: AnswerDescriber  #: the correct answer, Markdown-safe
     describe_response: ResponseDescriber  #: what the student answered, Markdown-safe
     defaults: Mapping[str, Any] = field(default_factory=dict)
+    #: what each own key means (bank-format reference, JSON Schema, editor)
+    key_help: Mapping[str, str] = field(default_factory=dict)
+    quiz: QuizForm | None = None
+    analysis: ItemAnalysis | None = None
+    leaks: LeakCheck | None = None
+    interchange: Interchange | None = None
 
     @property
     def template(self) -> str:
         return f"quiz/questions/{self.key}.html"
+
+    def missing_parts(self) -> list[str]:
+        """The parts this type leaves out; a registered type leaves out none."""
+        missing = [name for name in PARTS if getattr(self, name) is None]
+        missing += [f"key_help[{k!r}]" for k in self.fields if k not in self.key_help]
+        return missing
 
 
 NO_ANSWER = "(no answer)"

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from quiz_app import csvexport
 from quiz_app.banks.models import Question, Quiz
 from quiz_app.extensions import db
+from quiz_app.questions.grading import item_analysis
 from quiz_app.quiz import itemstats
 from quiz_app.quiz.models import AttemptStatus, QuizAttempt
 
@@ -31,29 +32,8 @@ class QuizAnalysis:
 
 
 def _item_info(question: Question) -> itemstats.ItemInfo:
-    data = question.data
-    if question.type == "single_choice":
-        return itemstats.ItemInfo(
-            question.id,
-            question.type,
-            tuple(data["choices"]),
-            frozenset({data["answer"]}),
-        )
-    if question.type == "multi_choice":
-        return itemstats.ItemInfo(
-            question.id,
-            question.type,
-            tuple(data["choices"]),
-            frozenset(data["answers"]),
-        )
-    if question.type == "true_false":
-        return itemstats.ItemInfo(
-            question.id,
-            question.type,
-            ("true", "false"),
-            frozenset({"true" if data["answer"] else "false"}),
-        )
-    return itemstats.ItemInfo(question.id, question.type)
+    options, correct = item_analysis(question.type).options(question.data)
+    return itemstats.ItemInfo(question.id, question.type, options, correct)
 
 
 def first_attempts(user_ids: Sequence[int], quiz_id: str) -> list[QuizAttempt]:

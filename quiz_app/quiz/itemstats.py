@@ -9,8 +9,9 @@ caller picks it), so practice on later attempts does not flatter the items. Per 
   attempts that drew the item. Moodle shows it times 100; we keep r in -1..1. Undefined
   (None) with fewer than two responses or when either variable has no variance.
 * **responses**: how many first attempts drew the item.
-* **option shares** for single choice, multiple choice and true/false: the share of
-  responses that chose (or ticked) each option, plus the count left blank.
+* **option shares** for the types with options (single choice, multiple choice and
+  true/false; each type's ``ItemAnalysis`` says): the share of responses that chose
+  (or ticked) each option, plus the count left blank.
 
 Flags use the thresholds below, the usual ones in Moodle's quiz statistics docs.
 """
@@ -21,6 +22,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
+
+from quiz_app.questions.grading import item_analysis
 
 #: Facility above this: the item is too easy to tell students apart.
 TOO_EASY_ABOVE: Final = 90.0
@@ -36,9 +39,6 @@ FLAG_TOO_EASY: Final = "too easy"
 FLAG_TOO_HARD: Final = "too hard"
 FLAG_POOR: Final = "discriminates poorly"
 FLAG_NEGATIVE: Final = "negative discrimination"
-
-#: Question types whose responses are choices among listed options.
-CHOICE_TYPES: Final = frozenset({"single_choice", "multi_choice", "true_false"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,23 +120,6 @@ def flags_for(facility: float | None, discrimination: float | None) -> tuple[str
     return tuple(flags)
 
 
-def _chosen(qtype: str, response: Any) -> set[str]:
-    """The options a response picked as texts ("true"/"false" for true/false)."""
-    if response is None or response == "":
-        return set()
-    if qtype == "true_false":
-        return (
-            {"true" if response else "false"} if isinstance(response, bool) else set()
-        )
-    if qtype == "multi_choice":
-        if isinstance(response, str):
-            return {response}
-        if isinstance(response, list | tuple | set | frozenset):
-            return {r for r in response if isinstance(r, str)}
-        return set()
-    return {response} if isinstance(response, str) else set()
-
-
 def analyse_item(info: ItemInfo, attempts: Sequence[AttemptRecord]) -> ItemStat:
     """Facility, discrimination, option shares and flags of one question."""
     drew = [a for a in attempts if info.question_id in a.items]
@@ -147,13 +130,13 @@ def analyse_item(info: ItemInfo, attempts: Sequence[AttemptRecord]) -> ItemStat:
     discrimination = pearson(scores, rests)
     counts = dict.fromkeys(info.options, 0)
     blank = 0
+    # None: the type has no options, so neither shares nor blanks are counted.
+    chosen_by = item_analysis(info.type).chosen
     for a in drew:
-        chosen = (
-            _chosen(info.type, a.items[info.question_id].response)
-            if info.type in CHOICE_TYPES
-            else set()
-        )
-        if info.type in CHOICE_TYPES and not chosen:
+        if chosen_by is None:
+            continue
+        chosen = chosen_by(a.items[info.question_id].response)
+        if not chosen:
             blank += 1
         for option in chosen:
             if option in counts:

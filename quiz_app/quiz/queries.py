@@ -240,7 +240,7 @@ def answered_positions(attempt: QuizAttempt) -> set[int]:
     return {
         p
         for p, qid in filled.items()
-        if not rules.is_unreadable_number(questions[qid], answers[qid].response)
+        if not rules.is_unreadable(questions[qid], answers[qid].response)
     }
 
 

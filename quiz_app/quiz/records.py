@@ -99,7 +99,7 @@ class PresentedQuestion:
     @property
     def is_unreadable(self) -> bool:
         """A saved numeric answer that is not a number (it would score 0)."""
-        return rules.is_unreadable_number(self.question, self.response)
+        return rules.is_unreadable(self.question, self.response)
 
 
 @dataclass(frozen=True, slots=True)

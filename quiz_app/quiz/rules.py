@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from quiz_app.questions.answers import parse_number
+from quiz_app.questions.grading import quiz_form
 
 if TYPE_CHECKING:
     from quiz_app.banks.models import Question
@@ -17,25 +17,17 @@ if TYPE_CHECKING:
     from quiz_app.quiz.records import PresentedQuestion, QuestionContent
 
 
-def is_unreadable_number(question: Question | QuestionContent, response: Any) -> bool:
-    """Whether a response to a numeric question is text that is not a number."""
-    return (
-        question.type == "numeric"
-        and isinstance(response, str)
-        and not is_blank(response)
-        and parse_number(response, unit=question.data.get("unit") or "") is None
-    )
+def unreadable_reason(
+    question: Question | QuestionContent, response: Any
+) -> str | None:
+    """Why a response cannot be saved (a numeric answer that is not a number), or
+    None; its type decides."""
+    return quiz_form(question.type).unreadable(question.data, response)
 
 
-def list_unreadable_numbers(
-    items: Sequence[PresentedQuestion], responses: Mapping[str, Any]
-) -> list[tuple[int, str]]:
-    """(question number, text) of each numeric answer on a page that is not a number."""
-    return [
-        (item.number, responses[item.question.id])
-        for item in items
-        if is_unreadable_number(item.question, responses.get(item.question.id))
-    ]
+def is_unreadable(question: Question | QuestionContent, response: Any) -> bool:
+    """Whether a response cannot be saved (it could only score 0)."""
+    return unreadable_reason(question, response) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,29 +45,24 @@ class AnswerProblem:
 def check_responses(
     items: Sequence[PresentedQuestion], responses: Mapping[str, Any]
 ) -> list[AnswerProblem]:
-    """What to tell the student about the answers on a page before saving them: a
-    numeric answer that is not a number (not saved), an item picked twice.
+    """What to tell the student about the answers on a page before saving them: an
+    answer its type cannot read (a number that is not one: not saved), an item picked
+    twice (ordering, matching).
     """
     problems = []
     for item in items:
         response = responses.get(item.question.id)
-        if is_unreadable_number(item.question, response):
+        reason = unreadable_reason(item.question, response)
+        if reason is not None:
             problems.append(
                 AnswerProblem(
                     item.number,
                     item.question.id,
-                    f"Question {item.number}: “{response}” is not a number, so it was"
-                    " not saved. Type digits only, for example 1953 or 2.5.",
+                    f"Question {item.number}: {reason}",
                     is_blocking=True,
                 )
             )
-        picked = (
-            list(response.values())
-            if isinstance(response, Mapping)
-            else response
-            if item.question.type == "ordering" and isinstance(response, list)
-            else []
-        )
+        picked = quiz_form(item.question.type).picks(response)
         chosen = [p for p in picked if isinstance(p, str) and p]
         twice = sorted({p for p in chosen if chosen.count(p) > 1})
         if twice:

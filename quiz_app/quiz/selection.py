@@ -13,11 +13,21 @@ and each question's options get their own stable order, independent of the other
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from random import Random
-from typing import Any, TypeVar
+from typing import Any
 
-T = TypeVar("T")
+from quiz_app.questions.common import scrambled, shuffled_options
+from quiz_app.questions.grading import quiz_form
+
+__all__ = [
+    "attempt_rng",
+    "one_per_group",
+    "order_questions",
+    "presented_options",
+    "scrambled",
+    "shuffled_options",
+]
 
 
 def attempt_rng(seed: int, salt: str) -> Random:
@@ -82,47 +92,15 @@ def one_per_group(
     return [qid for qid in ids if qid not in dropped]
 
 
-def shuffled_options(options: Iterable[T], *, rng: Random) -> list[T]:
-    """A shuffled copy of ``options``; the input is never changed."""
-    shuffled = list(options)
-    rng.shuffle(shuffled)
-    return shuffled
-
-
-def scrambled(items: Sequence[T], *, rng: Random) -> list[T]:
-    """A shuffled copy that is never the original order (when another order exists).
-
-    Used for ordering questions, where showing the items in the right order would give
-    the answer away. Rotating by one instead of reshuffling keeps it a single draw.
-    """
-    result = shuffled_options(items, rng=rng)
-    if result == list(items) and len(set(map(repr, items))) > 1:
-        result = result[1:] + result[:1]
-    return result
-
-
 def presented_options(
     type_key: str, data: Mapping[str, Any], *, rng: Random
 ) -> dict[str, list[str]]:
-    """The option lists a question shows, in the order this attempt shows them.
+    """The option lists a question shows, in the order this attempt shows them (its
+    type's ``QuizForm.present``).
 
     ``single_choice``/``multi_choice``: ``{"choices": [...]}`` (shuffled unless the
     bank says ``shuffle: false``); ``ordering``: ``{"items": [...]}`` (never in the
     right order); ``matching``: ``{"lefts": [...], "rights": [...]}`` (lefts in file
     order; the right-hand texts and distractors shuffled together); other types: ``{}``.
     """
-    if type_key in ("single_choice", "multi_choice"):
-        choices = list(data["choices"])
-        if data.get("shuffle", True):
-            choices = shuffled_options(choices, rng=rng)
-        return {"choices": choices}
-    if type_key == "ordering":
-        return {"items": scrambled(list(data["items"]), rng=rng)}
-    if type_key == "matching":
-        pairs: Sequence[tuple[str, str]] = data["pairs"]
-        rights = [right for _, right in pairs] + list(data.get("distractors", ()))
-        return {
-            "lefts": [left for left, _ in pairs],
-            "rights": shuffled_options(rights, rng=rng),
-        }
-    return {}
+    return quiz_form(type_key).present(data, rng)
