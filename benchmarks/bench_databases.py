@@ -1,8 +1,8 @@
 """Benchmark: saving a quiz answer over HTTP on SQLite and on PostgreSQL, side by side
 in one run.
 
-The same app, bank, workers and load for both: ``quiz-app serve`` under gunicorn on
-127.0.0.1, a logged-in student's real answer POST (CSRF, validation, grading, one
+The same app, bank, request threads and load for both: ``quiz-app serve`` (waitress)
+on 127.0.0.1, a logged-in student's real answer POST (CSRF, validation, grading, one
 upsert, a redirect), loaded by ``wrk`` when it is installed, else by a Python loop of
 concurrent requests. PostgreSQL gets a schema of its own in the database you name,
 dropped at the end.
@@ -56,6 +56,20 @@ def _pg_url(url: str) -> str:
         sa.engine.make_url(url)
         .update_query_dict({"options": f"-csearch_path={SCHEMA}"})
         .render_as_string(hide_password=False)
+    )
+
+
+def _durability(url: str) -> str:
+    """How each database makes a commit durable, printed with the figures: a
+    PostgreSQL with fsync off is not comparable with SQLite's synchronous=FULL."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        fsync = conn.exec_driver_sql("SHOW fsync").scalar()
+        sync_commit = conn.exec_driver_sql("SHOW synchronous_commit").scalar()
+    engine.dispose()
+    return (
+        f"SQLite synchronous={os.environ.get('QUIZ_SQLITE_SYNCHRONOUS', 'FULL')}; "
+        f"PostgreSQL fsync={fsync}, synchronous_commit={sync_commit}"
     )
 
 
@@ -173,6 +187,7 @@ def main() -> int:
     use_wrk = shutil.which("wrk") is not None and not args.python
     results: list[Result] = []
     pg_url = _pg_url(args.postgres)
+    durability = _durability(args.postgres)
     try:
         with tempfile.TemporaryDirectory(prefix="bench-db-") as tmp_name:
             tmp = Path(tmp_name)
@@ -226,10 +241,11 @@ def main() -> int:
     tool = "wrk" if use_wrk else "a Python loop"
     print(
         f"Answer saves, {args.connections} connections by {tool}, {args.duration} s "
-        f"each; gunicorn with {args.workers} sync workers; loopback; "
+        f"each; waitress with {args.workers} request threads; loopback; "
         f"{os.cpu_count()} CPUs; load average "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
+    print(durability)
     header = ("database", "req/s", "p50 ms", "p99 ms", "errors", "requests", "CPU ms")
     print(f"{header[0]:<12}" + "".join(f"{h:>10}" for h in header[1:]))
     for r in results:

@@ -47,6 +47,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )  # QUIZ_DATA_DIR chose the instance folder above; it is not a setting
     if not app.config.get("BANKS_DIR"):
         app.config["BANKS_DIR"] = str(resource_dir("question_banks"))
+    from quiz_app.logs import configure_logging
+
+    configure_logging(app)
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_secret_key(app)
     trust_proxies(app)

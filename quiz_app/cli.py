@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from quiz_app import create_app
+from quiz_app.audit import audit
 from quiz_app.backups import (
     BackupError,
     DataFolder,
@@ -116,36 +117,63 @@ def backup_sqlite(
 
 def import_configured_banks(*, force: bool = False) -> tuple[Any, list[Any]]:
     """Validate and import the configured banks and teachers' uploads; return the
-    summary and the problems of the files left out.
+    summary and the problems of the banks left out.
     """
-    from quiz_app.banks.services import (
-        configured_bank_paths,
-        import_bank_files,
-        uploads_dir,
-    )
+    from quiz_app.banks.services import configured_bank_paths
+    from quiz_app.banks.uploads import import_all_banks
 
-    paths = configured_bank_paths(
-        str(current_app.config["BANKS_DIR"]), current_app.instance_path
-    )
     with write_transaction():
-        summary, problems = import_bank_files(
-            paths,
+        summary, problems = import_all_banks(
+            configured_bank_paths(str(current_app.config["BANKS_DIR"])),
             max_bytes=current_app.config["MAX_BANK_BYTES"],
             now=utcnow(),
             force=force,
-            uploads=uploads_dir(current_app.instance_path),
         )
         db.session.commit()
+    audit(
+        "bank.import",
+        source="deploy",
+        imported=summary.banks_imported,
+        unchanged=summary.banks_unchanged,
+        problems=len(problems),
+    )
     return summary, problems
 
 
+def move_old_uploads() -> None:
+    """Move the data folder's old uploads folder (from before uploads were stored in
+    the database) into the database, once; say what happened."""
+    from quiz_app.banks.services import uploads_dir
+    from quiz_app.banks.uploadfolder import move_upload_folder, retire_upload_folder
+
+    folder = uploads_dir(current_app.instance_path)
+    if not folder.is_dir():
+        return
+    now = utcnow()
+    with write_transaction():
+        move = move_upload_folder(
+            folder,
+            max_bytes=current_app.config["MAX_BANK_BYTES"],
+            max_image_bytes=current_app.config["MAX_IMAGE_BYTES"],
+            now=now,
+        )
+        db.session.commit()
+    moved_to = retire_upload_folder(folder, now=now)
+    audit("bank.uploads_moved", banks=len(move.stored), images=move.images)
+    for line in move.left_out:
+        click.echo(f"warning: uploads: {line}", err=True)
+    click.echo(f"Uploads: {move}; the old folder is now {moved_to}")
+
+
 def deploy() -> None:
-    """Upgrade the schema and import the banks, once even when several servers start
-    together (the others wait for the lock, then find nothing to do)."""
+    """Upgrade the schema, move old uploads into the database and import the banks,
+    once even when several servers start together (the others wait for the lock,
+    then find nothing to do)."""
     from quiz_app.deploy import deploy_lock
 
     with deploy_lock():
         upgrade_database()
+        move_old_uploads()
         summary, problems = import_configured_banks()
     for problem in problems:
         click.echo(f"warning: {problem}", err=True)
@@ -273,9 +301,11 @@ def _setup_link(host: str, port: int) -> str | None:
 
 def serve_waitress(app: Flask, *, host: str, port: int, threads: int) -> None:
     """Serve with waitress, bounded against slow and oversized clients."""
-    from waitress import serve
+    # waitress.serve() without its logging.basicConfig(), which would add a second,
+    # unstructured handler beside the app's (quiz_app.logs): every line twice.
+    from waitress.server import create_server
 
-    serve(
+    server = create_server(
         app,
         host=host,
         port=port,
@@ -290,6 +320,8 @@ def serve_waitress(app: Flask, *, host: str, port: int, threads: int) -> None:
         # believes only the last TRUSTED_PROXIES entries; otherwise drop them.
         clear_untrusted_proxy_headers=not app.config.get("TRUSTED_PROXIES"),
     )
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
 
 
 @main.command("backup")

@@ -44,6 +44,9 @@ class DefaultConfig:
     MAX_BANK_BYTES = 8 * 1024 * 1024
     #: Largest request body accepted (bytes); bounds bank uploads.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    #: Largest image stored with an uploaded bank (bytes), from a .zip upload or from
+    #: a data folder's old uploads folder.
+    MAX_IMAGE_BYTES = 2 * 1024 * 1024
     #: CSRF tokens stay valid this long, so a quiz page left open for hours still
     #: submits (seconds).
     WTF_CSRF_TIME_LIMIT = 12 * 3600
@@ -85,6 +88,11 @@ class DefaultConfig:
     PUBLIC_URL: str | None = None
     #: Set by `quiz-app serve` for its workers: the address it listens on.
     SERVE_HOST: str | None = None
+    #: Log lines as JSON objects (QUIZ_LOG_JSON=1) rather than key=value pairs; both
+    #: go to standard error, one line per request and per audit event.
+    LOG_JSON = False
+    #: Lowest level of the app's own log lines (DEBUG, INFO, WARNING, ...).
+    LOG_LEVEL = "INFO"
     #: Template auto-reload and SQL echo stay off unless debugging.
     SQLALCHEMY_ECHO = False
     SQLALCHEMY_TRACK_MODIFICATIONS = False

@@ -5,7 +5,15 @@ tables.
 from __future__ import annotations
 
 from quiz_app.accounts.models import PasswordReset, SetupToken, User
-from quiz_app.banks.models import Bank, BankCoOwner, Card, Question, Quiz
+from quiz_app.banks.models import (
+    Bank,
+    BankCoOwner,
+    Card,
+    Question,
+    Quiz,
+    UploadedBank,
+    UploadedImage,
+)
 from quiz_app.classes.models import (
     Assignment,
     ClassBankChoice,
@@ -37,5 +45,7 @@ __all__ = [
     "SchoolClass",
     "SetupToken",
     "StudySettings",
+    "UploadedBank",
+    "UploadedImage",
     "User",
 ]

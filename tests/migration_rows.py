@@ -32,6 +32,8 @@ def _value(table: sa.Table, column: sa.Column[Any], row: int) -> Any:
         return datetime(2026, 1, row, 12, 30)
     if isinstance(type_, sa.JSON):
         return {"row": row, "column": column.name}
+    if isinstance(type_, sa.LargeBinary):
+        return f"{column.name}-{row}".encode()
     length = getattr(type_, "length", None) or 40
     return f"{column.name[: max(length - 4, 1)]}-{row}"[:length]
 

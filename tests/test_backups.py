@@ -167,3 +167,52 @@ def test_serve_refuses_a_database_that_fails_quick_check(
     assert result.exit_code != 0
     assert "quick_check" in result.output
     assert "quiz-app restore" in result.output
+
+
+@pytest.mark.sqlite_only
+def test_uploaded_banks_travel_in_the_database_of_a_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Uploads live in the database now: a backup restores them with it, and a data
+    folder without an old uploads folder gets none from a restore."""
+    from flask_migrate import upgrade
+
+    from quiz_app import create_app
+    from quiz_app.banks.uploads import read_bank_source, save_bank_source
+    from quiz_app.clock import utcnow
+    from quiz_app.extensions import MIGRATIONS_DIR, db
+    from tests.banks.test_stored_uploads import PICTURED
+
+    monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path / "data"))
+    app = create_app()
+    folder = DataFolder(
+        root=tmp_path / "data", database=tmp_path / "data" / "quiz.sqlite"
+    )
+    png = b"\x89PNG pretend"
+    with app.app_context():
+        upgrade(directory=MIGRATIONS_DIR)
+        save_bank_source(
+            "pictured",
+            PICTURED,
+            bank_paths=[],
+            max_bytes=100_000,
+            now=utcnow(),
+            images={"img/table.png": png},
+        )
+        db.session.commit()
+        backup = create_backup(folder, tmp_path / "backups", now=NOW)
+        save_bank_source(
+            "pictured",
+            PICTURED.replace("Nobody", "No one"),
+            bank_paths=[],
+            max_bytes=100_000,
+            now=utcnow(),
+        )
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    restore_backup(backup, folder, now=NOW)
+    with app.app_context():
+        assert read_bank_source("pictured") == PICTURED
+        db.engine.dispose()
+    assert not folder.uploads.exists()

@@ -118,7 +118,14 @@ def test_only_the_scheduler_imports_fsrs():
 WEB_NAMES = frozenset({"views", "forms", "cli", "decorators"})
 #: Top-level modules of the web layer and the composition root (they wire everything).
 WEB_TOP = frozenset(
-    {"quiz_app", "quiz_app.cli", "quiz_app.web", "quiz_app.forms", "quiz_app.errors"}
+    {
+        "quiz_app",
+        "quiz_app.cli",
+        "quiz_app.web",
+        "quiz_app.forms",
+        "quiz_app.errors",
+        "quiz_app.logs",
+    }
 )
 ROOT = frozenset({"quiz_app", "quiz_app.models"})
 #: Binds the extensions to the app and installs the per-request transaction hooks.

@@ -101,6 +101,37 @@ class Student:
             raise
         raise AssertionError(f"POST {url} did not redirect")
 
+    def post_file(self, url: str, token: str, name: str, data: bytes) -> str:
+        """POST a file upload form; returns where it redirected."""
+        boundary = "----two-servers-boundary"
+        body = (
+            (
+                f"--{boundary}\r\nContent-Disposition: form-data; "
+                f'name="csrf_token"\r\n\r\n{token}\r\n'
+                f"--{boundary}\r\nContent-Disposition: form-data; "
+                f'name="file"; filename="{name}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n"
+            ).encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        request = urllib.request.Request(
+            url,
+            body,
+            {"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        try:
+            self.opener.open(request, timeout=60)
+        except urllib.error.HTTPError as error:
+            if error.code in (302, 303):
+                return error.headers["Location"]
+            raise
+        raise AssertionError(f"POST {url} did not redirect")
+
+    def get_bytes(self, url: str) -> bytes:
+        with self.opener.open(url, timeout=20) as response:
+            return response.read()
+
     def token(self, url: str) -> str:
         found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.get(url))
         assert found, url
@@ -221,3 +252,59 @@ def test_a_student_moves_between_servers_mid_quiz_without_losing_an_answer(
     ]
     assert (attempt.status, attempt.score) == ("submitted", 2.0)
     assert banks == 1  # imported once, though both servers started together
+
+
+PICTURED = """\
+format: 1
+id: pictured
+title: Uploaded on one server
+topics:
+  t: Topic
+sources:
+  s:
+    title: A source
+questions:
+  - id: pictured-q1
+    type: single_choice
+    topic: t
+    prompt: Who sat at this table in 1951?
+    choices: [The delegates, The Swiss, Nobody]
+    answer: The delegates
+    explanation: The delegations met at Kaesong, then Panmunjom.
+    sources: [s]
+    image:
+      file: img/table.png
+      alt: The delegates at the table
+"""
+
+
+def test_a_bank_uploaded_through_one_server_is_served_by_the_other(two_servers):
+    import io
+    import zipfile
+    from pathlib import Path
+
+    (a, b), _url = two_servers
+    png = (
+        Path(__file__).parent / "data" / "banks" / "valid" / "img" / "delegates.png"
+    ).read_bytes()
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("pictured.yaml", PICTURED)
+        archive.writestr("img/table.png", png)
+
+    teacher = Student()
+    login = {"username": "teacher", "password": PASSWORD}
+    login["csrf_token"] = teacher.token(a + "/account/login")
+    teacher.post(a + "/account/login", login)
+    token = teacher.token(a + "/teach/banks")
+    where = teacher.post_file(
+        a + "/teach/banks/upload", token, "pictured.zip", packed.getvalue()
+    )
+    assert where.endswith("/teach/banks")
+
+    # Server B never saw the file: it reads the bank and its image from the database.
+    page = teacher.get(b + "/teach/questions/pictured-q1")
+    assert "Who sat at this table in 1951?" in page
+    assert "/banks/pictured/media/img/table.png" in page
+    assert teacher.get_bytes(b + "/banks/pictured/media/img/table.png") == png
+    assert "pictured.yaml" in teacher.get(b + "/teach/banks")

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from quiz_app import publicurl
 from quiz_app.accounts import policy, services
 from quiz_app.accounts.models import Role
+from quiz_app.audit import audit
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db, write_transaction
 from quiz_app.network import lan_address
@@ -45,6 +46,7 @@ def create_teacher_command(username: str, password: str) -> None:
         if first:
             services.clear_setup_tokens()
         db.session.commit()
+    audit("teacher.create", source="command", username=username, is_admin=first)
     click.echo(
         f"Created teacher {username!r}" + (" (administrator)." if first else ".")
     )
@@ -84,6 +86,7 @@ def reset_password_command(username: str, port: int) -> None:
             user, issued_by=None, now=utcnow(), rng=SystemRandom()
         )
         db.session.commit()
+    audit("password.reset_issued", source="command", for_user_id=user.id)
     base = console_base_url(port)
     click.echo(f"Reset link for {user.username} (works once, for 24 hours):")
     click.echo(f"    {base}/account/reset/{code}")

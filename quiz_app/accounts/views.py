@@ -40,6 +40,7 @@ from quiz_app.accounts.forms import (
     SignUpForm,
 )
 from quiz_app.accounts.models import Role, User
+from quiz_app.audit import audit
 from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db, read_transaction, write_transaction
@@ -207,6 +208,7 @@ def setup() -> str | tuple[str, int] | Response:
         db.session.commit()
         mark_setup_done(current_app)
         _start_session(user)
+        audit("account.setup", created_user_id=user.id, username=user.username)
         flash("Welcome! Your teacher account is ready.", "success")
         return redirect(url_for("teacher.classes.index"))
     return render_template("accounts/setup.html", form=form)
@@ -285,6 +287,11 @@ def login() -> str | tuple[str, int] | Response:
             f"Try again in {minutes} minute{'s' if minutes > 1 else ''}, "
             "or ask your teacher for help."
         )
+        audit(
+            "login.refused",
+            username=_logged_username(key),
+            wait_s=ceil(wait.total_seconds()),
+        )
         return render_template("accounts/login.html", form=form), 429
     # scrypt runs here, in a read transaction: SQLite's one write lock is taken only
     # for the short write below, so log-ins do not queue every other save.
@@ -297,12 +304,20 @@ def login() -> str | tuple[str, int] | Response:
             limit_services.clear_login_failures(key, address)
         db.session.commit()
     if user is None:
+        audit("login.failure", username=_logged_username(key))
         form.password.errors.append("The username or password is not right.")
         return render_template("accounts/login.html", form=form)
     _start_session(user)
+    audit("login.success", username=user.username)
     response = redirect(_safe_next(url_for("home.index")))
     _remember_device(response, key, known)
     return response
+
+
+def _logged_username(key: str) -> str | None:
+    """The username tried, for the audit line, if such an account exists: a username
+    field sometimes holds a password typed into the wrong box."""
+    return key if services.is_username_taken(key) else None
 
 
 @bp.post("/logout")
@@ -357,6 +372,7 @@ def change_password() -> str | Response:
             # The new session token logged every cookie out, this one too: log this
             # browser in again on a fresh session.
             _start_session(current_user._get_current_object())
+            audit("password.change")
             flash(
                 "Your password is changed. Any other device you were logged in on "
                 "has been logged out.",
@@ -377,8 +393,10 @@ def delete() -> str | Response:
         if services.authenticate(current_user.username, form.password.data) is None:
             form.password.errors.append("That is not your password.")
         else:
+            erased = current_user.id
             erasure.erase_user_data(current_user, now=utcnow())
             db.session.commit()
+            audit("account.delete", deleted_user_id=erased)
             logout_user()
             session.clear()
             flash("Your account is deleted.", "info")
@@ -415,6 +433,7 @@ def reset(code: str | None) -> Response:
             form.code.errors.append(str(error))
         else:
             db.session.commit()
+            audit("password.reset", reset_user_id=user.id, username=user.username)
             if current_user.is_authenticated:
                 logout_user()
             session.clear()
@@ -425,6 +444,7 @@ def reset(code: str | None) -> Response:
             )
             return redirect(url_for(".login"))
     elif form.is_submitted() and pending is None and form.code.data:
+        audit("password.reset_refused")
         form.code.errors = [*form.code.errors, str(services.InvalidResetCode())]
     return _no_store(
         render_template(
@@ -496,6 +516,7 @@ def issue_reset(class_id: int, user_id: int) -> Response:
         student, issued_by=current_user, now=utcnow(), rng=_rng
     )
     db.session.commit()
+    audit("password.reset_issued", for_user_id=student.id, class_id=class_id)
     return _issued_page(
         student,
         code,
@@ -534,6 +555,7 @@ def create_teacher() -> str | Response:
             timezone=current_app.config["DEFAULT_TIMEZONE"],
         )
         db.session.commit()
+        audit("teacher.create", created_user_id=user.id, username=user.username)
         flash(f"Teacher account {user.username} created.", "success")
         return redirect(url_for(".teachers"))
     return render_template("teacher/create_teacher.html", form=form)
@@ -551,8 +573,10 @@ def remove_teacher(teacher_id: int) -> str | Response:
     if form.validate_on_submit():
         name = teacher.name
         moved = class_services.transfer_classes(teacher, to=current_user)
+        removed = teacher.id
         erasure.erase_user_data(teacher, now=utcnow())
         db.session.commit()
+        audit("teacher.remove", removed_user_id=removed, classes_moved=moved)
         flash(
             f"{name} is removed; {moved} class{'' if moved == 1 else 'es'} passed to "
             "you.",
@@ -590,4 +614,5 @@ def issue_teacher_reset(teacher_id: int) -> Response:
         teacher, issued_by=current_user, now=utcnow(), rng=_rng
     )
     db.session.commit()
+    audit("password.reset_issued", for_user_id=teacher.id)
     return _issued_page(teacher, code, back_url=url_for(".teachers"))

@@ -4,12 +4,18 @@ the checks that need every bank at once. No Flask or DB imports.
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from quiz_app.banks.checks import Checker, Places, QuizPlaces, did_you_mean
-from quiz_app.banks.crossbank import check_selection_size, resolve_quiz_questions
+from quiz_app.banks.crossbank import (
+    check_selection_size,
+    resolve_quiz_questions,
+    same_collection,
+)
 from quiz_app.banks.imagefiles import image_file_problem
 from quiz_app.banks.loader import parse_with_places, size_problem
 from quiz_app.banks.schema import (
@@ -74,10 +80,27 @@ def _expand(paths: Sequence[str | Path]) -> tuple[list[str], list[Problem]]:
     return unique, problems
 
 
+@dataclass(frozen=True, slots=True)
+class StoredSource:
+    """A bank kept as text rather than as a file: a teacher's upload, stored in the
+    database with the names of its images."""
+
+    source: str  #: the name problems and ``Bank.source_path`` give it
+    raw: bytes
+    images: frozenset[str]
+
+
 def load_bank_files(
-    paths: Sequence[str | Path], *, max_bytes: int = MAX_BANK_BYTES
+    paths: Sequence[str | Path],
+    *,
+    max_bytes: int = MAX_BANK_BYTES,
+    stored: Sequence[StoredSource] = (),
 ) -> tuple[list[Bank], list[Problem]]:
-    """Read and check bank files and folders (searched recursively), never raising.
+    """Read and check bank files and folders (searched recursively), and banks stored
+    as text, all together, never raising.
+
+    Stored banks are teachers' uploads: each is a collection of its own for
+    ``select.banks: all``.
 
     :returns: the banks that parsed (some may still have cross-bank problems: drop those
         whose ``source_path`` appears in a problem) and every problem, sorted.
@@ -98,14 +121,35 @@ def load_bank_files(
             )
             continue
         try:
-            parsed.append(parse_with_places(raw, source=name, max_bytes=max_bytes))
+            bank, places = parse_with_places(raw, source=name, max_bytes=max_bytes)
         except BankError as exc:
             problems += exc.problems
-    problems += cross_bank_problems(parsed)
+            continue
+        parsed.append((bank, places))
+    for item in stored:
+        try:
+            bank, places = parse_with_places(
+                item.raw, source=item.source, max_bytes=max_bytes
+            )
+        except BankError as exc:
+            problems += exc.problems
+            continue
+        parsed.append((dataclasses.replace(bank, is_upload=True), places))
+    images = {item.source: item.images for item in stored}
+    problems += cross_bank_problems(parsed, stored_images=images)
     return [bank for bank, _ in parsed], sorted(problems)
 
 
-def cross_bank_problems(parsed: list[tuple[Bank, Places]]) -> list[Problem]:
+def cross_bank_problems(
+    parsed: list[tuple[Bank, Places]],
+    *,
+    stored_images: Mapping[str, Collection[str]] | None = None,
+) -> list[Problem]:
+    """Problems only all the banks together show: ids used twice, quizzes selecting
+    from other banks, image files. A bank whose source is in ``stored_images`` has its
+    images there (by name), not in a folder.
+    """
+    stored_images = stored_images or {}
     problems: list[Problem] = []
     banks_by_id: dict[str, Bank] = {}
     for bank, places in parsed:
@@ -169,10 +213,19 @@ def cross_bank_problems(parsed: list[tuple[Bank, Places]]) -> list[Problem]:
                     bank, quiz, places.quizzes[quiz.id], banks_by_id
                 )
         base = Path(bank.source_path).parent
-        for question in bank.questions:
+        stored = stored_images.get(bank.source_path)
+        for index, question in enumerate(bank.questions):
             if question.image is None:
                 continue
-            problem = image_file_problem(base, question.image.file)
+            if stored is None:
+                problem = image_file_problem(base, question.image.file)
+            elif question.image.file in stored:
+                problem = None
+            else:
+                problem = (
+                    f"image file {question.image.file!r} was not uploaded with this "
+                    "bank; upload a .zip holding the bank file and its images"
+                )
             if problem:
                 line, column = places.images.get(question.id, (question.line, 0))
                 problems.append(
@@ -180,7 +233,7 @@ def cross_bank_problems(parsed: list[tuple[Bank, Places]]) -> list[Problem]:
                         bank.source_path,
                         line,
                         column,
-                        f"questions ({question.id}): {problem}",
+                        f"questions[{index}] ({question.id}): {problem}",
                     )
                 )
     return problems
@@ -204,7 +257,7 @@ def _check_cross_selection(
             return c.problems
         pools = [banks_by_id[name] for name in names]
     else:
-        pools = list(banks_by_id.values())
+        pools = list(same_collection(bank, banks_by_id.values()))
     topics = {t for pool in pools for t in pool.topics}
     ids = {q.id for pool in pools for q in pool.questions}
     for topic, at in places.topics.items():

@@ -20,6 +20,7 @@ UPLOAD_EXTENSIONS = (
     "tsv",
     "apkg",
     "colpkg",
+    "zip",
 )
 
 
@@ -30,11 +31,13 @@ class UploadBankForm(BaseForm):
             FileRequired("Choose a file."),
             FileAllowed(
                 list(UPLOAD_EXTENSIONS),
-                "Choose a YAML bank, a Moodle GIFT (.gift, .txt) or XML file, a CSV or "
-                "TSV, or an Anki package (.apkg, .colpkg).",
+                "Choose a YAML bank (or a .zip of one with its images), a Moodle "
+                "GIFT (.gift, .txt) or XML file, a CSV or TSV, or an Anki package "
+                "(.apkg, .colpkg).",
             ),
         ],
-        description="A YAML bank, or a file from Moodle (GIFT or XML), Quizlet or a "
+        description="A YAML bank (a .zip of the bank file and its images for a bank "
+        "with pictures), or a file from Moodle (GIFT or XML), Quizlet or a "
         "spreadsheet (CSV, TSV) or Anki (.apkg, .colpkg), converted to a bank first. "
         "Checked line by line; nothing is imported unless it is valid.",
     )

@@ -173,3 +173,41 @@ class Quiz(Model):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     bank: Mapped[Bank] = relationship(back_populates="quizzes")
+
+
+class UploadedBank(Model):
+    """The YAML text of a bank a teacher uploaded, kept in the database so that every
+    server of a school serves it (banks from BANKS_DIR folders stay files).
+    """
+
+    __tablename__ = "uploaded_banks"
+
+    #: the id the text declares; no foreign key to ``banks``: like a bank file, a
+    #: stored bank may not be imported (yet), e.g. when another bank clashes with it
+    bank_id: Mapped[str] = mapped_column(sa.String(ID_LENGTH), primary_key=True)
+    #: the bank file's text, exactly as uploaded (or saved by the editor)
+    text: Mapped[str] = mapped_column(sa.Text)
+    #: sha256 of the text's UTF-8 bytes (the bank's ``content_hash`` when imported)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class UploadedImage(Model):
+    """An image an uploaded bank's questions show, stored beside its text."""
+
+    __tablename__ = "uploaded_bank_images"
+    __table_args__ = (sa.UniqueConstraint("bank_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: (the unique constraint's index serves lookups by bank)
+    bank_id: Mapped[str] = mapped_column(sa.ForeignKey("uploaded_banks.bank_id"))
+    #: the path the bank's ``image.file`` names, relative to the bank file
+    name: Mapped[str] = mapped_column(sa.String(500))
+    media_type: Mapped[str] = mapped_column(sa.String(100))
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    size_bytes: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)

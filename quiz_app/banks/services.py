@@ -293,17 +293,25 @@ def import_banks(
     return summary
 
 
-def configured_bank_paths(banks_dir: str, instance_path: str) -> list[str]:
-    """Where banks come from: the BANKS_DIR folders, then teachers' uploads (if any)."""
-    paths = [p for p in banks_dir.split(os.pathsep) if p]
-    uploads = uploads_dir(instance_path)
-    if uploads.is_dir():
-        paths.append(str(uploads))
-    return paths
+#: ``banks.source_path`` of an uploaded bank: no server's folder, just where it lives.
+UPLOAD_SOURCE_PREFIX = "database:uploads/"
+
+
+def is_upload_source(source_path: str) -> bool:
+    """Whether a bank's ``source_path`` names an upload stored in the database."""
+    return source_path.startswith(UPLOAD_SOURCE_PREFIX)
+
+
+def configured_bank_paths(banks_dir: str) -> list[str]:
+    """The BANKS_DIR folders banks are read from (teachers' uploads are in the
+    database: ``banks.uploads``).
+    """
+    return [p for p in banks_dir.split(os.pathsep) if p]
 
 
 def uploads_dir(instance_path: str) -> Path:
-    """The data folder's home for banks that teachers upload through the browser."""
+    """Where a data folder kept uploaded banks before they moved into the database
+    (``banks.uploadfolder`` moves what it finds there)."""
     return Path(instance_path) / "banks" / "uploads"
 
 
@@ -313,26 +321,15 @@ def import_bank_files(
     max_bytes: int,
     now: datetime,
     force: bool = False,
-    uploads: Path | None = None,
 ) -> tuple[ImportSummary, list[schema.Problem]]:
     """Validate and import every bank file under ``paths``; files with problems are
     left out (and their problems returned), the rest are imported.
-
-    Banks whose file lies in ``uploads`` (the teachers' upload folder) are marked as
-    uploads; one first imported here has no owner (administrators manage it).
     """
     files = bank_file_paths(paths)
     banks, problems = load_bank_files(files, max_bytes=max_bytes) if files else ([], [])
     broken = {p.source for p in problems}
     good = [b for b in banks if b.source_path not in broken]
-    summary = import_banks(good, now=now, force=force)
-    if uploads is not None:
-        for bank in good:
-            row = db.session.get(Bank, bank.id)
-            if row is not None and Path(bank.source_path).parent == Path(uploads):
-                row.is_upload = True
-        db.session.flush()
-    return summary, problems
+    return import_banks(good, now=now, force=force), problems
 
 
 def bank_image_files(bank_id: str) -> set[str]:
@@ -352,9 +349,10 @@ def sources_of(question: Question) -> list[dict[str, Any]]:
 
 
 def get_bank_folder(bank_id: str) -> str | None:
-    """The folder a bank was imported from (its images lie there), or None."""
+    """The folder a bank was imported from (its images lie there), or None (also for
+    an uploaded bank: its images are in the database)."""
     bank = db.session.get(Bank, bank_id)
-    if bank is None or not bank.source_path:
+    if bank is None or not bank.source_path or is_upload_source(bank.source_path):
         return None
     return str(Path(bank.source_path).resolve().parent)
 
@@ -410,6 +408,21 @@ def list_questions(bank_id: str) -> list[Question]:
             sa.select(Question)
             .where(Question.bank_id == bank_id, Question.is_retired.is_(False))
             .order_by(Question.position)
+        )
+    )
+
+
+def list_cards(bank_id: str) -> list[Card]:
+    """A bank's live plain cards (not questions' card faces) in file order."""
+    return list(
+        db.session.scalars(
+            sa.select(Card)
+            .where(
+                Card.bank_id == bank_id,
+                Card.question_id.is_(None),
+                Card.is_retired.is_(False),
+            )
+            .order_by(Card.position)
         )
     )
 

@@ -15,6 +15,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -23,6 +24,7 @@ from werkzeug.wrappers import Response
 
 from quiz_app import dates, interchange
 from quiz_app.accounts.decorators import teacher_required
+from quiz_app.audit import audit
 from quiz_app.banks import ownership, services, uploads
 from quiz_app.banks.access import can_edit_bank
 from quiz_app.banks.forms import AddCoOwnerForm, BankStateForm, UploadBankForm
@@ -34,6 +36,7 @@ from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.forms import EmptyForm
 from quiz_app.interchange import services as interchange_services
+from quiz_app.questions.grading import QUESTION_TYPES
 from quiz_app.quiz import marking
 from quiz_app.quiz import queries as quiz_queries
 from quiz_app.quiz.forms import make_answer_form
@@ -52,17 +55,25 @@ MAX_REPORT_LINES = 25
 @bp.get("/<bank_id>/media/<path:filename>")
 def media(bank_id: str, filename: str) -> Response:
     """Serve an image that a bank's questions refer to (and no other file)."""
-    folder = services.get_bank_folder(bank_id)
-    if (
-        folder is None
-        or Path(filename).suffix.lower() not in IMAGE_SUFFIXES
-        or filename not in services.bank_image_files(bank_id)
+    if Path(
+        filename
+    ).suffix.lower() not in IMAGE_SUFFIXES or filename not in services.bank_image_files(
+        bank_id
     ):
         abort(404)
-    path = safe_image_path(Path(folder), filename)
-    if path is None:
-        abort(404)  # a symlink, or a path out of the bank's folder
-    response = send_file(path, max_age=3600)
+    if uploads.is_uploaded(bank_id):
+        image = uploads.get_uploaded_image(bank_id, filename) or abort(404)
+        response = Response(image.data, mimetype=image.media_type)
+        response.cache_control.public = True
+        response.cache_control.max_age = 3600
+        response.set_etag(image.sha256)
+        response.make_conditional(request)
+    else:
+        folder = services.get_bank_folder(bank_id)
+        path = safe_image_path(Path(folder), filename) if folder else None
+        if path is None:
+            abort(404)  # a symlink, or a path out of the bank's folder
+        response = send_file(path, max_age=3600)
     # An SVG could carry script: the page's CSP forbids it there, this header covers
     # a direct visit to the file.
     response.headers["Content-Security-Policy"] = (
@@ -79,10 +90,6 @@ def _bank_paths() -> list[str]:
     return [p for p in str(current_app.config["BANKS_DIR"]).split(os.pathsep) if p]
 
 
-def _uploads_dir() -> Path:
-    return services.uploads_dir(current_app.instance_path)
-
-
 def _render_banks(
     form: UploadBankForm,
     problems: list[object] | None = None,
@@ -91,9 +98,7 @@ def _render_banks(
     return render_template(
         "teacher/banks.html",
         files=uploads.list_bank_files(
-            _bank_paths(),
-            uploads_dir=_uploads_dir(),
-            max_bytes=current_app.config["MAX_BANK_BYTES"],
+            _bank_paths(), max_bytes=current_app.config["MAX_BANK_BYTES"]
         ),
         banks=services.list_banks(include_retired=True),
         form=form,
@@ -126,7 +131,7 @@ def upload_bank() -> str | tuple[str, int] | Response:
     raw = form.file.data.read(max_bytes + 1)
     filename = os.path.basename(form.file.data.filename or "upload.yaml")
     report: list[str] = []
-    if not filename.lower().endswith(BANK_SUFFIXES):
+    if not filename.lower().endswith((*BANK_SUFFIXES, ".zip")):
         # Another tool's file: converted to a YAML bank, then checked like any upload.
         try:
             conversion = interchange.convert(
@@ -142,14 +147,24 @@ def upload_bank() -> str | tuple[str, int] | Response:
             raw,
             filename=filename,
             bank_paths=_bank_paths(),
-            uploads_dir=_uploads_dir(),
             max_bytes=max_bytes,
+            max_image_bytes=current_app.config["MAX_IMAGE_BYTES"],
             now=utcnow(),
             uploader=current_user._get_current_object(),
         )
     except BankError as error:
+        audit("bank.upload_refused", filename=filename, problems=len(error.problems))
         return _render_banks(form, list(error.problems), report), 422
     db.session.commit()
+    audit(
+        "bank.upload",
+        bank_id=bank.id,
+        filename=filename,
+        imported=summary.banks_imported,
+        created=summary.created,
+        updated=summary.updated,
+        retired=summary.retired,
+    )
     if summary.banks_imported:
         flash(f"Imported {bank.title}: {summary}.", "success")
     else:
@@ -185,15 +200,20 @@ def export_bank(bank_id: str, fmt: str) -> Response:
 @teach_bp.post("/banks/reload")
 @teacher_required
 def reload_banks() -> Response:
-    """Import every valid bank file from disk again (progress is kept by id)."""
+    """Import every valid bank file and uploaded bank again (progress is kept by id)."""
     if EmptyForm().validate_on_submit():
-        summary, problems = services.import_bank_files(
-            [*_bank_paths(), _uploads_dir()],
+        summary, problems = uploads.import_all_banks(
+            _bank_paths(),
             max_bytes=current_app.config["MAX_BANK_BYTES"],
             now=utcnow(),
-            uploads=_uploads_dir(),
         )
         db.session.commit()
+        audit(
+            "bank.reload",
+            imported=summary.banks_imported,
+            unchanged=summary.banks_unchanged,
+            problems=len(problems),
+        )
         flash(f"Banks reloaded: {summary}.", "success")
         if problems:
             flash(
@@ -218,7 +238,10 @@ def _render_bank(bank: Bank, co_owner_form: AddCoOwnerForm) -> str:
         "teacher/bank_detail.html",
         bank=bank,
         questions=services.list_questions(bank.id),
+        cards=services.list_cards(bank.id),
+        quizzes=[z for z in services.list_quizzes(bank_id=bank.id) if not z.is_default],
         can_edit=can_edit_bank(current_user, bank),
+        types=QUESTION_TYPES,
         co_owner_form=co_owner_form,
         state_form=BankStateForm(formdata=None),
         button=EmptyForm(),
@@ -238,7 +261,12 @@ def _editable_bank(bank_id: str) -> Bank:
 def download_bank(bank_id: str) -> Response:
     """Download the bank's YAML file as it was last imported."""
     bank = services.get_bank(bank_id) or abort(404)
-    raw = ownership.read_bank_file(bank, max_bytes=current_app.config["MAX_BANK_BYTES"])
+    if uploads.is_uploaded(bank.id):  # in the database, whichever server asks
+        raw: bytes | None = uploads.read_bank_source(bank.id).encode("utf-8")
+    else:
+        raw = ownership.read_bank_file(
+            bank, max_bytes=current_app.config["MAX_BANK_BYTES"]
+        )
     if raw is None:
         flash("This bank's file is no longer on the server.", "warning")
         return redirect(url_for(".bank_detail", bank_id=bank.id))
@@ -324,3 +352,7 @@ def preview_question(question_id: str) -> str:
         minute=functools.partial(gradebook.minute, tz_name=current_user.timezone),
         timezone=dates.zone(current_user.timezone).key,
     )
+
+
+# The form editor's pages register themselves on teach_bp.
+from quiz_app.banks.editor import views as _editor_views  # noqa: E402, F401

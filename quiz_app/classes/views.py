@@ -16,10 +16,13 @@ from werkzeug.wrappers import Response
 
 from quiz_app import csvexport, dates, paging
 from quiz_app.accounts.decorators import teacher_required
+from quiz_app.audit import audit
 from quiz_app.banks import services as bank_services
+from quiz_app.classes import banks as class_banks
 from quiz_app.classes import dashboard, firsthour, gradebook, queries, services
 from quiz_app.classes.forms import (
     AssignWorkForm,
+    ClassBanksForm,
     CreateClassForm,
     JoinClassForm,
     OverrideMarkForm,
@@ -59,6 +62,7 @@ def join() -> str | Response:
             form.code.errors.append(str(error))
         else:
             db.session.commit()
+            audit("class.join", class_id=school_class.id)
             flash(f"You are in the class {school_class.name}.", "success")
             return redirect(url_for("home.index"))
     return render_template(
@@ -124,6 +128,7 @@ def create_class() -> str | tuple[str, int] | Response:
         current_user, form.name.data, now=utcnow(), rng=_rng
     )
     db.session.commit()
+    audit("class.create", class_id=school_class.id, name=school_class.name)
     flash(f"Class {school_class.name} created.", "success")
     return redirect(url_for(".class_detail", class_id=school_class.id))
 
@@ -221,6 +226,7 @@ def regenerate_code(class_id: int) -> str | Response:
     if form.validate_on_submit():
         code = services.regenerate_code(school_class, rng=_rng)
         db.session.commit()
+        audit("class.new_join_code", class_id=school_class.id)
         flash(f"New join code: {code}. The old code no longer works.", "success")
         return redirect(url_for(".class_detail", class_id=class_id))
     return render_template(
@@ -252,6 +258,7 @@ def remove_student(class_id: int, user_id: int) -> str | Response:
     if form.validate_on_submit():
         services.remove_student(school_class, member.id)
         db.session.commit()
+        audit("class.remove_student", class_id=school_class.id, student_id=member.id)
         flash(
             f"{member.name} was removed from the class. They can join again with "
             "the code.",
@@ -283,6 +290,30 @@ def class_results_csv(class_id: int) -> Response:
     return csv_response(
         dashboard.class_results_csv(school_class, tz_name=current_user.timezone),
         f"class-{class_id}-results.csv",
+    )
+
+
+@teach_bp.route("/classes/<int:class_id>/banks", methods=["GET", "POST"])
+@teacher_required
+def shown_banks(class_id: int) -> str | Response:
+    """Choose which banks the class's students see (quizzes, flashcards, home page)."""
+    school_class = _class_or_404(class_id)
+    rows = class_banks.list_class_banks(school_class)
+    form = ClassBanksForm()
+    form.shown.choices = [(row.bank.id, row.bank.title) for row in rows]
+    if form.validate_on_submit():
+        class_banks.set_class_banks(school_class, form.shown.data or [], now=utcnow())
+        db.session.commit()
+        flash(f"Saved the banks {school_class.name} sees.", "success")
+        return redirect(url_for(".shown_banks", class_id=class_id))
+    if not form.is_submitted():
+        form.shown.data = [row.bank.id for row in rows if row.is_shown]
+    return render_template(
+        "teacher/class_banks.html",
+        school_class=school_class,
+        rows=rows,
+        form=form,
+        checked=set(form.shown.data or ()),
     )
 
 
@@ -323,6 +354,9 @@ def assignments(class_id: int) -> str | Response:
             form.target.errors = [str(error)]
         else:
             db.session.commit()
+            audit(
+                "assignment.create", class_id=school_class.id, target=form.target.data
+            )
             flash("Assigned.", "success")
             return redirect(url_for(".assignments", class_id=class_id))
     return render_template(
@@ -346,6 +380,9 @@ def remove_assignment(class_id: int, assignment_id: int) -> Response:
         if not services.remove_assignment(school_class, assignment_id):
             abort(404)
         db.session.commit()
+        audit(
+            "assignment.remove", class_id=school_class.id, assignment_id=assignment_id
+        )
         flash("Assignment removed.", "success")
     return redirect(url_for(".assignments", class_id=class_id))
 
@@ -454,5 +491,12 @@ def override_mark(class_id: int, attempt_id: int) -> Response:
         flash(str(error), "error")
         return redirect(back)
     db.session.commit()
+    audit(
+        "mark.override",
+        class_id=class_id,
+        attempt_id=attempt.id,
+        question_id=form.question_id.data,
+        mark=form.mark_value(),
+    )
     flash("Mark saved; the student sees it with your reason.", "success")
     return redirect(back)

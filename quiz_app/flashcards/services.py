@@ -273,8 +273,11 @@ def list_new_card_ids(
     bank_id: str | None = None,
     topic: str | None = None,
     held_back: Collection[str] = (),
+    shown_banks: Collection[str] | None = None,
 ) -> list[str]:
-    """Deck cards this student has never studied, in deck order, at most ``limit``."""
+    """Deck cards this student has never studied, in deck order, at most ``limit``;
+    only of ``shown_banks`` (the banks their classes show) unless None.
+    """
     if limit <= 0:
         return []
     seen = sa.exists().where(
@@ -286,6 +289,8 @@ def list_new_card_ids(
         topic=topic,
         held_back=held_back,
     )
+    if shown_banks is not None:
+        query = query.where(Card.bank_id.in_(list(shown_banks)))
     return list(
         db.session.scalars(
             query.order_by(Card.bank_id, Card.position, Card.id).limit(limit)
@@ -332,9 +337,10 @@ def build_study_queue(
     bank_id: str | None = None,
     topic: str | None = None,
     held_back: Collection[str] = (),
+    shown_banks: Collection[str] | None = None,
 ) -> queue.StudyQueue:
-    """Today's cards for this student: due cards, then new ones up to the limit,
-    without the cards of ``held_back`` questions.
+    """Today's cards for this student: due cards, then new ones (of ``shown_banks``
+    unless None) up to the limit, without the cards of ``held_back`` questions.
     """
     new_left = count_new_cards_left(user, now=now, prefs=prefs)
     due = list_due_entries(
@@ -345,7 +351,12 @@ def build_study_queue(
         held_back=held_back,
     )
     new_ids = list_new_card_ids(
-        user.id, limit=new_left, bank_id=bank_id, topic=topic, held_back=held_back
+        user.id,
+        limit=new_left,
+        bank_id=bank_id,
+        topic=topic,
+        held_back=held_back,
+        shown_banks=shown_banks,
     )
     return queue.build_queue(due, new_ids, now=now)
 
@@ -632,14 +643,19 @@ def has_reviews(user_id: int) -> bool:
     )
 
 
-def list_study_banks() -> Sequence[Bank]:
-    """Live banks that have cards, for the "study one bank" choices."""
-    return db.session.scalars(
+def list_study_banks(shown: Collection[str] | None = None) -> Sequence[Bank]:
+    """Live banks that have cards, for the "study one bank" choices; only ``shown``
+    ones unless None.
+    """
+    query = (
         sa.select(Bank)
         .where(Bank.is_retired.is_(False))
         .where(sa.exists().where(Card.bank_id == Bank.id, Card.is_retired.is_(False)))
         .order_by(Bank.title)
-    ).all()
+    )
+    if shown is not None:
+        query = query.where(Bank.id.in_(list(shown)))
+    return db.session.scalars(query).all()
 
 
 def predicted_recall(user: User, now: datetime) -> float | None:

@@ -11,7 +11,8 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-if config.config_file_name is not None:
+# (Not when the app configured its own logs: quiz_app.logs sends Alembic's lines there.)
+if config.config_file_name is not None and 'quiz_logging' not in current_app.extensions:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 

@@ -148,14 +148,15 @@ def _item_stat(info: ItemInfo, drew: Sequence[_Drawn]) -> ItemStat:
     blank = 0
     # None: the type has no options, so neither shares nor blanks are counted.
     chosen_by = item_analysis(info.type).chosen
-    if chosen_by is not None:
-        for d in drew:
-            chosen = chosen_by(d.item.response)
-            if not chosen:
-                blank += 1
-            for option in chosen:
-                if option in counts:
-                    counts[option] += 1
+    for d in drew:
+        if chosen_by is None:
+            continue
+        chosen = chosen_by(d.item.response)
+        if not chosen:
+            blank += 1
+        for option in chosen:
+            if option in counts:
+                counts[option] += 1
     options = tuple(
         OptionShare(
             option=o,

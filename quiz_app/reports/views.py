@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from quiz_app import dates, paging
 from quiz_app.accounts.decorators import teacher_required
+from quiz_app.audit import audit
 from quiz_app.classes import gradebook
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
@@ -114,6 +115,7 @@ def close_report(report_id: int) -> Response:
         if not services.close_report(report_id, closed_by=current_user, now=utcnow()):
             abort(404)
         db.session.commit()
+        audit("report.close", report_id=report_id)
         flash("Report closed.", "success")
     return redirect(url_for(".reports"))
 
@@ -140,6 +142,7 @@ def reply_report(report_id: int) -> Response:
     if report is None:
         abort(404)
     db.session.commit()
+    audit("report.reply", report_id=report_id, closed=bool(form.close.data))
     flash("Reply sent; the student sees it with their results.", "success")
     return redirect(url_for(".reports"))
 
@@ -166,6 +169,12 @@ def accept_answer(report_id: int) -> Response:
         report_id=report.id,
     )
     db.session.commit()
+    audit(
+        "mark.accept_for_everyone",
+        report_id=report.id,
+        question_id=report.question_id,
+        regraded=change.regraded,
+    )
     flash(
         f"Accepted for everyone: {change.regraded} answer(s) regraded in "
         f"{change.attempts} attempt(s). The bank file still needs the fix; the "

@@ -150,15 +150,13 @@ def test_removed_quiz_is_retired_and_hidden(app, now):
     assert [z.id for z in list_quizzes()] == ["b-one"]
 
 
-def test_configured_paths_add_teachers_uploads_only_when_present(tmp_path):
+def test_configured_paths_are_the_banks_folders_and_never_the_old_uploads_folder(
+    tmp_path,
+):
     from quiz_app.banks.services import configured_bank_paths, uploads_dir
 
-    assert configured_bank_paths(f"a{os.pathsep}b", str(tmp_path)) == ["a", "b"]
-    uploads_dir(str(tmp_path)).mkdir(parents=True)
-    assert configured_bank_paths("a", str(tmp_path)) == [
-        "a",
-        str(tmp_path / "banks" / "uploads"),
-    ]
+    uploads_dir(str(tmp_path)).mkdir(parents=True)  # uploads are in the database
+    assert configured_bank_paths(f"a{os.pathsep}b{os.pathsep}") == ["a", "b"]
 
 
 def test_import_bank_files_imports_good_files_and_reports_broken_ones(

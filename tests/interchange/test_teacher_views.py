@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from quiz_app.banks.models import Bank, Question
+from quiz_app.banks.models import Bank, Question, UploadedBank
+from quiz_app.banks.uploads import read_bank_source
 from quiz_app.extensions import db
 from quiz_app.interchange import convert
 from tests.conftest import DATA_DIR, AuthActions
@@ -45,8 +46,7 @@ def test_uploading_moodles_gift_file_converts_imports_and_reports(
     assert "skipped question at line 1 (::Q8::): an essay question" in page
     bank = db.session.get(Bank, "moodle-questions")
     assert bank is not None and len(bank.questions) == 8
-    saved = Path(app.instance_path) / "banks" / "uploads" / "moodle-questions.yaml"
-    assert saved.read_text("utf-8").startswith(
+    assert read_bank_source("moodle-questions").startswith(
         "# Converted from moodle-questions.gift.txt"
     )
 
@@ -71,8 +71,7 @@ def test_a_hostile_xml_upload_is_refused_and_nothing_is_imported(
     page = response.get_data(as_text=True)
     assert "Nothing was imported" in page and "the XML file was refused" in page
     assert db.session.get(Bank, "evil") is None
-    uploads = Path(app.instance_path) / "banks" / "uploads"
-    assert not uploads.exists() or not list(uploads.iterdir())
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(UploadedBank)) == 0
 
 
 def test_an_unknown_file_type_is_refused_by_the_form(

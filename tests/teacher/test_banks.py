@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from quiz_app.banks.models import Bank, Question
+from quiz_app.banks.models import Bank, Question, UploadedBank
+from quiz_app.banks.uploads import read_bank_source
 from quiz_app.extensions import db
 from tests.conftest import AuthActions
 
@@ -48,7 +49,14 @@ def _upload(client: FlaskClient, text: str | bytes, name: str = "bank.yaml") -> 
 
 
 def _uploads(app: Flask) -> Path:
+    """Where uploads were kept before they moved into the database: never written."""
     return Path(app.instance_path) / "banks" / "uploads"
+
+
+def _stored() -> dict[str, str]:
+    """The uploaded banks' texts in the database, by bank id."""
+    rows = db.session.execute(sa.select(UploadedBank.bank_id, UploadedBank.text))
+    return {bank_id: text for bank_id, text in rows}
 
 
 @pytest.fixture(autouse=True)
@@ -65,11 +73,15 @@ def test_bank_page_lists_files_with_their_status(client: FlaskClient) -> None:
 def test_valid_upload_is_saved_and_imported(client: FlaskClient, app: Flask) -> None:
     response = _upload(client, UPLOAD)
     assert response.status_code == 302
-    assert (_uploads(app) / "uploaded.yaml").read_text() == UPLOAD
+    assert _stored() == {"uploaded": UPLOAD}
+    assert read_bank_source("uploaded") == UPLOAD
+    bank = db.session.get(Bank, "uploaded")
+    assert bank is not None and bank.source_path == "database:uploads/uploaded.yaml"
     assert db.session.get(Question, "uploaded-q1") is not None
     page = client.get("/teach/banks").get_data(as_text=True)
     assert "uploaded.yaml" in page and "valid, imported" in page
-    assert not [p for p in _uploads(app).iterdir() if p.name.startswith(".")]
+    assert "database:" not in page
+    assert not _uploads(app).exists()  # nothing on this server's disk
 
 
 def test_new_version_keeps_the_id_and_replaces_the_file(
@@ -78,7 +90,7 @@ def test_new_version_keeps_the_id_and_replaces_the_file(
     _upload(client, UPLOAD)
     changed = UPLOAD.replace("They moved", "In October 1951 they moved")
     assert _upload(client, changed, name="other-name.yaml").status_code == 302
-    assert [p.name for p in _uploads(app).iterdir()] == ["uploaded.yaml"]
+    assert _stored() == {"uploaded": changed}
     question = db.session.get(Question, "uploaded-q1")
     assert question is not None and question.explanation.startswith("In October")
     assert question.version == 2
@@ -91,9 +103,14 @@ def test_invalid_upload_shows_problems_with_lines_and_imports_nothing(
     response = _upload(client, broken)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "bank.yaml:15:" in page and "not one of the choices" in page
+    # In teachers' words: counted from 1, the id and the line; never questions[0].
+    assert (
+        "Question 1 (id `uploaded-q1`), line 15: &#39;answer&#39; is not one of the "
+        "choices" in page
+    )
+    assert "questions[" not in page
     assert db.session.get(Bank, "uploaded") is None
-    assert not _uploads(app).exists() or not list(_uploads(app).iterdir())
+    assert _stored() == {}
 
 
 def test_upload_clashing_with_an_existing_bank_is_refused(
@@ -104,7 +121,7 @@ def test_upload_clashing_with_an_existing_bank_is_refused(
     assert response.status_code == 422
     assert "also used by" in response.get_data(as_text=True)
     assert db.session.get(Bank, "uploaded") is None
-    assert not list(_uploads(app).iterdir())  # the checked copy is gone
+    assert _stored() == {}
 
 
 def test_oversized_upload_is_refused(client: FlaskClient, app: Flask) -> None:
@@ -207,11 +224,9 @@ def test_upload_warns_when_a_question_gives_away_another(client: FlaskClient) ->
         "mine.yaml:10:0: warning: questions (uploaded-q1): its choices give away "
         "&#39;Kaesong&#39;, the answer of uploaded-q2"
     ) in page
-    # The bundled banks' final quiz now draws it too; they are named by file name.
-    assert (
-        "Check this: origins.yaml:33:0: warning: questions (origins-first-plenary)"
-        in page
-    )
+    # The bundled banks' `all` quiz never draws an upload (its collection is its
+    # folder), so no bundled question is paired with it.
+    assert "warning: questions (origins-first-plenary)" not in page
     # A warning, not a problem: the bank was imported.
     assert db.session.get(Question, "uploaded-q2") is not None
 
