@@ -304,3 +304,40 @@ def test_no_secret_is_ever_logged(
         assert "password.reset" in out
         for secret in secrets_seen:
             assert secret not in out, secret
+
+
+def test_mark_overrides_and_issued_resets_are_audited(
+    client: FlaskClient,
+    auth: Any,
+    make_bank: Any,
+    make_user: Any,
+    now: Any,
+    logs: pytest.LogCaptureFixture,
+) -> None:
+    from tests.factories import make_schema_question
+    from tests.teacher.helpers import make_class, take_quiz
+
+    make_bank("bank-a", questions=(make_schema_question("qa"),))
+    teacher = make_user("teacher", role="teacher")
+    kim = make_user("kim")
+    school_class = make_class(teacher, kim, now=now)
+    attempt = take_quiz(kim, "bank-a-all", {"qa": "Wrong 1"}, now=now)
+    db.session.commit()
+    auth.login(role="teacher")
+    base = f"/teach/classes/{school_class.id}"
+    client.post(
+        f"{base}/attempts/{attempt.id}/marks",
+        data={"question_id": "qa", "mark": "1", "reason": "A fair reading"},
+    )
+    override = _audit(logs)[-1]
+    assert (override["event"], override["attempt_id"], override["mark"]) == (
+        "mark.override",
+        attempt.id,
+        1.0,
+    )
+    assert override["user_id"] == teacher.id
+    slip = client.post(f"{base}/students/{kim.id}/reset").get_data(as_text=True)
+    issued = _audit(logs)[-1]
+    assert (issued["event"], issued["for_user_id"]) == ("password.reset_issued", kim.id)
+    code = re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", slip).group(0)
+    assert code not in logs.text and all(code not in str(x) for x in _audit(logs))
