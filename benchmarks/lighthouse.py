@@ -145,14 +145,52 @@ def prepare(base: str, env: dict[str, str]) -> list[tuple[str, str, str]]:
 
     path = urllib.parse.urlparse
     anonymous = ""
-    return [
+    class_path = path(class_url).path
+    pages = [
         ("Log in", "/account/login", anonymous),
         ("Student home", "/", student.cookie_header()),
         ("Quiz question", path(question).path, student.cookie_header()),
+        *_placing_pages(student),
         ("Quiz results", path(results).path, student.cookie_header()),
         ("Flashcards", "/cards/", student.cookie_header()),
         ("Progress", "/progress/", student.cookie_header()),
-        ("Teacher dashboard", path(class_url).path, teacher.cookie_header()),
+        ("Teacher home", "/teach/", teacher.cookie_header()),
+        ("Class page", class_path, teacher.cookie_header()),
+        ("Gradebook", class_path + "/gradebook", teacher.cookie_header()),
+        (
+            "Item analysis",
+            class_path + "/quizzes/reading-sources-practice",
+            teacher.cookie_header(),
+        ),
+    ]
+    return pages
+
+
+#: practice quizzes whose random questions may include ordering and matching
+PRACTICE = ["prisoners", "origins", "war-and-signing", "supervision", "line-and-dmz"]
+
+
+def _placing_pages(student: Client) -> list[tuple[str, str, str]]:
+    """An ordering and a matching question page (the tap-to-place widget): the first
+    of each found in the practice quizzes' random draws (none if no draw has one).
+    """
+    found: dict[str, str] = {}
+    for bank in PRACTICE:
+        attempt = student.submit(
+            f"/quiz/{bank}-practice", f"/quiz/{bank}-practice/start"
+        )
+        attempt_path = urllib.parse.urlparse(attempt).path
+        for number in range(1, 11):
+            page = f"{attempt_path}?q={number}"
+            html = student.get(page)[1]
+            kind = re.search(r'data-placer="(ordering|matching)"', html)
+            if kind and kind.group(1) not in found:
+                found[kind.group(1)] = page
+        if len(found) == 2:
+            break
+    return [
+        (f"Quiz {kind}", page, student.cookie_header())
+        for kind, page in sorted(found.items(), reverse=True)
     ]
 
 

@@ -12,6 +12,8 @@ from flask import Flask, Response, current_app, request, url_for
 from flask_login import current_user
 
 from quiz_app import display, publicurl
+from quiz_app.banks.schema import Problem
+from quiz_app.banks.wording import teacher_problem
 from quiz_app.clock import utcnow
 from quiz_app.markdown import render_markdown, render_markdown_inline
 from quiz_app.network import lan_address
@@ -95,6 +97,11 @@ def bank_file_name(source_path: str) -> str:
     return PureWindowsPath(source_path).name  # splits on both / and \\
 
 
+def teacher_words(problem: Problem) -> str:
+    """A bank problem as teachers read it: "Question 3 (id `x`), line 16: ..."."""
+    return str(teacher_problem(problem))
+
+
 def register_template_helpers(app: Flask) -> None:
     """Install Markdown filters, versioned static URLs and the security headers."""
     app.add_template_global(bank_file_name)
@@ -103,6 +110,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(display.format_score, "score")
     app.add_template_filter(display.format_percent, "percent")
     app.add_template_filter(moment, "moment")
+    app.add_template_filter(teacher_words, "teacher_words")
     app.add_template_global(public_url_for)
 
     @app.url_defaults

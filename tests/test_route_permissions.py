@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
@@ -24,8 +25,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
-from quiz_app.banks.models import Bank
+from quiz_app.banks.models import Bank, UploadedBank
+from quiz_app.banks.uploads import source_name
 from quiz_app.classes import services as class_services
+from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.quiz.models import QuizAttempt
 from quiz_app.reports import services as report_services
@@ -63,6 +66,7 @@ def world(
     and a report.
     """
     make_bank("bank-a", questions=(make_schema_question("qa"),))
+    _as_upload(app, "bank-a")  # so the owner may edit it in the browser
     owner = make_user("owner", role="teacher")
     owner.is_admin = True  # reaches the administrator's pages too
     other = make_user("other", role="teacher")
@@ -95,8 +99,47 @@ def world(
             "code": mine.join_code,
             "filename": "css/app.css",
             "fmt": "gift",
+            "section": "questions",
+            "item_id": "qa",
         },
     }
+
+
+#: bank-a as its YAML file would say it (tests.factories.make_schema_question("qa")).
+BANK_A = """\
+format: 1
+id: bank-a
+title: Bank bank-a
+topics:
+  topic-a: Topic A
+sources:
+  src:
+    title: A source
+questions:
+  - id: qa
+    type: single_choice
+    topic: topic-a
+    prompt: Prompt of qa?
+    choices: [Right, Wrong 1, Wrong 2]
+    answer: Right
+    explanation: Because the sources say so.
+    sources: [src]
+"""
+
+
+def _as_upload(app: Flask, bank_id: str) -> None:
+    """Store an imported bank's YAML as an upload (teachers may edit those)."""
+    db.session.add(
+        UploadedBank(
+            bank_id=bank_id,
+            text=BANK_A,
+            content_hash=hashlib.sha256(BANK_A.encode()).hexdigest(),
+            uploaded_at=utcnow(),
+        )
+    )
+    bank = db.session.get(Bank, bank_id)
+    assert bank is not None
+    bank.source_path = source_name(bank_id)
 
 
 def _rules(app: Flask) -> Iterator[tuple[Rule, str]]:
@@ -281,6 +324,7 @@ def test_every_post_route_needs_a_csrf_token(make_app: Callable[..., Flask]) -> 
     values = {"class_id": 1, "user_id": 1, "assignment_id": 1, "report_id": 1}
     values |= {"attempt_id": 1, "quiz_id": "q", "bank_id": "b", "question_id": "q"}
     values |= {"card_id": "c", "code": "C", "filename": "f.png", "teacher_id": 1}
+    values |= {"section": "questions", "item_id": "q"}
     posts = [r for r, m in _rules(csrf_app) if m == "POST"]
     assert len(posts) >= 15
     with csrf_app.app_context():

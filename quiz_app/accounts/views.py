@@ -97,16 +97,26 @@ def _record_activity() -> None:
     """Note when a logged-in user was last active, at most once a minute, in its own
     short write transaction (the request's own transaction starts afresh after it).
     """
-    if request.endpoint in _NOT_ACTIVITY or not current_user.is_authenticated:
+    if request.endpoint in _NOT_ACTIVITY:
+        return
+    # Load the user in a plain read, not in the POST's write transaction: a view that
+    # reads and grades before it writes (``read_transaction``) would otherwise hold
+    # SQLite's one write lock from here on.
+    with read_transaction():
+        authenticated = current_user.is_authenticated
+    if not authenticated:
         return
     now = utcnow()
-    if not services.is_activity_due(current_user, now=now):
-        return
+    due = services.is_activity_due(current_user, now=now)
     user_id = current_user.id
-    db.session.rollback()  # end the read that loaded the user
-    with write_transaction():
-        services.record_activity(user_id, now=now)
-        db.session.commit()
+    if due:
+        db.session.rollback()  # end the read that loaded the user
+        with write_transaction():
+            services.record_activity(user_id, now=now)
+            db.session.commit()
+    elif request.method not in ("GET", "HEAD", "OPTIONS"):
+        # End the read, so the view's transaction begins with the view's own intent.
+        db.session.rollback()
 
 
 def _safe_next(default: str) -> str:

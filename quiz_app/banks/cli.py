@@ -15,6 +15,7 @@ from flask.cli import AppGroup
 from quiz_app.banks import leaks
 from quiz_app.banks.crossbank import resolve_quiz_questions
 from quiz_app.banks.files import load_bank_files
+from quiz_app.banks.wording import cli_line
 from quiz_app.extensions import db
 
 group = AppGroup("banks", help="Question bank tools.")
@@ -24,7 +25,7 @@ def validate_paths(paths: Sequence[str], echo: Callable[[str], None]) -> int:
     """Validate banks, echo every problem and a summary; return the exit status."""
     banks, problems = load_bank_files(paths)
     for problem in problems:
-        echo(str(problem))
+        echo(cli_line(problem))
     # Warnings (one question giving away another's answer) do not fail validation.
     warnings = leaks.check_banks(banks, resolve=resolve_quiz_questions)
     for warning in warnings:
@@ -72,7 +73,7 @@ def import_command(paths: tuple[str, ...], force: bool) -> None:
         _paths_or_default(paths), max_bytes=current_app.config["MAX_BANK_BYTES"]
     )
     for problem in problems:
-        click.echo(str(problem))
+        click.echo(cli_line(problem))
     broken = {p.source for p in problems}
     with write_transaction():
         summary = import_banks(
@@ -208,6 +209,25 @@ def export_command(bank_id: str, fmt: str, output: str) -> None:
         f"{output}: {bank.title} as {fmt}; {written} items, {len(result.left_out)} "
         "left out or changed"
     )
+
+
+@group.command("set-owner")
+@click.argument("bank_id")
+@click.argument("username")
+def set_owner_command(bank_id: str, username: str) -> None:
+    """Make a teacher the owner of an uploaded bank (uploads made before banks had
+    owners belong to nobody: administrators manage them until an owner is set).
+    """
+    from quiz_app.banks.ownership import set_owner
+    from quiz_app.extensions import write_transaction
+
+    with write_transaction():
+        try:
+            done = set_owner(bank_id, username)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from error
+        db.session.commit()
+    click.echo(done)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,8 +5,9 @@ The checks across banks (and of image files on disk) are in :mod:`.files`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from quiz_app.banks.checks import Checker, QuizPlaces, did_you_mean, item_where
@@ -144,21 +145,45 @@ class _Pool:
 # Selection (pure; used by the quiz service too)
 
 
+def collection_key(source_path: str, *, is_upload: bool) -> str:
+    """The collection a bank belongs to, which ``select.banks: all`` draws from.
+
+    A bundled bank's collection is the folder its file ships in (its siblings in that
+    folder, not sub-folders or other configured folders). A teacher's upload is a
+    collection of its own: ``all`` in an uploaded quiz means its own bank, never the
+    bundled banks or other uploads (to draw from several of your banks, name them).
+    """
+    if is_upload:
+        return f"upload:{source_path}"
+    return f"folder:{PurePath(source_path).parent}"
+
+
+def same_collection(bank: Bank | _Pool, banks: Iterable[Bank]) -> Iterator[Bank]:
+    """The banks (in the given order) in the same collection as ``bank``."""
+    if not isinstance(bank, Bank):
+        return
+    key = collection_key(bank.source_path, is_upload=bank.is_upload)
+    for other in banks:
+        if collection_key(other.source_path, is_upload=other.is_upload) == key:
+            yield other
+
+
 def resolve_quiz_questions(
     quiz: QuizDef, bank: Bank | _Pool, banks_by_id: Mapping[str, Bank]
 ) -> list[Question]:
     """The questions a quiz draws from, in bank then file order.
 
     ``select.banks`` empty means ``bank`` itself, ``("all",)`` every bank of
-    ``banks_by_id`` (in its order), otherwise those banks in the order listed; ids
-    missing from ``banks_by_id`` are skipped (validation reports them). Topics, tags and
-    ids combine as "any of"; none of them means every question.
+    ``banks_by_id`` in ``bank``'s collection (:func:`collection_key`; in the mapping's
+    order), otherwise those banks in the order listed; ids missing from ``banks_by_id``
+    are skipped (validation reports them). Topics, tags and ids combine as "any of";
+    none of them means every question.
     """
     banks = quiz.select.banks
     if not banks:
         pools: list[Bank | _Pool] = [bank]
     elif banks == (ALL_BANKS,):
-        pools = list(banks_by_id.values())
+        pools = list(same_collection(bank, banks_by_id.values()))
     else:
         pools = [banks_by_id[b] for b in banks if b in banks_by_id]
     return [

@@ -4,13 +4,18 @@ the checks that need every bank at once. No Flask or DB imports.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from quiz_app.banks.checks import Checker, Places, QuizPlaces, did_you_mean
-from quiz_app.banks.crossbank import check_selection_size, resolve_quiz_questions
+from quiz_app.banks.crossbank import (
+    check_selection_size,
+    resolve_quiz_questions,
+    same_collection,
+)
 from quiz_app.banks.imagefiles import image_file_problem
 from quiz_app.banks.loader import parse_with_places, size_problem
 from quiz_app.banks.schema import (
@@ -94,6 +99,9 @@ def load_bank_files(
     """Read and check bank files and folders (searched recursively), and banks stored
     as text, all together, never raising.
 
+    Stored banks are teachers' uploads: each is a collection of its own for
+    ``select.banks: all``.
+
     :returns: the banks that parsed (some may still have cross-bank problems: drop those
         whose ``source_path`` appears in a problem) and every problem, sorted.
     """
@@ -113,16 +121,20 @@ def load_bank_files(
             )
             continue
         try:
-            parsed.append(parse_with_places(raw, source=name, max_bytes=max_bytes))
+            bank, places = parse_with_places(raw, source=name, max_bytes=max_bytes)
         except BankError as exc:
             problems += exc.problems
+            continue
+        parsed.append((bank, places))
     for item in stored:
         try:
-            parsed.append(
-                parse_with_places(item.raw, source=item.source, max_bytes=max_bytes)
+            bank, places = parse_with_places(
+                item.raw, source=item.source, max_bytes=max_bytes
             )
         except BankError as exc:
             problems += exc.problems
+            continue
+        parsed.append((dataclasses.replace(bank, is_upload=True), places))
     images = {item.source: item.images for item in stored}
     problems += cross_bank_problems(parsed, stored_images=images)
     return [bank for bank, _ in parsed], sorted(problems)
@@ -202,7 +214,7 @@ def cross_bank_problems(
                 )
         base = Path(bank.source_path).parent
         stored = stored_images.get(bank.source_path)
-        for question in bank.questions:
+        for index, question in enumerate(bank.questions):
             if question.image is None:
                 continue
             if stored is None:
@@ -221,7 +233,7 @@ def cross_bank_problems(
                         bank.source_path,
                         line,
                         column,
-                        f"questions ({question.id}): {problem}",
+                        f"questions[{index}] ({question.id}): {problem}",
                     )
                 )
     return problems
@@ -245,7 +257,7 @@ def _check_cross_selection(
             return c.problems
         pools = [banks_by_id[name] for name in names]
     else:
-        pools = list(banks_by_id.values())
+        pools = list(same_collection(bank, banks_by_id.values()))
     topics = {t for pool in pools for t in pool.topics}
     ids = {q.id for pool in pools for q in pool.questions}
     for topic, at in places.topics.items():

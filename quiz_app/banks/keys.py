@@ -146,6 +146,14 @@ QUESTION_KEYS: Final[Mapping[str, KeySpec]] = {
     ),
 }
 
+#: Help text for the question types' own keys, by (type, key). Each type's module is
+#: the source (``QuestionType.key_help``); this view keeps the old name working.
+TYPE_KEY_DESCRIPTIONS: Final[Mapping[tuple[str, str], str]] = {
+    (qtype.key, key): text
+    for qtype in QUESTION_TYPES.values()
+    for key, text in qtype.key_help.items()
+}
+
 CARD_KEYS: Final[Mapping[str, KeySpec]] = {
     "id": _spec(
         Kind.SLUG,

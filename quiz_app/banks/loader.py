@@ -17,7 +17,9 @@ How YAML is read (see ``docs/bank-format.md``):
   (``010``), which YAML 1.1 tools read as octal 8.
 * Quotes mean text: ``"1953"`` or ``"true"`` where a number or boolean is wanted is an
   error.
-* Messages name items by 0-based index and id: ``questions[3] (origins-malik): ...``.
+* Messages name items by 0-based index and id: ``questions[3] (origins-malik): ...``;
+  :mod:`.wording` rewords them for teachers (``Question 4 (id `origins-malik`), line
+  16: ...``), as the upload page, the editor and ``quiz-app banks validate`` show them.
 
 The key tables (``BANK_KEYS``, ``QUESTION_KEYS``, ...) in :mod:`.keys` are data shared
 with :mod:`quiz_app.banks.jsonschema`, so the editor schema and the loader cannot drift.

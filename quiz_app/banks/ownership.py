@@ -30,8 +30,32 @@ def check_may_upload(user: User, bank: schema.Bank, *, shown_as: str) -> None:
         *(z.id for z in bank.quizzes),
     ]
     refusal = access.upload_refusal(user, bank.id, item_ids)
+    if refusal is None:
+        refusal = _named_bank_refusal(user, bank)
     if refusal is not None:
         raise schema.BankError([schema.Problem(shown_as, 0, 0, refusal)])
+
+
+def _named_bank_refusal(user: User, bank: schema.Bank) -> str | None:
+    """An uploaded quiz may name (``select.banks``) bundled banks and banks its
+    teacher may change, never another teacher's upload.
+    """
+    for quiz in bank.quizzes:
+        for name in quiz.select.banks:
+            other = db.session.get(Bank, name)
+            if (
+                name != bank.id
+                and other is not None
+                and other.is_upload
+                and not access.can_edit_bank(user, other)
+            ):
+                return (
+                    f"Quiz {quiz.id!r} draws from the bank {name!r} ({other.title}), "
+                    "which another teacher owns. Nothing was imported: draw from "
+                    "bundled banks and your own, or ask its owner to make you a "
+                    "co-owner."
+                )
+    return None
 
 
 def prepare_reupload(bank_id: str) -> None:
@@ -57,13 +81,7 @@ def claim_upload(bank_id: str, user: User) -> None:
 
 def add_co_owner(bank: Bank, username: str, *, now: datetime) -> str | None:
     """Make the teacher called ``username`` a co-owner; return why not, or None."""
-    teacher = db.session.scalar(
-        sa.select(User).where(
-            User.username_key == username.strip().casefold(),
-            User.role == Role.TEACHER,
-            User.deleted_at.is_(None),
-        )
-    )
+    teacher = _teacher_named(username)
     if teacher is None:
         return f"No teacher is called {username.strip()!r}."
     if teacher.id in access.editor_ids(bank) or teacher.id == bank.owner_id:
@@ -72,6 +90,36 @@ def add_co_owner(bank: Bank, username: str, *, now: datetime) -> str | None:
     db.session.flush()
     db.session.refresh(bank)
     return None
+
+
+def set_owner(bank_id: str, username: str) -> str:
+    """Make the teacher called ``username`` the owner of an uploaded bank (from the
+    shell: for uploads made before banks had owners); return what was done.
+
+    :raises ValueError: for an unknown bank, a bundled bank or an unknown teacher.
+    """
+    bank = db.session.get(Bank, bank_id)
+    if bank is None:
+        raise ValueError(f"no bank {bank_id!r}")
+    if not bank.is_upload:
+        raise ValueError(f"{bank_id!r} is a bundled bank: bundled banks have no owner")
+    teacher = _teacher_named(username)
+    if teacher is None:
+        raise ValueError(f"no teacher is called {username!r}")
+    before = bank.owner.name if bank.owner else "nobody"
+    bank.owner_id = teacher.id
+    db.session.flush()
+    return f"{bank_id}: owner {before} -> {teacher.name}"
+
+
+def _teacher_named(username: str) -> User | None:
+    return db.session.scalar(
+        sa.select(User).where(
+            User.username_key == username.strip().casefold(),
+            User.role == Role.TEACHER,
+            User.deleted_at.is_(None),
+        )
+    )
 
 
 def remove_co_owner(bank: Bank, user_id: int) -> bool:

@@ -167,6 +167,9 @@ class Bank:
     cards: tuple[Card, ...] = ()
     quizzes: tuple[QuizDef, ...] = ()
     content_hash: str = ""  #: sha256 of the file's bytes, to skip unchanged imports
+    #: read from the teachers' upload folder: a collection of its own for
+    #: ``select.banks: all`` (see :func:`quiz_app.banks.crossbank.collection_key`)
+    is_upload: bool = False
 
 
 @dataclass(frozen=True, slots=True, order=True)

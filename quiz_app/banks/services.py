@@ -321,26 +321,15 @@ def import_bank_files(
     max_bytes: int,
     now: datetime,
     force: bool = False,
-    uploads: Path | None = None,
 ) -> tuple[ImportSummary, list[schema.Problem]]:
     """Validate and import every bank file under ``paths``; files with problems are
     left out (and their problems returned), the rest are imported.
-
-    Banks whose file lies in ``uploads`` (the teachers' upload folder) are marked as
-    uploads; one first imported here has no owner (administrators manage it).
     """
     files = bank_file_paths(paths)
     banks, problems = load_bank_files(files, max_bytes=max_bytes) if files else ([], [])
     broken = {p.source for p in problems}
     good = [b for b in banks if b.source_path not in broken]
-    summary = import_banks(good, now=now, force=force)
-    if uploads is not None:
-        for bank in good:
-            row = db.session.get(Bank, bank.id)
-            if row is not None and Path(bank.source_path).parent == Path(uploads):
-                row.is_upload = True
-        db.session.flush()
-    return summary, problems
+    return import_banks(good, now=now, force=force), problems
 
 
 def bank_image_files(bank_id: str) -> set[str]:
@@ -419,6 +408,21 @@ def list_questions(bank_id: str) -> list[Question]:
             sa.select(Question)
             .where(Question.bank_id == bank_id, Question.is_retired.is_(False))
             .order_by(Question.position)
+        )
+    )
+
+
+def list_cards(bank_id: str) -> list[Card]:
+    """A bank's live plain cards (not questions' card faces) in file order."""
+    return list(
+        db.session.scalars(
+            sa.select(Card)
+            .where(
+                Card.bank_id == bank_id,
+                Card.question_id.is_(None),
+                Card.is_retired.is_(False),
+            )
+            .order_by(Card.position)
         )
     )
 

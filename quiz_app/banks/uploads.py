@@ -386,3 +386,35 @@ def upload_bank(
     )
     ownership.claim_upload(checked.id, uploader)
     return checked, summary
+
+
+def save_edited_bank(
+    bank_id: str,
+    text: str,
+    *,
+    editor: User,
+    bank_paths: Sequence[str],
+    max_bytes: int,
+    now: datetime,
+) -> tuple[schema.Bank, ImportSummary]:
+    """Check a new version of an uploaded bank's text, written in the browser editor,
+    alone and against every other bank, then save and import it as ``editor``'s upload
+    of the same file would (the same ownership checks).
+
+    :raises schema.BankError: with every problem; nothing is saved or imported.
+    """
+    filename = f"{bank_id}.yaml"
+    parsed = parse_bank(text, source=filename, max_bytes=max_bytes)
+    if parsed.id != bank_id:
+        raise schema.BankError(
+            [schema.Problem(filename, 0, 0, f"the bank's id must stay {bank_id!r}")]
+        )
+    return upload_bank(
+        text.encode("utf-8"),
+        filename=filename,
+        bank_paths=bank_paths,
+        max_bytes=max_bytes,
+        max_image_bytes=max_bytes,
+        now=now,
+        uploader=editor,
+    )

@@ -36,6 +36,7 @@ from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.forms import EmptyForm
 from quiz_app.interchange import services as interchange_services
+from quiz_app.questions.grading import QUESTION_TYPES
 from quiz_app.quiz import marking
 from quiz_app.quiz import queries as quiz_queries
 from quiz_app.quiz.forms import make_answer_form
@@ -237,7 +238,10 @@ def _render_bank(bank: Bank, co_owner_form: AddCoOwnerForm) -> str:
         "teacher/bank_detail.html",
         bank=bank,
         questions=services.list_questions(bank.id),
+        cards=services.list_cards(bank.id),
+        quizzes=[z for z in services.list_quizzes(bank_id=bank.id) if not z.is_default],
         can_edit=can_edit_bank(current_user, bank),
+        types=QUESTION_TYPES,
         co_owner_form=co_owner_form,
         state_form=BankStateForm(formdata=None),
         button=EmptyForm(),
@@ -348,3 +352,7 @@ def preview_question(question_id: str) -> str:
         minute=functools.partial(gradebook.minute, tz_name=current_user.timezone),
         timezone=dates.zone(current_user.timezone).key,
     )
+
+
+# The form editor's pages register themselves on teach_bp.
+from quiz_app.banks.editor import views as _editor_views  # noqa: E402, F401

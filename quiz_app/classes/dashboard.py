@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from quiz_app import csvexport, dates
 from quiz_app.accounts.models import User
-from quiz_app.banks.models import Bank, Card, Quiz
+from quiz_app.banks.models import Bank, Card, Question, Quiz
 from quiz_app.classes import gradebook
 from quiz_app.classes import services as class_services
 from quiz_app.classes.models import SchoolClass
@@ -26,7 +26,7 @@ from quiz_app.flashcards import services as flashcard_services
 from quiz_app.flashcards.bridge import to_state
 from quiz_app.flashcards.models import CardProgress, ReviewLog
 from quiz_app.flashcards.scheduler import Phase, SchedulerParams, retrievability
-from quiz_app.quiz.models import AttemptStatus, QuizAttempt
+from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
 
 #: A card this long past its due date counts as overdue, not merely due.
 OVERDUE_AFTER = timedelta(days=1)
@@ -82,6 +82,9 @@ class TopicRow:
         return sum(values) / len(values) if values else None
 
 
+#: Rows per page of the student table: whole classes fit, a year group pages.
+STUDENTS_PER_PAGE = 100
+
 #: ?sort= keys of the student table -> the row attribute they sort on.
 SORT_KEYS: dict[str, str] = {
     "name": "name",
@@ -127,16 +130,41 @@ def _recall(row: CardProgress, now: datetime) -> float | None:
 def list_student_rows(students: Sequence[User], *, now: datetime) -> list[StudentRow]:
     """One dashboard row per student, from their attempts, cards and reviews."""
     ids = [s.id for s in students]
-    attempts: dict[int, list[QuizAttempt]] = defaultdict(list)
-    for attempt in _closed_attempts(ids):
-        attempts[attempt.user_id].append(attempt)
-    progress: dict[int, list[CardProgress]] = defaultdict(list)
-    for row in db.session.scalars(
-        sa.select(CardProgress)
-        .join(Card, Card.id == CardProgress.card_id)
-        .where(CardProgress.user_id.in_(ids), Card.is_retired.is_(False))
+    # Columns, not attempts: a year of history is many rows, and each attempt carries
+    # its drawn question ids.
+    percents: dict[int, list[float]] = defaultdict(list)
+    taken: dict[int, int] = defaultdict(int)
+    last_submit: dict[int, datetime] = {}
+    for user_id, score, max_score, submitted_at in db.session.execute(
+        sa.select(
+            QuizAttempt.user_id,
+            QuizAttempt.score,
+            QuizAttempt.max_score,
+            QuizAttempt.submitted_at,
+        )
+        .where(
+            QuizAttempt.user_id.in_(ids),
+            QuizAttempt.status != AttemptStatus.IN_PROGRESS,
+        )
+        .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
     ):
-        progress[row.user_id].append(row)
+        taken[user_id] += 1
+        if score is not None and max_score:
+            percents[user_id].append(round(100 * score / max_score, 1))
+        if submitted_at is not None:
+            last_submit[user_id] = submitted_at
+    overdue: dict[int, int] = dict(
+        db.session.execute(
+            sa.select(CardProgress.user_id, sa.func.count())
+            .join(Card, Card.id == CardProgress.card_id)
+            .where(
+                CardProgress.user_id.in_(ids),
+                Card.is_retired.is_(False),
+                CardProgress.due_at <= now - OVERDUE_AFTER,
+            )
+            .group_by(CardProgress.user_id)
+        ).all()
+    )
     last_review = dict(
         db.session.execute(
             sa.select(ReviewLog.user_id, sa.func.max(ReviewLog.reviewed_at))
@@ -144,24 +172,26 @@ def list_student_rows(students: Sequence[User], *, now: datetime) -> list[Studen
             .group_by(ReviewLog.user_id)
         ).all()
     )
+    cards_of = flashcard_services.card_summaries(students, now=now)
     rows = []
     for student in students:
-        taken = attempts[student.id]
-        percents = [a.percent for a in taken if a.percent is not None]
-        cards = progress[student.id]
-        moments = [student.last_seen_at, last_review.get(student.id)]
-        moments += [a.submitted_at for a in taken]
+        scored = percents[student.id]
+        moments = [
+            student.last_seen_at,
+            last_review.get(student.id),
+            last_submit.get(student.id),
+        ]
         rows.append(
             StudentRow(
                 user_id=student.id,
                 name=student.name,
                 username=student.username,
-                quizzes_taken=len(taken),
-                best_percent=max(percents) if percents else None,
-                last_percent=percents[-1] if percents else None,
-                cards_due=flashcard_services.count_due_today(student, now),
-                cards_overdue=sum(1 for c in cards if c.due_at <= now - OVERDUE_AFTER),
-                recall=flashcard_services.predicted_recall(student, now),
+                quizzes_taken=taken[student.id],
+                best_percent=max(scored) if scored else None,
+                last_percent=scored[-1] if scored else None,
+                cards_due=cards_of[student.id].due_today,
+                cards_overdue=overdue.get(student.id, 0),
+                recall=cards_of[student.id].recall,
                 last_active_at=max(
                     (_as_utc(m) for m in moments if m is not None), default=None
                 ),
@@ -203,11 +233,21 @@ def list_topic_rows(students: Sequence[User], *, now: datetime) -> list[TopicRow
     """
     ids = [s.id for s in students]
     scores: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for attempt in _closed_attempts(ids):
-        for answer in attempt.answers:
-            if answer.score is not None:
-                question = answer.question
-                scores[(question.bank_id, question.topic)].append(answer.score)
+    # One query for every graded answer of the class (it was one per attempt and one
+    # per question): the database joins, Python only sums.
+    answers = db.session.execute(
+        sa.select(Question.bank_id, Question.topic, AttemptAnswer.score)
+        .join(AttemptAnswer, AttemptAnswer.question_id == Question.id)
+        .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
+        .where(
+            QuizAttempt.user_id.in_(ids),
+            QuizAttempt.status != AttemptStatus.IN_PROGRESS,
+            AttemptAnswer.score.is_not(None),
+        )
+    )
+    for bank_id, topic, score in answers:
+        if score is not None:  # filtered above; typed as nullable
+            scores[(bank_id, topic)].append(score)
     recalls: dict[tuple[str, str], list[float]] = defaultdict(list)
     rows = db.session.execute(
         sa.select(CardProgress, Card.bank_id, Card.topic)

@@ -11,7 +11,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
+from quiz_app import paging
 from quiz_app.accounts.models import User
 from quiz_app.classes.models import Assignment, ClassMembership, SchoolClass
 from quiz_app.extensions import db
@@ -136,32 +138,70 @@ def summarise_quizzes(school_class: SchoolClass) -> list[QuizSummary]:
 # One student's page
 
 
+#: Graded attempts per page of a student's page: a year of quizzes is many.
+ATTEMPTS_PER_PAGE = 25
+
+
 @dataclass(frozen=True, slots=True)
 class StudentPage:
     """What a teacher sees of one student of their class."""
 
     student: User
     open_attempts: list[QuizAttempt]
-    attempts: list[QuizAttempt]  #: graded, newest first
+    attempts: paging.Page[QuizAttempt]  #: graded, newest first
     cards_by_phase: dict[str, int]
     cards_due_today: int
     recall: float | None  #: mean predicted recall now, 0..1
     reports: list[Report]  #: newest first
+    reports_total: int  #: all the student's reports, of which ``reports`` is the newest
 
 
 def get_student_page(
-    student: User, *, now: datetime, reports: Sequence[Report]
+    student: User,
+    *,
+    now: datetime,
+    reports: Sequence[Report],
+    reports_total: int | None = None,
+    page: int = 1,
 ) -> StudentPage:
-    """A student's attempts, flashcards and reports, for their teacher.
+    """A student's attempts (a page of them), flashcards and reports, for their
+    teacher: a fixed number of queries, however long the student's history.
 
-    :param reports: the student's reports, newest first
+    :param reports: the student's newest reports, newest first
         (``reports.services.list_reports_by``; reports sit above classes).
+    :param reports_total: how many reports the student made (default: those given).
     """
+    with_quiz = (joinedload(QuizAttempt.quiz),)
+    open_attempts = list(
+        db.session.scalars(
+            sa.select(QuizAttempt)
+            .where(
+                QuizAttempt.user_id == student.id,
+                QuizAttempt.status == AttemptStatus.IN_PROGRESS,
+            )
+            .options(*with_quiz)
+            .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
+        )
+    )
+    graded = sa.and_(
+        QuizAttempt.user_id == student.id,
+        QuizAttempt.status != AttemptStatus.IN_PROGRESS,
+    )
+    total = (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(QuizAttempt).where(graded)
+        )
+        or 0
+    )
+    where = paging.window(page, size=ATTEMPTS_PER_PAGE, total=total)
     attempts = list(
         db.session.scalars(
             sa.select(QuizAttempt)
-            .where(QuizAttempt.user_id == student.id)
+            .where(graded)
+            .options(*with_quiz)
             .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
+            .offset(where.offset)
+            .limit(where.limit)
         )
     )
     phases = dict(
@@ -171,14 +211,16 @@ def get_student_page(
             .group_by(CardProgress.phase)
         ).all()
     )
+    cards = flashcard_services.card_summaries([student], now=now)[student.id]
     return StudentPage(
         student=student,
-        open_attempts=[a for a in attempts if a.status == AttemptStatus.IN_PROGRESS],
-        attempts=[a for a in attempts if a.status != AttemptStatus.IN_PROGRESS],
+        open_attempts=open_attempts,
+        attempts=paging.Page(attempts, where.number, where.size, total),
         cards_by_phase={
             phase.name.lower(): phases.get(int(phase), 0) for phase in Phase
         },
-        cards_due_today=flashcard_services.count_due_today(student, now),
-        recall=flashcard_services.predicted_recall(student, now),
+        cards_due_today=cards.due_today,
+        recall=cards.recall,
         reports=list(reports),
+        reports_total=len(reports) if reports_total is None else reports_total,
     )

@@ -7,6 +7,7 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -134,3 +135,12 @@ class OverrideMarkForm(BaseForm):
     def mark_value(self) -> float | None:
         """The mark as a number, or None to remove the teacher's mark."""
         return self._parse(self.mark.data) if self.mark.data else None
+
+
+class ClassBanksForm(BaseForm):
+    """The banks a class shows its students: one checkbox per bank (the view fills
+    ``shown.choices``); an unticked box leaves the bank out.
+    """
+
+    shown = SelectMultipleField("Banks this class's students see", choices=[])
+    submit = SubmitField("Save")

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from quiz_app import dates, joincode, sql
 from quiz_app.accounts.models import User
 from quiz_app.banks.models import Bank, Quiz
+from quiz_app.classes import banks as class_banks
 from quiz_app.classes.models import Assignment, ClassMembership, SchoolClass
 from quiz_app.extensions import db
 from quiz_app.quiz.review import Review
@@ -257,6 +258,16 @@ def add_assignment(
         bank = db.session.get(Bank, bank_id)
         if bank is None or bank.is_retired:
             raise InvalidAssignment("That bank does not exist.")
+    target_id = bank_id
+    if quiz_id is not None:
+        target_id = db.session.get(Quiz, quiz_id).bank_id  # type: ignore[union-attr]
+    target = db.session.get(Bank, target_id)
+    if target is not None and target.id not in class_banks.shown_bank_ids(school_class):
+        raise InvalidAssignment(
+            f"{target.title} is not among the banks this class shows its students"
+            f"{' (its owners hid it)' if target.is_hidden else ''}: show it on the "
+            "class's Banks page first."
+        )
     if opens_at is not None and closes_at is not None and closes_at <= opens_at:
         raise InvalidAssignment("The closing date must come after the opening date.")
     settings = (time_limit_minutes, max_attempts, pass_mark, review)

@@ -14,13 +14,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from quiz_app import csvexport, dates
+from quiz_app import csvexport, dates, paging
 from quiz_app.accounts.decorators import teacher_required
 from quiz_app.audit import audit
 from quiz_app.banks import services as bank_services
+from quiz_app.classes import banks as class_banks
 from quiz_app.classes import dashboard, firsthour, gradebook, queries, services
 from quiz_app.classes.forms import (
     AssignWorkForm,
+    ClassBanksForm,
     CreateClassForm,
     JoinClassForm,
     OverrideMarkForm,
@@ -143,10 +145,14 @@ def class_detail(class_id: int) -> str:
     return render_template(
         "teacher/class_detail.html",
         school_class=school_class,
-        rows=dashboard.sort_students(
-            dashboard.list_student_rows(students, now=now),
-            key=sort,
-            descending=descending,
+        rows=paging.page_of(
+            dashboard.sort_students(
+                dashboard.list_student_rows(students, now=now),
+                key=sort,
+                descending=descending,
+            ),
+            paging.page_number(request.args.get("page")),
+            size=dashboard.STUDENTS_PER_PAGE,
         ),
         sort=sort if sort in dashboard.SORT_KEYS else "name",
         descending=descending,
@@ -198,7 +204,11 @@ def student(class_id: int, user_id: int) -> str:
         "teacher/student.html",
         school_class=school_class,
         page=firsthour.get_student_page(
-            member, now=now, reports=report_services.list_reports_by(member)
+            member,
+            now=now,
+            reports=report_services.list_reports_by(member),
+            reports_total=report_services.count_reports_by(member),
+            page=paging.page_number(request.args.get("page")),
         ),
         when=windows.formatter(current_user.timezone, now=now),
         button=EmptyForm(),
@@ -278,6 +288,30 @@ def class_results_csv(class_id: int) -> Response:
     return csv_response(
         dashboard.class_results_csv(school_class, tz_name=current_user.timezone),
         f"class-{class_id}-results.csv",
+    )
+
+
+@teach_bp.route("/classes/<int:class_id>/banks", methods=["GET", "POST"])
+@teacher_required
+def shown_banks(class_id: int) -> str | Response:
+    """Choose which banks the class's students see (quizzes, flashcards, home page)."""
+    school_class = _class_or_404(class_id)
+    rows = class_banks.list_class_banks(school_class)
+    form = ClassBanksForm()
+    form.shown.choices = [(row.bank.id, row.bank.title) for row in rows]
+    if form.validate_on_submit():
+        class_banks.set_class_banks(school_class, form.shown.data or [], now=utcnow())
+        db.session.commit()
+        flash(f"Saved the banks {school_class.name} sees.", "success")
+        return redirect(url_for(".shown_banks", class_id=class_id))
+    if not form.is_submitted():
+        form.shown.data = [row.bank.id for row in rows if row.is_shown]
+    return render_template(
+        "teacher/class_banks.html",
+        school_class=school_class,
+        rows=rows,
+        form=form,
+        checked=set(form.shown.data or ()),
     )
 
 

@@ -273,8 +273,11 @@ def list_new_card_ids(
     bank_id: str | None = None,
     topic: str | None = None,
     held_back: Collection[str] = (),
+    shown_banks: Collection[str] | None = None,
 ) -> list[str]:
-    """Deck cards this student has never studied, in deck order, at most ``limit``."""
+    """Deck cards this student has never studied, in deck order, at most ``limit``;
+    only of ``shown_banks`` (the banks their classes show) unless None.
+    """
     if limit <= 0:
         return []
     seen = sa.exists().where(
@@ -286,6 +289,8 @@ def list_new_card_ids(
         topic=topic,
         held_back=held_back,
     )
+    if shown_banks is not None:
+        query = query.where(Card.bank_id.in_(list(shown_banks)))
     return list(
         db.session.scalars(
             query.order_by(Card.bank_id, Card.position, Card.id).limit(limit)
@@ -332,9 +337,10 @@ def build_study_queue(
     bank_id: str | None = None,
     topic: str | None = None,
     held_back: Collection[str] = (),
+    shown_banks: Collection[str] | None = None,
 ) -> queue.StudyQueue:
-    """Today's cards for this student: due cards, then new ones up to the limit,
-    without the cards of ``held_back`` questions.
+    """Today's cards for this student: due cards, then new ones (of ``shown_banks``
+    unless None) up to the limit, without the cards of ``held_back`` questions.
     """
     new_left = count_new_cards_left(user, now=now, prefs=prefs)
     due = list_due_entries(
@@ -345,23 +351,98 @@ def build_study_queue(
         held_back=held_back,
     )
     new_ids = list_new_card_ids(
-        user.id, limit=new_left, bank_id=bank_id, topic=topic, held_back=held_back
+        user.id,
+        limit=new_left,
+        bank_id=bank_id,
+        topic=topic,
+        held_back=held_back,
+        shown_banks=shown_banks,
     )
     return queue.build_queue(due, new_ids, now=now)
 
 
 def count_due_today(user: User, now: datetime) -> int:
     """Cards with progress (reviews, steps, missed questions) due by local midnight."""
-    _, day_end = queue.day_bounds(now, dates.zone(user.timezone))
-    query = _active_cards(
-        sa.select(sa.func.count())
-        .select_from(CardProgress)
-        .join(Card, Card.id == CardProgress.card_id)
-        .where(CardProgress.user_id == user.id, CardProgress.due_at < day_end),
-        bank_id=None,
-        topic=None,
+    return card_summaries([user], now=now)[user.id].due_today
+
+
+@dataclass(frozen=True, slots=True)
+class CardSummary:
+    """One student's live cards as their teacher's pages count them."""
+
+    #: cards with progress due by the end of the student's local day, overdue included
+    due_today: int
+    #: FSRS's predicted chance of recall now, averaged over reviewed cards; None when
+    #: the student has reviewed nothing
+    recall: float | None
+
+
+def card_summaries(users: Sequence[User], *, now: datetime) -> dict[int, CardSummary]:
+    """Due cards and predicted recall of every student given, in two queries however
+    many students and cards (a class dashboard asks for a whole class at once).
+    """
+    ids = [u.id for u in users]
+    settings = (
+        {
+            user_id: retention
+            for user_id, retention in db.session.execute(
+                sa.select(StudySettings.user_id, StudySettings.desired_retention).where(
+                    StudySettings.user_id.in_(ids)
+                )
+            )
+        }
+        if ids
+        else {}
     )
-    return db.session.scalar(query) or 0
+    day_end: dict[int, datetime] = {}
+    params: dict[int, SchedulerParams] = {}
+    for user in users:
+        day_end[user.id] = queue.day_bounds(now, dates.zone(user.timezone))[1]
+        params[user.id] = SchedulerParams(
+            desired_retention=settings.get(user.id, _DEFAULT_RETENTION)
+        )
+    due = dict.fromkeys(ids, 0)
+    recalls: dict[int, list[float]] = {user_id: [] for user_id in ids}
+    rows = db.session.execute(
+        _active_cards(
+            sa.select(
+                CardProgress.user_id,
+                CardProgress.phase,
+                CardProgress.step,
+                CardProgress.stability,
+                CardProgress.difficulty,
+                CardProgress.due_at,
+                CardProgress.last_reviewed_at,
+            )
+            .join(Card, Card.id == CardProgress.card_id)
+            .where(CardProgress.user_id.in_(ids)),
+            bank_id=None,
+            topic=None,
+        )
+    )
+    for user_id, phase, step, stability, difficulty, due_at, last in rows:
+        if due_at < day_end[user_id]:
+            due[user_id] += 1
+        if phase == int(Phase.NEW):
+            continue
+        value = retrievability(
+            CardState(Phase(phase), step, stability, difficulty, due_at, last),
+            now=now,
+            params=params[user_id],
+        )
+        if value is not None:
+            recalls[user_id].append(value)
+    return {
+        user_id: CardSummary(
+            due_today=due[user_id],
+            recall=(
+                sum(recalls[user_id]) / len(recalls[user_id])
+                if recalls[user_id]
+                else None
+            ),
+        )
+        for user_id in ids
+    }
 
 
 # --- one card -------------------------------------------------------------------------
@@ -532,14 +613,19 @@ def has_reviews(user_id: int) -> bool:
     )
 
 
-def list_study_banks() -> Sequence[Bank]:
-    """Live banks that have cards, for the "study one bank" choices."""
-    return db.session.scalars(
+def list_study_banks(shown: Collection[str] | None = None) -> Sequence[Bank]:
+    """Live banks that have cards, for the "study one bank" choices; only ``shown``
+    ones unless None.
+    """
+    query = (
         sa.select(Bank)
         .where(Bank.is_retired.is_(False))
         .where(sa.exists().where(Card.bank_id == Bank.id, Card.is_retired.is_(False)))
         .order_by(Bank.title)
-    ).all()
+    )
+    if shown is not None:
+        query = query.where(Bank.id.in_(list(shown)))
+    return db.session.scalars(query).all()
 
 
 def predicted_recall(user: User, now: datetime) -> float | None:
@@ -547,33 +633,4 @@ def predicted_recall(user: User, now: datetime) -> float | None:
 
     :returns: a probability in 0..1, or None when the student has reviewed nothing.
     """
-    params = get_study_prefs(user).params
-    rows = db.session.execute(
-        _active_cards(
-            sa.select(
-                CardProgress.phase,
-                CardProgress.step,
-                CardProgress.stability,
-                CardProgress.difficulty,
-                CardProgress.due_at,
-                CardProgress.last_reviewed_at,
-            )
-            .join(Card, Card.id == CardProgress.card_id)
-            .where(
-                CardProgress.user_id == user.id,
-                CardProgress.phase != int(Phase.NEW),
-            ),
-            bank_id=None,
-            topic=None,
-        )
-    )
-    values = [
-        retrievability(
-            CardState(Phase(phase), step, stability, difficulty, due_at, last),
-            now=now,
-            params=params,
-        )
-        for phase, step, stability, difficulty, due_at, last in rows
-    ]
-    known = [v for v in values if v is not None]
-    return sum(known) / len(known) if known else None
+    return card_summaries([user], now=now)[user.id].recall

@@ -25,6 +25,7 @@ from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
+from quiz_app.classes import banks as class_banks
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db
 from quiz_app.flashcards import queue, services
@@ -98,6 +99,10 @@ def _filters() -> dict[str, Any]:
     }
 
 
+def _shown(bank_id: str, shown_banks: set[str] | None) -> bool:
+    return shown_banks is None or bank_id in shown_banks
+
+
 def _render_session(
     *, reveal_card_id: str | None = None, notice: str | None = None
 ) -> str | Response:
@@ -107,6 +112,7 @@ def _render_session(
     prefs = _study_prefs()
     # the cards of an open test's questions would give its answers away
     held = quiz_access.held_back_question_ids(current_user.id, now=now)
+    shown_banks = class_banks.visible_bank_ids(current_user)
     study_queue = services.build_study_queue(
         current_user,
         now=now,
@@ -114,6 +120,7 @@ def _render_session(
         bank_id=filters.get("bank"),
         topic=filters.get("topic"),
         held_back=held,
+        shown_banks=shown_banks,
     )
     first = study_queue.first
     card_id = reveal_card_id or (first.card_id if first else None)
@@ -125,6 +132,10 @@ def _render_session(
             )
         except services.CardNotInQueue:
             abort(404)
+        if not _shown(study_card.card.bank_id, shown_banks) and (
+            services.get_progress(current_user.id, card_id) is None
+        ):
+            abort(404)  # a new card of a bank the student's classes do not show
         if reveal_card_id is not None:
             choices = queue.answer_choices(
                 study_card.state, now=now, params=prefs.params
@@ -150,7 +161,7 @@ def _render_session(
         response = Response(render_template("flashcards/_session.html", **context))
         response.headers["X-Fragment"] = "study"
         return response
-    context["banks"] = services.list_study_banks()
+    context["banks"] = services.list_study_banks(shown_banks)
     return render_template("flashcards/review.html", **context)
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from quiz_app.banks import services as bank_services
 from quiz_app.banks.models import Quiz
+from quiz_app.classes import banks as class_banks
 from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
 from quiz_app.extensions import ping_database
@@ -27,7 +28,12 @@ RECENT_SCORES = 5
 @bp.get("/")
 def index() -> str:
     """Show the banks and quizzes, and a signed-in student's attempts and scores."""
-    quizzes = bank_services.list_quizzes()
+    shown = class_banks.visible_bank_ids(current_user)
+    quizzes = [
+        quiz
+        for quiz in bank_services.list_quizzes()
+        if shown is None or quiz.bank_id in shown
+    ]
     signed_in = current_user.is_authenticated
     visible = quiz_access.list_visible_quiz_ids(
         current_user.id if signed_in else None,
@@ -52,6 +58,7 @@ def index() -> str:
                     "DEFAULT_NEW_CARDS_PER_DAY"
                 ],
             ),
+            shown_banks=shown,
         )
         student = {
             "open_attempts": quiz_queries.list_open_attempts(current_user.id),
@@ -70,7 +77,11 @@ def index() -> str:
             },
             "when": windows.formatter(tz_name, now=now),
             "timezone": windows.zone_name(tz_name),
-            "banks_with_cards": bank_services.list_bank_ids_with_cards(),
+            "banks_with_cards": {
+                bank_id
+                for bank_id in bank_services.list_bank_ids_with_cards()
+                if shown is None or bank_id in shown
+            },
             # as the flashcards page counts them: due (learning and review) and new
             "cards_due": cards.learning + cards.review,
             "cards_new": cards.new,
@@ -82,7 +93,11 @@ def index() -> str:
         }
     return render_template(
         "home/index.html",
-        banks=bank_services.list_banks(),
+        banks=[
+            bank
+            for bank in bank_services.list_banks()
+            if shown is None or bank.id in shown
+        ],
         quizzes_by_bank=quizzes_by_bank,
         **student,
     )

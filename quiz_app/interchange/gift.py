@@ -8,11 +8,13 @@ general feedback (our explanation); ``%50%`` weights; ``\\`` escapes ``\\~ \\= \
 \\} \\: \\\\`` and ``\\n``. The answer part decides the type the way Moodle does: empty
 is an essay, ``#`` numerical, ``~`` multiple choice, ``=…->…`` matching, ``T``/``F``
 true/false, otherwise short answer; ``>`` is the ordering question type's extension.
+Each of our types reads its own answer part (``GiftCodec`` in its module under
+``questions/kinds``, which also says in what order the types claim a part); this module
+reads the file and what every question shares.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 
@@ -26,8 +28,8 @@ from quiz_app.interchange.common import (
     plain_from_html,
 )
 from quiz_app.questions.formats import gift_escape as escape
-from quiz_app.questions.grading import interchange
-from quiz_app.questions.types import GiftAnswer, Unsupported
+from quiz_app.questions.grading import QUESTION_TYPES, interchange
+from quiz_app.questions.types import GiftAnswer, GiftCodec, Unsupported
 
 __all__ = ["FORMAT_LABEL", "check_gift_text", "escape", "export_gift", "parse_gift"]
 
@@ -44,9 +46,7 @@ _ESCAPES = {
     "\\~": "\ue006",
 }
 _RESTORE = {v: k[1] for k, v in _ESCAPES.items()}
-_WEIGHT_RE = re.compile(r"^%(-?[0-9]+(?:\.[0-9]+)?)%")
 _FORMAT_RE = re.compile(r"^\s*\[(html|markdown|plain|moodle)\]", re.IGNORECASE)
-_NUMBER_RE = re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 
 
 def _protect(text: str) -> str:
@@ -77,21 +77,6 @@ def _blocks(text: str) -> Iterable[tuple[int, list[str]]]:
         current.append(line)
     if current:
         yield start, current
-
-
-class _Item:
-    """One answer of a question: text, weight (None if not given) and feedback."""
-
-    def __init__(self, raw: str, *, correct: bool) -> None:
-        text, _, feedback = raw.partition("#")
-        text = text.strip()
-        self.weight: float | None = 100.0 if correct else None
-        match = _WEIGHT_RE.match(text)
-        if match:
-            self.weight = float(match.group(1))
-            text = text[match.end() :].strip()
-        self.raw = text
-        self.feedback = feedback.strip()
 
 
 class _Reader:
@@ -204,191 +189,57 @@ def _question(
     )
     if answers == "":
         draft.skip(where, "an essay question (graded by hand)")
-    elif answers.startswith(">"):
-        _ordering(reader, q, answers[1:])
-    elif answers.startswith("#"):
-        _numeric(reader, q, answers[1:])
-    elif "~" in answers:
-        _choice(reader, q, answers)
-    elif "=" in answers and "->" in answers:
-        _matching(reader, q, answers)
-    elif answers.split("#")[0].strip().upper() in ("T", "TRUE", "F", "FALSE"):
-        _true_false(reader, q, answers)
-    else:
-        _short(reader, q, answers)
+        return
+    found = _reader_for(answers)
+    if found is None:
+        draft.skip(where, "no question type reads this answer part")
+        return
+    key, codec = found
+    try:
+        read = codec.read(answers, _Context(reader, q))
+    except ValueError as exc:
+        draft.skip(where, str(exc))
+        return
+    q.type, q.data = key, read.data
+    _explain(q, read.explained_by, reader)
+    draft.questions.append(q)
+
+
+class _Context:
+    """What a question type reading its answer part may use (``GiftContext``)."""
+
+    def __init__(self, reader: _Reader, q: DraftQuestion) -> None:
+        self.reader = reader
+        self.q = q
+
+    def plain(self, raw: str) -> str:
+        return self.reader.plain(raw)
+
+    def restore(self, raw: str) -> str:
+        return _restore(raw)
+
+    def note(self, message: str) -> None:
+        self.reader.draft.notes.append(f"{self.q.position}: {message}")
+
+
+def _reader_for(answers: str) -> tuple[str, GiftCodec] | None:
+    """The type whose GIFT syntax the answer part is, as Moodle's parser decides it:
+    the types in their ``order``, the first that claims it."""
+    codecs = [
+        (ours.interchange.gift.order, key, ours.interchange.gift)
+        for key, ours in QUESTION_TYPES.items()
+        if ours.interchange is not None and isinstance(ours.interchange.gift, GiftCodec)
+    ]
+    for _, key, codec in sorted(codecs, key=lambda c: c[0]):
+        if codec.claims(answers):
+            return key, codec
+    return None
 
 
 def _explain(q: DraftQuestion, feedbacks: Iterable[str], reader: _Reader) -> None:
     if not q.explanation:
         texts = [reader.text(f) for f in feedbacks if f.strip()]
         q.explanation = "\n\n".join(dict.fromkeys(t for t in texts if t))
-
-
-def _split(answers: str, marks: str) -> list[tuple[str, str]]:
-    """(mark, text) for each answer starting with one of ``marks``."""
-    pieces = re.split(f"([{re.escape(marks)}])", answers)
-    out: list[tuple[str, str]] = []
-    if pieces[0].strip():
-        out.append(("", pieces[0]))
-    for i in range(1, len(pieces), 2):
-        out.append((pieces[i], pieces[i + 1]))
-    return out
-
-
-def _choice(reader: _Reader, q: DraftQuestion, answers: str) -> None:
-    items = [_Item(raw, correct=mark == "=") for mark, raw in _split(answers, "=~")]
-    texts = [reader.plain(i.raw) for i in items]
-    single = "=" in answers
-    weights = [i.weight or 0.0 for i in items]
-    if single:
-        right = [t for t, w in zip(texts, weights, strict=True) if w >= 100]
-        partial = [(t, w) for t, w in zip(texts, weights, strict=True) if 0 < w < 100]
-        q.type = "single_choice"
-        q.data = {"choices": texts, "answer": right[0] if right else ""}
-        if len(right) > 1:
-            reader.draft.notes.append(
-                f"{q.position}: several answers are fully right; the first "
-                f"({right[0]!r}) is kept as the answer"
-            )
-        for t, w in partial:
-            reader.draft.notes.append(
-                f"{q.position}: partial credit ({w:g}%) for {t!r} dropped; it now "
-                "counts as wrong"
-            )
-        good = [i.feedback for i, w in zip(items, weights, strict=True) if w >= 100]
-    else:
-        q.type = "multi_choice"
-        q.data = {
-            "choices": texts,
-            "answers": [t for t, w in zip(texts, weights, strict=True) if w > 0],
-        }
-        positive = [w for w in weights if w > 0]
-        if positive and len({round(w, 3) for w in positive}) > 1:
-            reader.draft.notes.append(
-                f"{q.position}: unequal weights of the right answers "
-                f"({', '.join(f'{w:g}%' for w in positive)}) become equal shares"
-            )
-        good = [i.feedback for i, w in zip(items, weights, strict=True) if w > 0]
-    _explain(q, good, reader)
-    reader.draft.questions.append(q)
-
-
-def _true_false(reader: _Reader, q: DraftQuestion, answers: str) -> None:
-    parts = answers.split("#")
-    value = parts[0].strip().upper() in ("T", "TRUE")
-    q.type = "true_false"
-    q.data = {"answer": value}
-    # "#wrong feedback#right feedback": the right one explains.
-    _explain(q, parts[2:3] or parts[1:2], reader)
-    reader.draft.questions.append(q)
-
-
-def _short(reader: _Reader, q: DraftQuestion, answers: str) -> None:
-    items = [_Item(raw, correct=True) for _, raw in _split(answers, "=")]
-    accepted, dropped = [], []
-    for item in items:
-        text = reader.plain(item.raw)
-        weight = item.weight if item.weight is not None else 100.0
-        if weight >= 100:
-            accepted.append(text)
-        elif weight > 0 or text != "*":
-            dropped.append((text, weight))
-    for text, weight in dropped:
-        reader.draft.notes.append(
-            f"{q.position}: answer {text!r} ({weight:g}%) dropped; only fully right "
-            "answers are kept"
-        )
-    if any("*" in a for a in accepted):
-        reader.draft.notes.append(
-            f"{q.position}: '*' wildcards are matched literally here"
-        )
-    q.type = "short_text"
-    q.data = {"answers": accepted}
-    _explain(
-        q,
-        [i.feedback for i in items if (100 if i.weight is None else i.weight) >= 100],
-        reader,
-    )
-    reader.draft.questions.append(q)
-
-
-def _parse_number(text: str) -> float | None:
-    text = text.strip()
-    if not _NUMBER_RE.match(text):
-        return None
-    value = float(text)
-    return value if math.isfinite(value) else None
-
-
-def _numeric_value(raw: str) -> tuple[float, float] | None:
-    """(answer, tolerance) of ``3.14:0.01``, ``1..5`` or ``42``."""
-    if ".." in raw:
-        low_text, _, high_text = raw.partition("..")
-        low, high = _parse_number(low_text), _parse_number(high_text)
-        if low is None or high is None or high < low:
-            return None
-        return (low + high) / 2, (high - low) / 2
-    value_text, _, tol_text = raw.partition(":")
-    value = _parse_number(value_text)
-    tolerance = _parse_number(tol_text) if tol_text.strip() else 0.0
-    if value is None or tolerance is None:
-        return None
-    return value, abs(tolerance)
-
-
-def _numeric(reader: _Reader, q: DraftQuestion, answers: str) -> None:
-    q.type = "numeric"
-    if "=" in answers or "~" in answers:
-        items = [_Item(raw, correct=m != "~") for m, raw in _split(answers, "=~")]
-    else:
-        items = [_Item(answers, correct=True)]
-    right = [i for i in items if (i.weight or 0) >= 100 and i.raw.strip() != "*"]
-    if not right:
-        reader.draft.skip(q.position, "a numerical question with no fully right answer")
-        return
-    value = _numeric_value(_restore(right[0].raw))
-    if value is None:
-        reader.draft.skip(
-            q.position,
-            f"the numerical answer {_restore(right[0].raw)!r} is not a number",
-        )
-        return
-    others = [i for i in items if i is not right[0] and (i.weight or 0) > 0]
-    for other in others:
-        reader.draft.notes.append(
-            f"{q.position}: further answer {_restore(other.raw)!r} dropped; one "
-            "number with a tolerance is kept"
-        )
-    q.data = {"answer": value[0], "tolerance": value[1]}
-    _explain(q, [right[0].feedback], reader)
-    reader.draft.questions.append(q)
-
-
-def _matching(reader: _Reader, q: DraftQuestion, answers: str) -> None:
-    pairs: list[tuple[str, str]] = []
-    distractors: list[str] = []
-    for _, raw in _split(answers, "="):
-        left, sep, right = raw.partition("->")
-        if not sep:
-            continue
-        left_text, right_text = reader.plain(left), reader.plain(right)
-        if left_text:
-            pairs.append((left_text, right_text))
-        elif right_text:
-            distractors.append(right_text)
-    q.type = "matching"
-    q.data = {"pairs": pairs, "distractors": distractors}
-    reader.draft.questions.append(q)
-
-
-def _ordering(reader: _Reader, q: DraftQuestion, answers: str) -> None:
-    header, _, body = answers.partition("\n")
-    items = [reader.plain(line) for line in body.split("\n") if line.strip()]
-    if header.strip() and not re.match(r"^\s*\d+", header):
-        items.insert(0, reader.plain(header))
-    q.type = "ordering"
-    q.data = {"items": items}
-    reader.draft.questions.append(q)
 
 
 # --------------------------------------------------------------------------------------

@@ -3,11 +3,14 @@
 The format is Moodle's (docs.moodle.org/en/Moodle_XML_format, question/format/xml).
 Reading goes through defusedxml with DTDs refused, so entity expansion ("billion
 laughs"), external entities and DTD tricks raise an error before anything is built.
+This module reads the file and the parts every question shares (text, name, general
+feedback, tags, categories); each question type reads and writes its own answers
+(``MoodleXmlCodec`` in its module under ``questions/kinds``), as Moodle's qtype plugins
+do.
 """
 
 from __future__ import annotations
 
-import math
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
@@ -25,8 +28,8 @@ from quiz_app.interchange.common import (
 )
 from quiz_app.questions.formats import xml_sub as _sub
 from quiz_app.questions.formats import xml_text as _textnode
-from quiz_app.questions.grading import interchange
-from quiz_app.questions.types import Unsupported
+from quiz_app.questions.grading import QUESTION_TYPES, interchange
+from quiz_app.questions.types import MoodleXmlCodec, Unsupported
 
 FORMAT_LABEL = "Moodle XML"
 
@@ -86,8 +89,8 @@ def parse_moodle_xml(data: bytes) -> Draft:
         if qtype in _UNSUPPORTED:
             draft.skip(where, _UNSUPPORTED[qtype])
             continue
-        handler = _HANDLERS.get(qtype)
-        if handler is None:
+        found = _reader_for(node, qtype)
+        if found is None:
             draft.skip(where, f"Moodle question type {qtype!r} is not supported")
             continue
         idnumber = (node.findtext("idnumber") or "").strip()
@@ -106,8 +109,15 @@ def parse_moodle_xml(data: bytes) -> Draft:
         )
         if node.find("image") is not None or node.find("image_base64") is not None:
             reader.media += 1
-        if handler(reader, node, q):
-            draft.questions.append(q)
+        key, codec = found
+        try:
+            read = codec.read(node, _Context(reader, q))
+        except ValueError as exc:
+            draft.skip(q.position, str(exc))
+            continue
+        q.type, q.data = key, read.data
+        q.explanation = q.explanation or _feedback(reader, read.explained_by)
+        draft.questions.append(q)
     if reader.media:
         draft.notes.append(
             f"{reader.media} images or media files were left out (only text is "
@@ -125,14 +135,6 @@ def _category_topic(path: str) -> str:
     parts = [p.replace("\ue007", "/").strip() for p in segments]
     parts = [p for p in parts if p and p not in ("$course$", "$system$", "top")]
     return parts[-1] if parts else ""
-
-
-def _fraction(node: ET.Element) -> float:
-    try:
-        value = float(node.get("fraction", "0"))
-    except ValueError:
-        return 0.0
-    return value if math.isfinite(value) else 0.0
 
 
 class _Reader:
@@ -172,139 +174,34 @@ def _feedback(reader: _Reader, answers: Iterable[ET.Element]) -> str:
     return "\n\n".join(dict.fromkeys(t for t in texts if t))
 
 
-def _multichoice(reader: _Reader, node: ET.Element, q: DraftQuestion) -> bool:
-    answers = node.findall("answer")
-    texts = [reader.plain(a) for a in answers]
-    fractions = [_fraction(a) for a in answers]
-    single = (node.findtext("single") or "true").strip().lower() in ("true", "1")
-    if single:
-        right = [t for t, f in zip(texts, fractions, strict=True) if f >= 100]
-        q.type = "single_choice"
-        q.data = {"choices": texts, "answer": right[0] if right else ""}
-        for t, f in zip(texts, fractions, strict=True):
-            if 0 < f < 100:
-                reader.note(q, f"partial credit ({f:g}%) for {t!r} dropped")
-        good = [a for a, f in zip(answers, fractions, strict=True) if f >= 100]
-    else:
-        q.type = "multi_choice"
-        q.data = {
-            "choices": texts,
-            "answers": [t for t, f in zip(texts, fractions, strict=True) if f > 0],
-        }
-        positive = [f for f in fractions if f > 0]
-        if len({round(f, 3) for f in positive}) > 1:
-            reader.note(q, "unequal weights of the right answers become equal shares")
-        good = [a for a, f in zip(answers, fractions, strict=True) if f > 0]
-    q.data["shuffle"] = (node.findtext("shuffleanswers") or "true").strip().lower() in (
-        "true",
-        "1",
-    )
-    if q.data["shuffle"]:
-        del q.data["shuffle"]
-    q.explanation = q.explanation or _feedback(reader, good)
-    return True
+class _Context:
+    """What a question type reading its <question> may use (``MoodleXmlContext``)."""
+
+    def __init__(self, reader: _Reader, q: DraftQuestion) -> None:
+        self.reader = reader
+        self.q = q
+
+    def plain(self, node: ET.Element | None) -> str:
+        return self.reader.plain(node)
+
+    def plain_text(self, text: str) -> str:
+        return plain_from_html(text)[0]
+
+    def note(self, message: str) -> None:
+        self.reader.note(self.q, message)
 
 
-def _truefalse(reader: _Reader, node: ET.Element, q: DraftQuestion) -> bool:
-    answers = node.findall("answer")
-    right = [a for a in answers if _fraction(a) >= 100]
-    if not right:
-        reader.draft.skip(q.position, "no answer is marked right")
-        return False
-    q.type = "true_false"
-    q.data = {"answer": (right[0].findtext("text") or "").strip().lower() == "true"}
-    q.explanation = q.explanation or _feedback(reader, right)
-    return True
-
-
-def _shortanswer(reader: _Reader, node: ET.Element, q: DraftQuestion) -> bool:
-    answers = node.findall("answer")
-    accepted = []
-    for a in answers:
-        text, f = reader.plain(a), _fraction(a)
-        if f >= 100:
-            accepted.append(text)
-        elif f > 0:
-            reader.note(q, f"answer {text!r} ({f:g}%) dropped")
-    if (node.findtext("usecase") or "0").strip() == "1":
-        reader.note(q, "answers were case-sensitive in Moodle; here case is ignored")
-    q.type = "short_text"
-    q.data = {"answers": accepted}
-    q.explanation = q.explanation or _feedback(
-        reader, [a for a in answers if _fraction(a) >= 100]
-    )
-    return True
-
-
-def _number(text: str) -> float | None:
-    try:
-        value = float(text.strip())
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _numerical(reader: _Reader, node: ET.Element, q: DraftQuestion) -> bool:
-    answers = [
-        a
-        for a in node.findall("answer")
-        if _fraction(a) >= 100 and (a.findtext("text") or "").strip() != "*"
-    ]
-    if not answers:
-        reader.draft.skip(q.position, "a numerical question with no fully right answer")
-        return False
-    value = _number(answers[0].findtext("text") or "")
-    tolerance = _number(answers[0].findtext("tolerance") or "0")
-    if value is None or tolerance is None:
-        reader.draft.skip(q.position, "the right answer is not a number")
-        return False
-    for other in answers[1:]:
-        reader.note(q, f"further answer {other.findtext('text')!r} dropped")
-    q.type = "numeric"
-    q.data = {"answer": value, "tolerance": abs(tolerance)}
-    units = [
-        (u.findtext("unit_name") or "").strip()
-        for u in node.findall("units/unit")
-        if (_number(u.findtext("multiplier") or "1") or 0) == 1
-    ]
-    if units and units[0]:
-        q.data["unit"] = units[0]
-    q.explanation = q.explanation or _feedback(reader, answers[:1])
-    return True
-
-
-def _matching(reader: _Reader, node: ET.Element, q: DraftQuestion) -> bool:
-    pairs, distractors = [], []
-    for sub in node.findall("subquestion"):
-        left = reader.plain(sub)
-        right, _ = plain_from_html(sub.findtext("answer/text") or "")
-        if left:
-            pairs.append((left, right))
-        elif right:
-            distractors.append(right)
-    q.type = "matching"
-    q.data = {"pairs": pairs, "distractors": distractors}
-    return True
-
-
-def _ordering(reader: _Reader, node: ET.Element, q: DraftQuestion) -> bool:
-    # The ordering type keeps each item's correct position in 'fraction'.
-    answers = sorted(node.findall("answer"), key=_fraction)
-    q.type = "ordering"
-    q.data = {"items": [reader.plain(a) for a in answers]}
-    if (node.findtext("selecttype") or "").strip() not in ("", "0", "ALL"):
-        reader.note(q, "only a subset of items was shown in Moodle; all are used here")
-    return True
-
-
-_HANDLERS = {
-    "multichoice": _multichoice,
-    "truefalse": _truefalse,
-    "shortanswer": _shortanswer,
-    "numerical": _numerical,
-    "matching": _matching,
-    "ordering": _ordering,
-}
+def _reader_for(node: ET.Element, qtype: str) -> tuple[str, MoodleXmlCodec] | None:
+    """Our type for a <question> of Moodle's ``qtype``, and its codec."""
+    for key, ours in QUESTION_TYPES.items():
+        codec = ours.interchange.moodle_xml if ours.interchange else None
+        if (
+            isinstance(codec, MoodleXmlCodec)
+            and codec.qtype == qtype
+            and codec.accepts(node)
+        ):
+            return key, codec
+    return None
 
 
 # --------------------------------------------------------------------------------------

@@ -155,7 +155,7 @@ def _row(q: Question, topics: dict[str, str]) -> list[str] | None:
     return [
         q.id, q.type, topics.get(q.topic, q.topic), q.prompt, cells.answer,
         cells.choices, q.explanation, cells.tolerance, cells.unit, _join(q.tags),
-        "false" if q.data.get("shuffle", True) is False else "",
+        cells.shuffle,
     ]  # fmt: skip
 
 

@@ -27,13 +27,24 @@ def choice_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
 def did_you_mean(value: str, options: Sequence[str]) -> str:
+    """A hint for an answer that is not among the choices: the choice written the same
+    way up to case, spacing and punctuation, else a choice spelled nearly alike with
+    the same digits. A choice that differs in a number is never offered (``1948`` is
+    not "did you mean '1949'"): that is another answer, not a typo, and the hint would
+    steer the author to a wrong one.
+    """
     for option in options:
         if choice_key(option) == choice_key(value) or normalise_answer(
             option
         ) == normalise_answer(value):
             return f" (did you mean {option!r}?)"
-    close = difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
+    alike = [o for o in options if _digits(o) == _digits(value)]
+    close = difflib.get_close_matches(value, alike, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

@@ -7,6 +7,8 @@ import :mod:`quiz_app.questions.grading` (or ``kinds``) to have them all registe
 
 from __future__ import annotations
 
+from typing import Any
+
 from quiz_app.questions.types import (
     Interchange,
     ItemAnalysis,
@@ -33,33 +35,32 @@ def register(qtype: QuestionType) -> QuestionType:
     return qtype
 
 
-def _get(type_key: str) -> QuestionType:
-    return QUESTION_TYPES[type_key]
+def _part(type_key: str, name: str) -> Any:
+    part = getattr(QUESTION_TYPES[type_key], name)
+    if part is None:  # only a hand-built double in QUESTION_TYPES, never register()
+        raise LookupError(f"question type {type_key!r} has no {name}")
+    return part
 
 
 def quiz_form(type_key: str) -> QuizForm:
     """How questions of this type are asked and read back."""
-    part = _get(type_key).quiz
-    assert part is not None, type_key  # register() refuses a type without it
+    part: QuizForm = _part(type_key, "quiz")
     return part
 
 
 def item_analysis(type_key: str) -> ItemAnalysis:
     """What item analysis counts for this type."""
-    part = _get(type_key).analysis
-    assert part is not None, type_key
+    part: ItemAnalysis = _part(type_key, "analysis")
     return part
 
 
 def leak_check(type_key: str) -> LeakCheck:
     """What the answer-leak check compares for this type."""
-    part = _get(type_key).leaks
-    assert part is not None, type_key
+    part: LeakCheck = _part(type_key, "leaks")
     return part
 
 
 def interchange(type_key: str) -> Interchange:
     """This type in GIFT, Moodle XML, CSV and Anki."""
-    part = _get(type_key).interchange
-    assert part is not None, type_key
+    part: Interchange = _part(type_key, "interchange")
     return part

@@ -8,7 +8,8 @@ too). The rest of the app asks the registry and never switches on a type's key.
 Parts of a type (a registered type has all of them; see ``QuestionType.missing_parts``):
 
 * validation: ``fields``, ``required``, ``defaults``, ``check``, and ``key_help`` (what
-  each own key means, for the bank-format reference, the JSON Schema and the editor);
+  each own key means, for the bank-format reference, the JSON Schema and the editor),
+  with an ``example`` of valid data and its ``correct_response``;
 * grading and results: ``grade``, ``describe_answer``, ``describe_response``, and the
   template ``quiz/questions/<key>.html``;
 * ``quiz`` (:class:`QuizForm`): the options shown, the form fields as plain
@@ -69,7 +70,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from random import Random
-from typing import Any
+from typing import Any, Protocol
 
 
 class FieldKind(StrEnum):
@@ -213,22 +214,89 @@ class GiftAnswer:
     lost: tuple[str, ...] = ()  #: details of the question that GIFT cannot hold
 
 
+class GiftContext(Protocol):
+    """What ``interchange/gift.py`` offers a type reading its answer part (escaped
+    characters are still protected in the raw texts it is given)."""
+
+    def plain(self, raw: str) -> str:
+        """One line of plain text of an answer (format tag, escapes and HTML removed;
+        images counted as left out)."""
+        ...
+
+    def restore(self, raw: str) -> str:
+        """The raw text with its escapes undone."""
+        ...
+
+    def note(self, message: str) -> None:
+        """Report a detail of the question that was lost or changed."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class GiftRead:
+    """What a type read from a GIFT answer part."""
+
+    data: dict[str, Any]
+    #: raw feedback texts that explain the question when it has no general feedback
+    explained_by: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class GiftCodec:
-    """GIFT export. (Reading GIFT stays in ``interchange/gift.py``: there the answer
-    part's syntax decides the type, as in Moodle's parser.)"""
+    """Both directions of GIFT. Which type reads an answer part is decided by its
+    syntax, as in Moodle's parser: the types are asked in ``order`` (lowest first) and
+    the first whose ``claims`` is true reads it."""
 
     write: Callable[[Data], GiftAnswer]
+    #: the answer part (between { and }, without general feedback) -> the data;
+    #: ValueError(reason) skips the question
+    read: Callable[[str, GiftContext], GiftRead]
+    claims: Callable[[str], bool]
+    order: int
+
+
+class MoodleXmlContext(Protocol):
+    """What ``interchange/moodlexml.py`` offers a type reading its <question>."""
+
+    def plain(self, node: ET.Element | None) -> str:
+        """One line of plain text from an element's <text> (HTML removed; its
+        images and files counted as left out)."""
+        ...
+
+    def plain_text(self, text: str) -> str:
+        """One line of plain text from text that may be HTML."""
+        ...
+
+    def note(self, message: str) -> None:
+        """Report a detail of the question that was lost or changed."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class MoodleXmlRead:
+    """What a type read from a Moodle <question>."""
+
+    data: dict[str, Any]
+    #: answers whose feedback explains the question when it has no general feedback
+    explained_by: tuple[ET.Element, ...] = ()
+
+
+def _always(node: ET.Element) -> bool:
+    return True
 
 
 @dataclass(frozen=True, slots=True)
 class MoodleXmlCodec:
-    """Moodle XML export as Moodle's ``qtype`` (reading stays in
-    ``interchange/moodlexml.py``, keyed by Moodle's type names)."""
+    """Both directions of Moodle XML, as Moodle's question type ``qtype``."""
 
     qtype: str  #: Moodle's question type, e.g. "multichoice"
     #: adds the type's own elements (answers, options) to the <question> element
     write: Callable[[Data, ET.Element], None]
+    #: a <question> of Moodle's type -> the data; ValueError(reason) skips it
+    read: Callable[[ET.Element, MoodleXmlContext], MoodleXmlRead]
+    #: whether a <question> of Moodle's type is this type (Moodle's multichoice is
+    #: single_choice or multi_choice, by its <single>)
+    accepts: Callable[[ET.Element], bool] = _always
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +307,7 @@ class CsvCells:
     choices: str = ""
     tolerance: str = ""
     unit: str = ""
+    shuffle: str = ""  #: "false" keeps the choices in their order
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +336,7 @@ class Interchange:
 
 
 #: The parts a registered type must declare (None only in hand-built test doubles).
-PARTS = ("quiz", "analysis", "leaks", "interchange")
+PARTS = ("example", "correct_response", "quiz", "analysis", "leaks", "interchange")
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +352,11 @@ class QuestionType:
     defaults: Mapping[str, Any] = field(default_factory=dict)
     #: what each own key means (bank-format reference, JSON Schema, editor)
     key_help: Mapping[str, str] = field(default_factory=dict)
+    #: the type's own keys of a valid question, as a bank file writes them (the
+    #: completeness test; a starting point for a new question in an editor)
+    example: Mapping[str, Any] | None = None
+    #: the response that earns full marks (tests, previews)
+    correct_response: Callable[[Data], Any] | None = None
     quiz: QuizForm | None = None
     analysis: ItemAnalysis | None = None
     leaks: LeakCheck | None = None

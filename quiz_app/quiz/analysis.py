@@ -4,8 +4,10 @@ CSV. The statistics themselves are pure, in :mod:`quiz_app.quiz.itemstats`.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -14,7 +16,7 @@ from quiz_app.banks.models import Question, Quiz
 from quiz_app.extensions import db
 from quiz_app.questions.grading import item_analysis
 from quiz_app.quiz import itemstats
-from quiz_app.quiz.models import AttemptStatus, QuizAttempt
+from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,42 +38,70 @@ def _item_info(question: Question) -> itemstats.ItemInfo:
     return itemstats.ItemInfo(question.id, question.type, options, correct)
 
 
-def first_attempts(user_ids: Sequence[int], quiz_id: str) -> list[QuizAttempt]:
+@dataclass(frozen=True, slots=True)
+class FirstAttempt:
+    """The columns of a first finished attempt that the analysis reads."""
+
+    id: int
+    user_id: int
+    question_ids: list[str]
+
+
+def first_attempts(user_ids: Sequence[int], quiz_id: str) -> list[FirstAttempt]:
     """Each student's first attempt at the quiz, when it is finished (a first attempt
-    still open is left out).
+    still open is left out): one query, however many students and attempts.
     """
-    first: dict[int, QuizAttempt] = {}
-    for attempt in db.session.scalars(
-        sa.select(QuizAttempt)
+    first: dict[int, FirstAttempt | None] = {}
+    for attempt_id, user_id, status, question_ids in db.session.execute(
+        sa.select(
+            QuizAttempt.id,
+            QuizAttempt.user_id,
+            QuizAttempt.status,
+            QuizAttempt.question_ids,
+        )
         .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.quiz_id == quiz_id)
         .order_by(QuizAttempt.started_at, QuizAttempt.id)
     ):
-        first.setdefault(attempt.user_id, attempt)
-    return [a for a in first.values() if a.status != AttemptStatus.IN_PROGRESS]
+        if user_id not in first:
+            first[user_id] = (
+                None
+                if status == AttemptStatus.IN_PROGRESS
+                else FirstAttempt(attempt_id, user_id, question_ids)
+            )
+    return [a for a in first.values() if a is not None]
 
 
 def analyse_quiz(user_ids: Sequence[int], quiz: Quiz) -> QuizAnalysis:
     """Moodle-style item statistics over these students' first finished attempts (the
-    view passes a class's students).
+    view passes a class's students). Three queries, whatever the class or its history.
     """
-    ids = list(user_ids)
+    attempts = first_attempts(list(user_ids), quiz.id)
+    answers: dict[int, dict[str, tuple[float | None, Any]]] = defaultdict(dict)
+    if attempts:
+        for attempt_id, question_id, score, response in db.session.execute(
+            sa.select(
+                AttemptAnswer.attempt_id,
+                AttemptAnswer.question_id,
+                AttemptAnswer.score,
+                AttemptAnswer.response,
+            ).where(AttemptAnswer.attempt_id.in_([a.id for a in attempts]))
+        ):
+            answers[attempt_id][question_id] = (score, response)
     records = []
-    drawn: list[str] = []
-    for attempt in first_attempts(ids, quiz.id):
-        answers = {a.question_id: a for a in attempt.answers}
+    drawn: dict[str, None] = {}
+    for attempt in attempts:
+        given = answers[attempt.id]
         items = {}
         for qid in attempt.question_ids:
-            answer = answers.get(qid)
-            items[qid] = itemstats.ItemResponse(
-                score=(answer.score or 0.0) if answer is not None else 0.0,
-                response=answer.response if answer is not None else None,
-            )
-            if qid not in drawn:
-                drawn.append(qid)
+            score, response = given.get(qid, (None, None))
+            items[qid] = itemstats.ItemResponse(score=score or 0.0, response=response)
+            drawn[qid] = None
         records.append(itemstats.AttemptRecord(attempt.id, items))
     questions = {
         q.id: q
-        for q in db.session.scalars(sa.select(Question).where(Question.id.in_(drawn)))
+        for q in db.session.scalars(
+            sa.select(Question).where(Question.id.in_(list(drawn)))
+        )
     }
     ordered = sorted(questions.values(), key=lambda q: (q.bank_id, q.position))
     stats = itemstats.analyse_quiz([_item_info(q) for q in ordered], records)

@@ -122,9 +122,25 @@ def flags_for(facility: float | None, discrimination: float | None) -> tuple[str
 
 def analyse_item(info: ItemInfo, attempts: Sequence[AttemptRecord]) -> ItemStat:
     """Facility, discrimination, option shares and flags of one question."""
-    drew = [a for a in attempts if info.question_id in a.items]
-    scores = [a.items[info.question_id].score for a in drew]
-    rests = [a.total - s for a, s in zip(drew, scores, strict=True)]
+    drew = [
+        _Drawn(a.items[info.question_id], a.total)
+        for a in attempts
+        if info.question_id in a.items
+    ]
+    return _item_stat(info, drew)
+
+
+@dataclass(frozen=True, slots=True)
+class _Drawn:
+    """One attempt's response to an item, with that attempt's total score."""
+
+    item: ItemResponse
+    total: float
+
+
+def _item_stat(info: ItemInfo, drew: Sequence[_Drawn]) -> ItemStat:
+    scores = [d.item.score for d in drew]
+    rests = [d.total - d.item.score for d in drew]
     n = len(drew)
     facility = 100 * sum(scores) / n if n else None
     discrimination = pearson(scores, rests)
@@ -132,10 +148,10 @@ def analyse_item(info: ItemInfo, attempts: Sequence[AttemptRecord]) -> ItemStat:
     blank = 0
     # None: the type has no options, so neither shares nor blanks are counted.
     chosen_by = item_analysis(info.type).chosen
-    for a in drew:
+    for d in drew:
         if chosen_by is None:
             continue
-        chosen = chosen_by(a.items[info.question_id].response)
+        chosen = chosen_by(d.item.response)
         if not chosen:
             blank += 1
         for option in chosen:
@@ -164,8 +180,17 @@ def analyse_item(info: ItemInfo, attempts: Sequence[AttemptRecord]) -> ItemStat:
 def analyse_quiz(
     items: Sequence[ItemInfo], attempts: Sequence[AttemptRecord]
 ) -> list[ItemStat]:
-    """Statistics for every item, in the order given."""
-    return [analyse_item(info, attempts) for info in items]
+    """Statistics for every item, in the order given: one pass over the attempts, so
+    the work grows with the responses (attempts x items drawn), not faster.
+    """
+    drawn: dict[str, list[_Drawn]] = {info.question_id: [] for info in items}
+    for attempt in attempts:
+        responses = list(attempt.items.items())
+        total = sum(item.score for _, item in responses)
+        for question_id, item in responses:
+            if question_id in drawn:
+                drawn[question_id].append(_Drawn(item, total))
+    return [_item_stat(info, drawn[info.question_id]) for info in items]
 
 
 def mean_percent(attempts: Sequence[AttemptRecord]) -> float | None:

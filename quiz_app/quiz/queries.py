@@ -4,12 +4,12 @@ attempt presents them. Reads only: nothing here adds, flushes or commits.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence, Set
 from typing import Any
 
 import sqlalchemy as sa
 
+from quiz_app.banks.crossbank import collection_key
 from quiz_app.banks.models import Bank, Question, Quiz
 from quiz_app.banks.schema import ALL_BANKS, Selection, draws
 from quiz_app.extensions import db
@@ -27,6 +27,7 @@ from quiz_app.quiz.records import (
     QuestionContent,
     ResultItem,
 )
+from quiz_app.quiz.scoring import response_key as response_key
 
 
 def get_quiz(quiz_id: str) -> Quiz | None:
@@ -135,24 +136,30 @@ def list_closed_attempts(
 def select_question_ids(quiz: Quiz) -> list[str]:
     """The live questions a quiz's selection matches, in bank then file order.
 
-    Banks: none named = the quiz's own bank, ``all`` = every live bank. Topics, tags
-    and ids combine as "any of"; with none of them, every question of those banks
-    is selected.
+    Banks: none named = the quiz's own bank, ``all`` = every live bank of the quiz's
+    collection (``banks.crossbank.collection_key``: a bundled quiz's folder; an
+    uploaded quiz's own bank). Topics, tags and ids combine as "any of"; with none of
+    them, every question of those banks is selected.
     """
     chosen: Mapping[str, Sequence[str]] = quiz.selection or {}
     bank_ids = list(chosen.get("banks") or [quiz.bank_id])
+    if ALL_BANKS in bank_ids:
+        bank_ids = _collection_bank_ids(quiz.bank)
     query = (
         sa.select(Question)
         .join(Bank)
         .where(Question.is_retired.is_(False), Bank.is_retired.is_(False))
         .order_by(Bank.title, Bank.id, Question.position)
     )
-    if ALL_BANKS not in bank_ids:
+    if ALL_BANKS not in (chosen.get("banks") or ()):
         query = query.where(Question.bank_id.in_(bank_ids))
-    questions = list(db.session.scalars(query))
-    if ALL_BANKS not in bank_ids:
+        questions = list(db.session.scalars(query))
         rank = {bank_id: i for i, bank_id in enumerate(bank_ids)}
         questions.sort(key=lambda q: (rank[q.bank_id], q.position))
+    else:  # by bank title, as the query orders them
+        questions = list(
+            db.session.scalars(query.where(Question.bank_id.in_(bank_ids)))
+        )
     select = Selection(
         topics=tuple(chosen.get("topics") or ()),
         tags=tuple(chosen.get("tags") or ()),
@@ -162,6 +169,23 @@ def select_question_ids(quiz: Quiz) -> list[str]:
         q.id
         for q in questions
         if draws(select, topic=q.topic, question_id=q.id, tags=q.tags)
+    ]
+
+
+def _collection_bank_ids(bank: Bank) -> list[str]:
+    """The live banks of ``bank``'s collection (``select.banks: all``)."""
+    key = collection_key(bank.source_path, is_upload=bank.is_upload)
+    if bank.is_upload:
+        return [bank.id]
+    rows = db.session.execute(
+        sa.select(Bank.id, Bank.source_path).where(
+            Bank.is_upload.is_(False), Bank.is_retired.is_(False)
+        )
+    )
+    return [
+        bank_id
+        for bank_id, path in rows
+        if collection_key(path, is_upload=False) == key
     ]
 
 
@@ -336,11 +360,6 @@ def questions_by_id(ids: Sequence[str]) -> dict[str, Question]:
 
 def answers_by_question(attempt: QuizAttempt) -> dict[str, AttemptAnswer]:
     return {a.question_id: a for a in attempt.answers}
-
-
-def response_key(response: Any) -> str:
-    """A response as comparable text (JSON with sorted keys)."""
-    return json.dumps(response, sort_keys=True, ensure_ascii=False)
 
 
 def list_accepted_responses(question_ids: Sequence[str]) -> set[tuple[str, int, str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from random import Random
 from typing import Any
@@ -19,13 +20,9 @@ from quiz_app.banks.models import Question
 from quiz_app.extensions import db
 from quiz_app.flashcards import services as flashcard_services
 from quiz_app.questions.grading import QUESTION_TYPES
-from quiz_app.quiz import access, queries, review, rules, selection, windows
+from quiz_app.quiz import access, queries, review, rules, scoring, selection, windows
 from quiz_app.quiz.models import AttemptAnswer, AttemptStatus, QuizAttempt
-from quiz_app.quiz.queries import (
-    answers_by_question,
-    questions_by_id,
-    run_core,
-)
+from quiz_app.quiz.queries import run_core
 from quiz_app.quiz.records import (
     AttemptClosed,
     AttemptsExhausted,
@@ -231,23 +228,40 @@ def _upsert_statement(dialect_name: str) -> Any:
 
 
 def submit_attempt(
-    attempt: QuizAttempt, *, now: datetime, grace: timedelta
+    attempt: QuizAttempt,
+    *,
+    now: datetime,
+    grace: timedelta,
+    graded: Grading | None = None,
 ) -> QuizAttempt:
     """Grade and close the attempt; a closed one is returned unchanged (double submit).
 
     Submitted after the deadline plus grace, it is closed as expired (graded all the
     same).
+
+    :param graded: the attempt graded beforehand, outside the write lock, by
+        :func:`grade_for_close`; only answers saved since are graded here.
     """
     if not attempt.is_open:
         return attempt
-    if not close_if_overdue(attempt, now=now, grace=grace):
+    if not close_if_overdue(attempt, now=now, grace=grace, graded=graded):
         _grade_and_close(
-            attempt, status=AttemptStatus.SUBMITTED, closed_at=now, now=now
+            attempt,
+            status=AttemptStatus.SUBMITTED,
+            closed_at=now,
+            now=now,
+            graded=graded,
         )
     return attempt
 
 
-def close_if_overdue(attempt: QuizAttempt, *, now: datetime, grace: timedelta) -> bool:
+def close_if_overdue(
+    attempt: QuizAttempt,
+    *,
+    now: datetime,
+    grace: timedelta,
+    graded: Grading | None = None,
+) -> bool:
     """Close and grade an open attempt whose time ran out; returns whether it did.
 
     The attempt counts as closed at its deadline, so closing it later changes nothing
@@ -257,7 +271,11 @@ def close_if_overdue(attempt: QuizAttempt, *, now: datetime, grace: timedelta) -
         return False
     assert attempt.deadline_at is not None  # is_overdue implies a deadline
     _grade_and_close(
-        attempt, status=AttemptStatus.EXPIRED, closed_at=attempt.deadline_at, now=now
+        attempt,
+        status=AttemptStatus.EXPIRED,
+        closed_at=attempt.deadline_at,
+        now=now,
+        graded=graded,
     )
     return True
 
@@ -272,8 +290,96 @@ def _ensure_open(attempt: QuizAttempt, *, now: datetime, grace: timedelta) -> No
         raise AttemptClosed("This attempt has already been submitted.")
 
 
+@dataclass(frozen=True, slots=True)
+class Grading:
+    """An attempt graded from one read of its answers (:func:`grade_for_close`)."""
+
+    attempt_id: int
+    questions: dict[str, QuestionContent]
+    answers: dict[str, scoring.SavedAnswer]
+    accepted: set[tuple[str, int, str]]
+    grades: dict[str, scoring.Grade]
+
+
+def grade_for_close(attempt: QuizAttempt) -> Grading:
+    """Grade every drawn question of the attempt from its answers as saved now.
+
+    Reads only: the submit view calls it before taking the write lock, so grading a
+    long quiz never holds up other students' saves. The close re-reads the answers
+    under the lock and grades again only those saved since.
+    """
+    questions = _question_contents(attempt.question_ids)
+    answers = _saved_answers(attempt.id)
+    accepted = queries.list_accepted_responses(attempt.question_ids)
+    return Grading(
+        attempt_id=attempt.id,
+        questions=questions,
+        answers=answers,
+        accepted=accepted,
+        grades=scoring.grade_attempt(
+            attempt.question_ids, questions, answers, accepted
+        ),
+    )
+
+
+def _question_contents(ids: Sequence[str]) -> dict[str, QuestionContent]:
+    """The drawn questions as plain records (they outlive the read transaction)."""
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Question.id, Question.version, Question.type, Question.data).where(
+            Question.id.in_(list(ids))
+        )
+    )
+    return {
+        qid: QuestionContent(qid, version, qtype, data)
+        for qid, version, qtype, data in rows
+    }
+
+
+def _saved_answers(attempt_id: int) -> dict[str, scoring.SavedAnswer]:
+    """The attempt's answer rows as plain records, in one query."""
+    rows = run_core(_SAVED_ANSWERS, {"attempt_id": attempt_id})
+    return {
+        row.question_id: scoring.SavedAnswer(
+            row_id=row.id,
+            question_id=row.question_id,
+            question_version=row.question_version,
+            response=row.response,
+            answered_at=row.answered_at,
+            score=row.score,
+            is_correct=row.is_correct,
+            mark_override=row.mark_override,
+        )
+        for row in rows
+    }
+
+
+_SAVED_ANSWERS = sa.select(
+    AttemptAnswer.id,
+    AttemptAnswer.question_id,
+    AttemptAnswer.question_version,
+    AttemptAnswer.response,
+    AttemptAnswer.answered_at,
+    AttemptAnswer.score,
+    AttemptAnswer.is_correct,
+    AttemptAnswer.mark_override,
+).where(AttemptAnswer.attempt_id == sa.bindparam("attempt_id"))
+
+_UPDATE_GRADE = (
+    sa.update(AttemptAnswer)
+    .where(AttemptAnswer.id == sa.bindparam("row_id"))
+    .values(score=sa.bindparam("new_score"), is_correct=sa.bindparam("new_correct"))
+)
+
+
 def _grade_and_close(
-    attempt: QuizAttempt, *, status: AttemptStatus, closed_at: datetime, now: datetime
+    attempt: QuizAttempt,
+    *,
+    status: AttemptStatus,
+    closed_at: datetime,
+    now: datetime,
+    graded: Grading | None = None,
 ) -> None:
     # Lock the attempt's row and read it and its answers afresh: of two closes at
     # once (a double submit) the second waits for the first, then finds it closed; an
@@ -284,50 +390,51 @@ def _grade_and_close(
     db.session.refresh(attempt, with_for_update=True)
     if not attempt.is_open:
         return
-    questions = questions_by_id(attempt.question_ids)
-    answers = answers_by_question(attempt)
-    accepted = queries.list_accepted_responses(attempt.question_ids)
-    settings = access.attempt_settings(attempt)
-    # Score-only results never show answers: a missed question's flashcard would.
-    enqueue = settings.review is not review.Review.SCORE_ONLY
-    total = 0.0
-    missed: list[str] = []
-    unanswered: list[dict[str, Any]] = []
-    for qid in attempt.question_ids:
-        question = questions[qid]
-        row = answers.get(qid)
-        response = row.response if row is not None else None
-        version = row.question_version if row is not None else question.version
-        grade = QUESTION_TYPES[question.type].grade(question.data, response)
-        is_accepted = (qid, version, queries.response_key(response)) in accepted
-        score = 1.0 if is_accepted else grade.score
-        is_correct = is_accepted or grade.is_correct
-        if row is None:  # never answered: record it, so every question has a graded row
-            unanswered.append(
+    if graded is None or graded.attempt_id != attempt.id:
+        graded = grade_for_close(attempt)
+        answers = graded.answers
+        grades = graded.grades
+    else:
+        # Graded before the lock: grade again only the answers saved since.
+        answers = _saved_answers(attempt.id)
+        grades = dict(graded.grades)
+        for qid in scoring.changed_since(graded.answers, answers):
+            grades[qid] = scoring.grade_question(
+                graded.questions[qid], answers[qid], graded.accepted
+            )
+    closing = scoring.plan_closing(attempt.question_ids, grades, answers)
+    connection = db.session.connection()
+    if closing.updates:
+        connection.execute(
+            _UPDATE_GRADE,
+            [
+                {"row_id": row_id, "new_score": score, "new_correct": correct}
+                for row_id, score, correct in closing.updates
+            ],
+        )
+    if closing.inserts:
+        # One executemany: ORM objects were inserted one statement each.
+        connection.execute(
+            sa.insert(AttemptAnswer),
+            [
                 {
                     "attempt_id": attempt.id,
-                    "question_id": qid,
-                    "question_version": version,
+                    "question_id": g.question_id,
+                    "question_version": g.question_version,
                     "response": None,
-                    "score": score,
-                    "is_correct": is_correct,
+                    "score": g.score,
+                    "is_correct": g.is_correct,
                 }
-            )
-            total += score
-        else:
-            row.score = score
-            row.is_correct = is_correct
-            total += row.final_score or 0.0
-        if enqueue and not is_correct:
-            missed.append(qid)
-    if unanswered:
-        # One executemany: ORM objects were inserted one statement each.
-        db.session.execute(sa.insert(AttemptAnswer), unanswered)
-        db.session.expire(attempt, ["answers"])
-    # One batch after the loop: a query per missed question, each flushing every
-    # graded row so far, made a long quiz's submit quadratic (7,092 questions: 30 s).
-    flashcard_services.enqueue_missed_many(attempt.user_id, missed, now=now)
-    attempt.score = round(total, 4)
+                for g in closing.inserts
+            ],
+        )
+    db.session.expire(attempt, ["answers"])
+    # Score-only results never show answers: a missed question's flashcard would.
+    if access.attempt_settings(attempt).review is not review.Review.SCORE_ONLY:
+        # One batch: a query per missed question, each flushing every graded row so
+        # far, made a long quiz's submit quadratic (7,092 questions: 30 s).
+        flashcard_services.enqueue_missed_many(attempt.user_id, closing.missed, now=now)
+    attempt.score = closing.total
     attempt.max_score = float(len(attempt.question_ids))
     percent = 100 * attempt.score / attempt.max_score if attempt.max_score else 0.0
     attempt.is_passed = percent >= attempt.pass_mark

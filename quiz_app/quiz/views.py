@@ -25,6 +25,8 @@ from werkzeug.wrappers import Response
 
 from quiz_app.accounts.decorators import teacher_required
 from quiz_app.banks import services as bank_services
+from quiz_app.banks.models import Quiz
+from quiz_app.classes import banks as class_banks
 from quiz_app.classes import services as class_services
 from quiz_app.clock import utcnow
 from quiz_app.extensions import db, read_transaction, write_transaction
@@ -126,6 +128,12 @@ def _close_if_overdue(
         flash(TIME_UP_MESSAGE, "warning")
 
 
+def _bank_shown(quiz: Quiz, met: access.StudentQuiz) -> bool:
+    """Whether the student's classes show the quiz's bank (or assigned the quiz)."""
+    shown = class_banks.visible_bank_ids(current_user)
+    return shown is None or met.is_assigned or quiz.bank_id in shown
+
+
 @bp.get("/<quiz_id>")
 @login_required
 def detail(quiz_id: str) -> str:
@@ -137,7 +145,7 @@ def detail(quiz_id: str) -> str:
     met = access.get_student_quiz(
         current_user.id, quiz, now=now, is_teacher=current_user.is_teacher
     )
-    if not met.may_see:
+    if not met.may_see or not _bank_shown(quiz, met):
         abort(404)  # an assigned-only quiz does not exist for other students
     return render_template(
         "quiz/detail.html",
@@ -161,6 +169,12 @@ def start(quiz_id: str) -> Response:
     if not StartQuizForm().validate_on_submit():
         abort(400)
     now = utcnow()
+    quiz = queries.get_quiz(quiz_id) or abort(404)
+    met = access.get_student_quiz(
+        current_user.id, quiz, now=now, is_teacher=current_user.is_teacher
+    )
+    if not _bank_shown(quiz, met):
+        abort(404)  # the student's classes do not show this bank
     if queries.get_open_attempt(current_user.id, quiz_id) is None:
         try:  # resuming is free; a new attempt counts
             limit_services.check_hourly(
@@ -399,6 +413,7 @@ def review(attempt_id: int) -> str | Response:
 
 
 @bp.post("/attempt/<int:attempt_id>/submit")
+@read_transaction()  # grading takes no write lock: only writing the results does
 @login_required
 def submit(attempt_id: int) -> Response:
     """Grade and close an attempt (a second submit changes nothing)."""
@@ -407,8 +422,14 @@ def submit(attempt_id: int) -> Response:
         abort(400)
     attempt = _attempt_or_404(attempt_id)
     was_open = attempt.is_open
-    services.submit_attempt(attempt, now=utcnow(), grace=_grace())
-    db.session.commit()
+    now = utcnow()
+    graded = services.grade_for_close(attempt) if was_open else None
+    db.session.rollback()  # end the read snapshot (nothing was written)
+    with write_transaction():
+        # Under the lock the attempt is read again: closed meanwhile, it stays as it
+        # is; answers saved since the grading above are graded again.
+        services.submit_attempt(attempt, now=now, grace=_grace(), graded=graded)
+        db.session.commit()
     if was_open and form.action.data == "timeup":
         flash(TIME_UP_MESSAGE, "warning")
     return redirect(url_for(".results", attempt_id=attempt.id))

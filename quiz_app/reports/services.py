@@ -9,7 +9,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
+from quiz_app import paging
 from quiz_app.accounts.models import User
 from quiz_app.accounts.policy import name_with_username
 from quiz_app.banks.models import Question
@@ -101,14 +103,33 @@ def create_report(
     return report
 
 
-def list_reports_by(student: User) -> list[Report]:
-    """Every report the student made, newest first."""
+#: Reports shown on a student's page: the newest ones.
+REPORTS_BY_STUDENT_SHOWN = 20
+
+
+def list_reports_by(
+    student: User, *, limit: int = REPORTS_BY_STUDENT_SHOWN
+) -> list[Report]:
+    """The student's newest reports (at most ``limit``), newest first."""
     return list(
         db.session.scalars(
             sa.select(Report)
             .where(Report.user_id == student.id)
             .order_by(Report.created_at.desc(), Report.id.desc())
+            .limit(limit)
         )
+    )
+
+
+def count_reports_by(student: User) -> int:
+    """How many reports the student made, open or closed."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Report)
+            .where(Report.user_id == student.id)
+        )
+        or 0
     )
 
 
@@ -124,48 +145,70 @@ def count_open_reports() -> int:
     )
 
 
+#: Reports per page of the teacher's list: every teacher sees every report.
+REPORTS_PER_PAGE = 20
+
+
 def list_open_reports(teacher: User) -> list[OpenReport]:
-    """Open reports, oldest first, with what a teacher needs to judge them."""
-    return list_reports(teacher, is_open=True)
+    """The first page of open reports, oldest first, with what a teacher needs to judge
+    them.
+    """
+    return list_reports(teacher, is_open=True).items
 
 
-def list_reports(teacher: User, *, is_open: bool) -> list[OpenReport]:
-    """Open reports oldest first, or closed ones newest first, with what a teacher
-    needs to judge them.
+def list_reports(
+    teacher: User, *, is_open: bool, page: int = 1, per_page: int | None = None
+) -> paging.Page[OpenReport]:
+    """One page of the open reports oldest first, or of the closed ones newest first,
+    with what a teacher needs to judge them: a fixed number of queries per page.
 
     Banks are shared by every teacher, so every teacher sees every report; the
     student's name only when the student is in one of this teacher's classes.
     """
-    my_students = set(
-        db.session.scalars(
-            sa.select(ClassMembership.user_id)
-            .join(SchoolClass, SchoolClass.id == ClassMembership.class_id)
-            .where(SchoolClass.teacher_id == teacher.id)
-        )
+    per_page = per_page or REPORTS_PER_PAGE
+    state = Report.closed_at.is_(None) if is_open else Report.closed_at.is_not(None)
+    total = (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Report).where(state))
+        or 0
     )
-    query = sa.select(Report)
+    where = paging.window(page, size=per_page, total=total)
+    query = (
+        sa.select(Report)
+        .where(state)
+        .options(
+            joinedload(Report.question).joinedload(Question.bank),
+            joinedload(Report.user),
+        )
+        .offset(where.offset)
+        .limit(where.limit)
+    )
     if is_open:
-        query = query.where(Report.closed_at.is_(None)).order_by(
-            Report.created_at, Report.id
-        )
+        query = query.order_by(Report.created_at, Report.id)
     else:
-        query = query.where(Report.closed_at.is_not(None)).order_by(
-            Report.closed_at.desc(), Report.id.desc()
-        )
+        query = query.order_by(Report.closed_at.desc(), Report.id.desc())
     reports = list(db.session.scalars(query))
+    student_ids = {r.user_id for r in reports}
+    my_students = (
+        set(
+            db.session.scalars(
+                sa.select(ClassMembership.user_id)
+                .join(SchoolClass, SchoolClass.id == ClassMembership.class_id)
+                .where(
+                    SchoolClass.teacher_id == teacher.id,
+                    ClassMembership.user_id.in_(student_ids),
+                )
+            )
+        )
+        if student_ids
+        else set()
+    )
     accepted = quiz_queries.list_accepted_responses([r.question_id for r in reports])
+    answers = _reported_answers(reports)
     items = []
     for report in reports:
         question = report.question
         qtype = QUESTION_TYPES[question.type]
-        answer = None
-        if report.attempt_id is not None:
-            answer = db.session.scalar(
-                sa.select(AttemptAnswer).where(
-                    AttemptAnswer.attempt_id == report.attempt_id,
-                    AttemptAnswer.question_id == question.id,
-                )
-            )
+        answer = answers.get((report.attempt_id, question.id))
         bank_sources = question.bank.sources
         items.append(
             OpenReport(
@@ -196,7 +239,28 @@ def list_reports(teacher: User, *, is_open: bool) -> list[OpenReport]:
                 in accepted,
             )
         )
-    return items
+    return paging.Page(items, where.number, per_page, total)
+
+
+def _reported_answers(
+    reports: list[Report],
+) -> dict[tuple[int | None, str], AttemptAnswer]:
+    """The answers the reports were sent about, in one query, by (attempt, question)."""
+    attempt_ids = {r.attempt_id for r in reports if r.attempt_id is not None}
+    if not attempt_ids:
+        return {}
+    wanted = {(r.attempt_id, r.question_id) for r in reports}
+    rows = db.session.scalars(
+        sa.select(AttemptAnswer).where(
+            AttemptAnswer.attempt_id.in_(attempt_ids),
+            AttemptAnswer.question_id.in_({r.question_id for r in reports}),
+        )
+    )
+    return {
+        (a.attempt_id, a.question_id): a
+        for a in rows
+        if (a.attempt_id, a.question_id) in wanted
+    }
 
 
 def get_report(report_id: int) -> Report | None:

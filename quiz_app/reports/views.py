@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from quiz_app import dates
+from quiz_app import dates, paging
 from quiz_app.accounts.decorators import teacher_required
 from quiz_app.audit import audit
 from quiz_app.classes import gradebook
@@ -95,7 +95,11 @@ def reports() -> str:
     tz_name = current_user.timezone
     return render_template(
         "teacher/reports.html",
-        reports=services.list_reports(current_user, is_open=not closed),
+        reports=services.list_reports(
+            current_user,
+            is_open=not closed,
+            page=paging.page_number(request.args.get("page")),
+        ),
         closed=closed,
         button=EmptyForm(),
         minute=functools.partial(gradebook.minute, tz_name=tz_name),

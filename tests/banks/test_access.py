@@ -93,3 +93,25 @@ def test_a_clash_with_another_teachers_bank_or_items_is_refused(make_bank, make_
     )
     assert "bundled" in (upload_refusal(ada, "bundled") or "")
     assert upload_refusal(bob, "bob-bank", ["bob-q1"]) is None
+
+
+def test_the_shell_sets_the_owner_of_an_old_upload(app, make_bank, make_user):
+    ada = make_user("ada", role="teacher")
+    make_user("sam")
+    _upload(make_bank, "old-upload", None)
+    make_bank("bundled")
+    db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["banks", "set-owner", "old-upload", "ADA"])
+    assert result.exit_code == 0, result.output
+    assert "old-upload: owner nobody -> ada" in result.output
+    db.session.expire_all()
+    bank = db.session.get(Bank, "old-upload")
+    assert bank is not None and bank.owner_id == ada.id
+    for args, message in [
+        (["bundled", "ada"], "bundled bank"),
+        (["old-upload", "sam"], "no teacher is called"),
+        (["nope", "ada"], "no bank"),
+    ]:
+        result = runner.invoke(args=["banks", "set-owner", *args])
+        assert result.exit_code == 1 and message in result.output

@@ -710,7 +710,8 @@ def test_missing_image_is_reported_beside_the_bank(tmp_path: Path) -> None:
     path = write(tmp_path, "a.yaml", bank_text("one", body))
     banks, problems = load_bank_files([path])
     assert [str(p) for p in problems] == [
-        f"{path}:18:19: questions (q-a): image file 'map.png' not found beside the bank"
+        f"{path}:18:19: questions[0] (q-a): "
+        "image file 'map.png' not found beside the bank"
     ]
     (tmp_path / "map.png").write_bytes(b"\x89PNG")
     assert load_bank_files([path])[1] == []

@@ -241,7 +241,7 @@ def test_hide_archive_and_bring_back(
     db.session.expire_all()
     assert db.session.get(Bank, "cold-war").is_retired  # type: ignore[union-attr]
     page = client.get("/teach/banks").get_data(as_text=True)
-    assert "archived" in page
+    assert page.count('<span class="badge">archived</span>') == 2  # file and bank
     client.post("/teach/banks/cold-war/state", data={"action": "unarchive"})
     client.post("/teach/banks/cold-war/state", data={"action": "show"})
     db.session.expire_all()
@@ -281,3 +281,34 @@ def test_students_are_refused(app: Flask, ada: Any, make_user: Any) -> None:
         db.session.scalar(sa.select(Bank.is_hidden).where(Bank.id == "cold-war"))
         is False
     )
+
+
+def test_a_quiz_may_not_draw_from_another_teachers_upload(
+    ada: Any, bob_client: Any
+) -> None:
+    mine = (
+        BOB_BANK.replace("id: cold-war", "id: bobs-bank")
+        .replace("cw-q1", "bob-q1")
+        .replace("answer: Geneva", "answer: Panmunjom")
+    )
+    named = mine + (
+        "quizzes:\n"
+        "  - id: bob-quiz\n"
+        "    title: Bob's quiz\n"
+        "    select:\n"
+        "      banks: [bobs-bank, cold-war]\n"
+    )
+    response = bob_client.post(
+        "/teach/banks/upload",
+        data={"file": (io.BytesIO(named.encode()), "bobs.yaml")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "draws from the bank &#39;cold-war&#39;" in response.get_data(as_text=True)
+    assert db.session.get(Bank, "bobs-bank") is None
+    response = bob_client.post(
+        "/teach/banks/upload",
+        data={"file": (io.BytesIO(mine.encode()), "bobs.yaml")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302

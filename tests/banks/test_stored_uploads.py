@@ -118,7 +118,9 @@ def test_a_bank_naming_an_image_it_did_not_bring_is_refused(
     response = _upload(client, PICTURED.encode(), "pictured.yaml")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "pictured.yaml:" in page
+    assert "Question 1 (id <code>pictured-q1</code>), line 19" in page or (
+        "Question 1 (id `pictured-q1`), line 19" in page
+    )
     assert "&#39;img/table.png&#39; was not uploaded with this bank" in page
     assert db.session.get(Bank, "pictured") is None
     assert db.session.scalar(sa.select(sa.func.count(UploadedBank.bank_id))) == 0

@@ -30,6 +30,8 @@ from tests.browser.pagecheck import page_problems
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 360, "height": 740}
+#: the phone screenshots' size (docs/screenshots/*-phone.png)
+PHONE_SHOT = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 PASSWORD = "correct horse battery"
 TEACHER = "msong"
@@ -95,6 +97,28 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url, server = _serve(tmp_path_factory.mktemp("browser-data"))
     yield url
     server.shutdown()
+
+
+#: a bank with one ordering and one matching question, and a quiz over them in order
+PLACING_BANK = Path(__file__).resolve().parent / "banks" / "placing.yaml"
+PLACING_QUIZ = "placing-quiz"
+
+
+@pytest.fixture(scope="session")
+def placing_quiz(live_server: str) -> str:
+    """Import the ordering-and-matching bank into the shared server; the quiz id."""
+    os.environ["QUIZ_DATA_DIR"] = str(DATA_DIRS[live_server])
+    try:
+        app = create_app()
+    finally:
+        del os.environ["QUIZ_DATA_DIR"]
+    with app.app_context():
+        banks, problems = load_bank_files([PLACING_BANK])
+        assert not problems
+        import_banks(banks, now=utcnow())
+        db.session.commit()
+        db.engine.dispose()
+    return PLACING_QUIZ
 
 
 @pytest.fixture(scope="module")
@@ -262,6 +286,9 @@ def screenshot(page: Any, name: str, *, at: str | None = None) -> None:
     if not os.environ.get("QUIZ_SCREENSHOTS"):
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    if size == PHONE:  # tested at 360 px; pictured on a common 390 x 844 phone
+        page.set_viewport_size(PHONE_SHOT)
     page.mouse.move(0, 0)
     if at:
         page.locator(at).first.evaluate(
@@ -271,3 +298,5 @@ def screenshot(page: Any, name: str, *, at: str | None = None) -> None:
     else:
         page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+    if size == PHONE:
+        page.set_viewport_size(size)

@@ -118,6 +118,8 @@ def test_first_hour_pages_on_desktop_and_phone(site, teacher, new_page):
     log_in(projector, site, teacher)
     projector.goto(desk.url)
     _no_sideways_scroll(projector)
+    skip = projector.get_by_role("link", name="Skip to content").bounding_box()
+    assert skip is not None and skip["y"] + skip["height"] <= 0, skip  # no edge shows
     screenshot(projector, "teacher-present-1080p")
 
     # A new join code asks first, without JavaScript too.

@@ -44,5 +44,7 @@ def test_first_run_setup_then_student_signup(fresh_server, page, phone_page):
     phone_page.get_by_label("Password", exact=True).fill(PASSWORD)
     phone_page.get_by_label("Repeat the password").fill(PASSWORD)
     phone_page.get_by_role("button", name="Create account").click()
-    assert phone_page.get_by_text("Your account is ready").is_visible()
+    phone_page.get_by_text(
+        "Your account is ready"
+    ).wait_for()  # (waits out a slow load)
     assert_accessible(phone_page)

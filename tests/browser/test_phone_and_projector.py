@@ -64,7 +64,9 @@ def a_class(live_server, teacher, browser):
     return {"class": class_url, "student": student, "results": results}
 
 
-def test_every_journey_page_fits_a_360_px_phone(site, teacher, browser, a_class):
+def test_every_journey_page_fits_a_360_px_phone(
+    site, teacher, browser, a_class, placing_quiz
+):
     student_pages = [
         "/",
         "/cards/",
@@ -81,6 +83,7 @@ def test_every_journey_page_fits_a_360_px_phone(site, teacher, browser, a_class)
         "/teach/",
         a_class["class"],
         a_class["class"] + "/assignments",
+        a_class["class"] + "/banks",
         a_class["class"] + f"/quizzes/{QUIZ}",
         "/teach/banks",
         "/teach/reports",
@@ -105,6 +108,17 @@ def test_every_journey_page_fits_a_360_px_phone(site, teacher, browser, a_class)
                 page.get_by_role("button", name="Submit quiz", exact=True).click()
                 page.get_by_role("heading", name="Check your answers").wait_for()
                 _fits(page, "the review page")
+                # ordering and matching (the quiz.js widget), with long items placed
+                page.goto(f"{site}/quiz/{placing_quiz}")
+                page.get_by_role("button", name="Start the quiz").click()
+                for number, kind in ((1, "ordering"), (2, "matching")):
+                    page.locator(f"fieldset[data-placer={kind}]").wait_for()
+                    for slot in range(page.locator(".placer-slot").count()):
+                        page.locator(".placer-item").last.tap()
+                        page.locator(".placer-slot").nth(slot).tap()
+                    _fits(page, f"question {number} ({kind})")
+                    if number == 1:
+                        page.get_by_role("button", name="Save and next").click()
         finally:
             context.close()
 
@@ -141,6 +155,9 @@ def _answer(page, *, first: bool) -> None:
         (radios.first if first else radios.last).check()
     elif texts.count():
         texts.first.fill("1953" if first else "1951")
+    elif question.locator(".placer-item").count():  # ordering, matching with JS
+        question.locator(".placer-item").first.click()
+        question.locator(".placer-slot").nth(0 if first else 1).click()
     else:
         question.locator("select").first.select_option(index=1 if first else 2)
 

@@ -25,6 +25,9 @@ def answer_current_question(page) -> None:
         radios.first.check()
     elif texts.count():
         texts.first.fill("1953")
+    elif question.locator(".placer-item").count():  # ordering, matching with JS
+        question.locator(".placer-item").first.click()
+        question.locator(".placer-slot").first.click()
     elif selects.count():
         for i in range(selects.count()):
             selects.nth(i).select_option(index=1)

@@ -46,6 +46,15 @@ def test_teacher_creates_a_class_students_join_teacher_sees_results(
     desk.get_by_role("button", name="Assign").click()
     desk.get_by_text("Assigned.").wait_for()
     assert_accessible(desk)
+    desk.goto(class_url)
+    desk.get_by_role("link", name="Banks students see").click()
+    assert desk.get_by_label("Final exam").is_checked()  # a bundled bank: shown
+    assert_accessible(desk)
+    desk.get_by_role("button", name="Save").click()
+    desk.get_by_text("Saved the banks").wait_for()
+    desk.goto(f"{site}/teach/banks/final-exam")
+    assert desk.get_by_text("read-only").is_visible()
+    assert_accessible(desk)
     teacher_nav = desk.get_by_role("navigation", name="Teacher")
     for section in ("Banks", "Reports", "Teachers"):
         teacher_nav.get_by_role("link", name=section).click()

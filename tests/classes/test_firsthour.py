@@ -63,6 +63,6 @@ def test_a_students_page_lists_attempts_cards_and_reports(make_user, make_bank, 
     take_quiz(kim, "bank-a-all", {"qa": "Wrong 1"}, now=now)
     db.session.commit()
     page = firsthour.get_student_page(kim, now=now, reports=[])
-    assert len(page.attempts) == 1 and page.attempts[0].percent == 0
+    assert len(page.attempts.items) == 1 and page.attempts.items[0].percent == 0
     assert page.open_attempts == []
     assert set(page.cards_by_phase) == {"new", "learning", "review", "relearning"}

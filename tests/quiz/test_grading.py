@@ -199,6 +199,21 @@ def test_the_bank_format_example_questions_pass_their_checks() -> None:
             {"choices": ("Yakov Malik", "Zhou Enlai"), "answer": "Kim Il Sung"},
             [("answer", "'answer' is not one of the choices")],
         ),
+        # A year one digit off is another answer, not a typo: no hint steers the
+        # author to a wrong choice.
+        (
+            "single_choice",
+            {"choices": ("1949", "1950", "1953"), "answer": "1948"},
+            [("answer", "'answer' is not one of the choices")],
+        ),
+        (
+            "multi_choice",
+            {
+                "choices": ("Article 117", "Article 118", "Article 119"),
+                "answers": ("Article 118", "Article 188"),
+            },
+            [("answers", "'answers': 'Article 188' is not one of the choices")],
+        ),
         (
             "single_choice",
             {"choices": ("Yes",), "answer": "Yes"},

@@ -630,6 +630,21 @@ def test_an_item_picked_twice_is_saved_but_pointed_out(client, auth, quiz_bank):
     page = client.get(response.location).text
     assert "Question 6: “Stalin dies” is picked more than once." in page
     assert _saved(attempt_id)["q-order"][:2] == ["Stalin dies", "Stalin dies"]
+    # Back on the question (no JavaScript): the question itself says so, and the two
+    # dropdowns holding it are marked invalid; the third is not.
+    question = client.get(f"/quiz/attempt/{attempt_id}?q=6").text
+    warning = re.search(
+        r'<p class="field-error pick-warning"[^>]*>([^<]*)</p>', question
+    )
+    assert warning and warning.group(1) == (
+        "“Stalin dies” is picked more than once. Each item belongs in one place only."
+    )
+    invalid = re.findall(r'<select aria-invalid="true"[^>]*id="(q6_\d)"', question)
+    assert invalid == ["q6_0", "q6_1"], invalid
+    # Once fixed, the mark is gone.
+    _answer(client, attempt_id, 6, RIGHT_FORM[6], action="save")
+    question = client.get(f"/quiz/attempt/{attempt_id}?q=6").text
+    assert "aria-invalid" not in question and "picked more than once" not in question
     autosaved = client.post(
         f"/quiz/attempt/{attempt_id}/autosave", data={"page": "6", **twice}
     )

@@ -157,3 +157,54 @@ def test_blank_choice_responses_are_counted() -> None:
 def test_mean_percent_averages_each_attempts_fraction() -> None:
     # fractions: 4/4, 2.5/4, 1/4, 0/3 -> (1 + .625 + .25 + 0) / 4 = .46875
     assert itemstats.mean_percent(ATTEMPTS) == pytest.approx(46.875)
+
+
+class _CountingItems(dict):  # type: ignore[type-arg]
+    """An attempt's items that count how often a response is read."""
+
+    reads = 0
+
+    def __getitem__(self, key):
+        _CountingItems.reads += 1
+        return super().__getitem__(key)
+
+    def items(self):
+        for key, value in super().items():
+            _CountingItems.reads += 1
+            yield key, value
+
+    def values(self):
+        for _, value in self.items():
+            yield value
+
+
+def test_the_analysis_reads_each_response_a_fixed_number_of_times():
+    # It read each attempt's total once per item: 40 items cost 40 x 40 reads an
+    # attempt, and 7,000 items would never finish.
+    def reads(items: int) -> int:
+        infos = [ItemInfo(f"q{i}", "short_text") for i in range(items)]
+        attempts = [
+            AttemptRecord(
+                a,
+                _CountingItems(
+                    {
+                        f"q{i}": ItemResponse(float((a + i) % 2), "x")
+                        for i in range(items)
+                    }
+                ),
+            )
+            for a in range(10)
+        ]
+        _CountingItems.reads = 0
+        itemstats.analyse_quiz(infos, attempts)
+        return _CountingItems.reads
+
+    assert reads(40) == 4 * reads(10)
+    assert reads(40) <= 2 * 40 * 10
+
+
+def test_the_one_pass_analysis_agrees_with_item_by_item():
+    for info in ITEMS:
+        assert itemstats.analyse_item(info, ATTEMPTS) in itemstats.analyse_quiz(
+            ITEMS, ATTEMPTS
+        )

@@ -25,6 +25,7 @@ from quiz_app.questions.common import (
 from quiz_app.questions.formats import (
     gift_escape,
     gift_lines,
+    gift_split,
     join_list,
     split_list,
     xml_sub,
@@ -39,10 +40,14 @@ from quiz_app.questions.types import (
     FormField,
     GiftAnswer,
     GiftCodec,
+    GiftContext,
+    GiftRead,
     Grade,
     Interchange,
     LeakCheck,
     MoodleXmlCodec,
+    MoodleXmlContext,
+    MoodleXmlRead,
     Options,
     QuestionType,
     QuizForm,
@@ -189,6 +194,26 @@ def _gift(data: Data) -> GiftAnswer:
     return GiftAnswer(gift_lines(lines))
 
 
+def _gift_claims(answers: str) -> bool:
+    return "=" in answers and "->" in answers
+
+
+def _gift_read(answers: str, ctx: GiftContext) -> GiftRead:
+    """``=left -> right`` pairs; ``= -> text`` without a left is a distractor."""
+    pairs: list[tuple[str, str]] = []
+    distractors: list[str] = []
+    for _, raw in gift_split(answers, "="):
+        left, sep, right = raw.partition("->")
+        if not sep:
+            continue
+        left_text, right_text = ctx.plain(left), ctx.plain(right)
+        if left_text:
+            pairs.append((left_text, right_text))
+        elif right_text:
+            distractors.append(right_text)
+    return GiftRead({"pairs": pairs, "distractors": distractors})
+
+
 def _xml(data: Data, node: ET.Element) -> None:
     xml_sub(node, "shuffleanswers", "true")
     for left, right in data["pairs"]:
@@ -199,6 +224,19 @@ def _xml(data: Data, node: ET.Element) -> None:
         sub = xml_sub(node, "subquestion", format="plain_text")
         xml_sub(sub, "text", "")
         xml_sub(xml_sub(sub, "answer"), "text", distractor)
+
+
+def _xml_read(node: ET.Element, ctx: MoodleXmlContext) -> MoodleXmlRead:
+    """A subquestion without text is a distractor (how Moodle writes them)."""
+    pairs, distractors = [], []
+    for sub in node.findall("subquestion"):
+        left = ctx.plain(sub)
+        right = ctx.plain_text(sub.findtext("answer/text") or "")
+        if left:
+            pairs.append((left, right))
+        elif right:
+            distractors.append(right)
+    return MoodleXmlRead({"pairs": pairs, "distractors": distractors})
 
 
 def _csv_write(data: Data) -> CsvCells:
@@ -233,6 +271,15 @@ TYPE = QuestionType(
         "pairs": "3 to 8 pairs, left -> right; left and right texts distinct.",
         "distractors": "Extra wrong right-hand options.",
     },
+    example={
+        "pairs": {
+            "Nam Il": "North Korean delegation",
+            "C. Turner Joy": "UN Command delegation",
+            "Syngman Rhee": "President of South Korea",
+        },
+        "distractors": ["Chinese foreign minister"],
+    },
+    correct_response=lambda data: dict(data["pairs"]),
     check=check,
     grade=grade,
     describe_answer=describe_answer,
@@ -247,8 +294,8 @@ TYPE = QuestionType(
     analysis=NO_OPTIONS,
     leaks=LeakCheck(answers=_answers, shown=_shown),
     interchange=Interchange(
-        gift=GiftCodec(write=_gift),
-        moodle_xml=MoodleXmlCodec(qtype="matching", write=_xml),
+        gift=GiftCodec(write=_gift, read=_gift_read, claims=_gift_claims, order=40),
+        moodle_xml=MoodleXmlCodec(qtype="matching", write=_xml, read=_xml_read),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
         anki_front=_anki_front,
     ),

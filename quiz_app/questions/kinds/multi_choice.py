@@ -30,9 +30,14 @@ from quiz_app.questions.kinds.single_choice import (
     SHUFFLE_LOST,
     anki_choices,
     choices_xml,
+    is_single_xml,
     present_choices,
+    read_choices_xml,
+    read_gift_choices,
     shown_choices,
     shuffle_from_csv,
+    shuffle_from_xml,
+    shuffle_to_csv,
 )
 from quiz_app.questions.types import (
     NO_ANSWER,
@@ -43,11 +48,15 @@ from quiz_app.questions.types import (
     FormField,
     GiftAnswer,
     GiftCodec,
+    GiftContext,
+    GiftRead,
     Grade,
     Interchange,
     ItemAnalysis,
     LeakCheck,
     MoodleXmlCodec,
+    MoodleXmlContext,
+    MoodleXmlRead,
     Options,
     QuestionType,
     QuizForm,
@@ -176,13 +185,53 @@ def _gift(data: Data) -> GiftAnswer:
     return GiftAnswer(gift_lines(lines), lost=lost)
 
 
+def _gift_claims(answers: str) -> bool:
+    """``~`` answers with weights and no ``=`` (the single choice type goes first)."""
+    return "~" in answers
+
+
+def _gift_read(answers: str, ctx: GiftContext) -> GiftRead:
+    items, texts, weights = read_gift_choices(answers, ctx)
+    data = {
+        "choices": texts,
+        "answers": [t for t, w in zip(texts, weights, strict=True) if w > 0],
+    }
+    positive = [w for w in weights if w > 0]
+    if positive and len({round(w, 3) for w in positive}) > 1:
+        ctx.note(
+            "unequal weights of the right answers "
+            f"({', '.join(f'{w:g}%' for w in positive)}) become equal shares"
+        )
+    good = tuple(i.feedback for i, w in zip(items, weights, strict=True) if w > 0)
+    return GiftRead(data, good)
+
+
 def _xml(data: Data, node: ET.Element) -> None:
     choices_xml(data, node, right=set(data["answers"]), single=False)
 
 
+def _xml_read(node: ET.Element, ctx: MoodleXmlContext) -> MoodleXmlRead:
+    texts, fractions, answers = read_choices_xml(node, ctx)
+    data: dict[str, Any] = {
+        "choices": texts,
+        "answers": [t for t, f in zip(texts, fractions, strict=True) if f > 0],
+    }
+    positive = [f for f in fractions if f > 0]
+    if len({round(f, 3) for f in positive}) > 1:
+        ctx.note("unequal weights of the right answers become equal shares")
+    good = tuple(a for a, f in zip(answers, fractions, strict=True) if f > 0)
+    return MoodleXmlRead(shuffle_from_xml(node, data), good)
+
+
+def _is_multi_xml(node: ET.Element) -> bool:
+    return not is_single_xml(node)
+
+
 def _csv_write(data: Data) -> CsvCells:
     return CsvCells(
-        answer=join_list(data["answers"]), choices=join_list(data["choices"])
+        answer=join_list(data["answers"]),
+        choices=join_list(data["choices"]),
+        shuffle=shuffle_to_csv(data),
     )
 
 
@@ -210,6 +259,11 @@ TYPE = QuestionType(
         "'choices'.",
         "shuffle": "Shuffle the choices per attempt (default true).",
     },
+    example={
+        "choices": ["United Nations Command", "North Korea", "China", "South Korea"],
+        "answers": ["United Nations Command", "North Korea", "China"],
+    },
+    correct_response=lambda data: list(data["answers"]),
     check=check,
     grade=grade,
     describe_answer=describe_answer,
@@ -220,8 +274,10 @@ TYPE = QuestionType(
     analysis=ItemAnalysis(options=_options, chosen=_chosen),
     leaks=LeakCheck(answers=_answers, shown=shown_choices),
     interchange=Interchange(
-        gift=GiftCodec(write=_gift),
-        moodle_xml=MoodleXmlCodec(qtype="multichoice", write=_xml),
+        gift=GiftCodec(write=_gift, read=_gift_read, claims=_gift_claims, order=31),
+        moodle_xml=MoodleXmlCodec(
+            qtype="multichoice", write=_xml, read=_xml_read, accepts=_is_multi_xml
+        ),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
         anki_front=anki_choices,
     ),

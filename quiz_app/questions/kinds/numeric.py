@@ -4,6 +4,8 @@ unit. No Flask or DB.
 
 from __future__ import annotations
 
+import math
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from random import Random
@@ -21,7 +23,15 @@ from quiz_app.questions.common import (
     full_or_nothing,
     stripped_text,
 )
-from quiz_app.questions.formats import csv_number, number_text, xml_answer, xml_sub
+from quiz_app.questions.formats import (
+    finite_number,
+    gift_item,
+    gift_split,
+    number_text,
+    xml_answer,
+    xml_fraction,
+    xml_sub,
+)
 from quiz_app.questions.types import (
     NO_ANSWER_FEEDBACK,
     NO_OPTIONS,
@@ -31,10 +41,14 @@ from quiz_app.questions.types import (
     FormField,
     GiftAnswer,
     GiftCodec,
+    GiftContext,
+    GiftRead,
     Grade,
     Interchange,
     LeakCheck,
     MoodleXmlCodec,
+    MoodleXmlContext,
+    MoodleXmlRead,
     Options,
     QuestionType,
     QuizForm,
@@ -163,6 +177,63 @@ def _gift(data: Data) -> GiftAnswer:
     return GiftAnswer(block, inline=True, lost=lost)
 
 
+_GIFT_NUMBER = re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+
+
+def _gift_number(text: str) -> float | None:
+    text = text.strip()
+    if not _GIFT_NUMBER.match(text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def _gift_value(raw: str) -> tuple[float, float] | None:
+    """(answer, tolerance) of ``3.14:0.01``, ``1..5`` or ``42``."""
+    if ".." in raw:
+        low_text, _, high_text = raw.partition("..")
+        low, high = _gift_number(low_text), _gift_number(high_text)
+        if low is None or high is None or high < low:
+            return None
+        return (low + high) / 2, (high - low) / 2
+    value_text, _, tol_text = raw.partition(":")
+    value = _gift_number(value_text)
+    tolerance = _gift_number(tol_text) if tol_text.strip() else 0.0
+    if value is None or tolerance is None:
+        return None
+    return value, abs(tolerance)
+
+
+def _gift_claims(answers: str) -> bool:
+    return answers.startswith("#")
+
+
+def _gift_read(answers: str, ctx: GiftContext) -> GiftRead:
+    answers = answers[1:]
+    if "=" in answers or "~" in answers:
+        items = [
+            gift_item(raw, correct=m != "~") for m, raw in gift_split(answers, "=~")
+        ]
+    else:
+        items = [gift_item(answers, correct=True)]
+    right = [i for i in items if (i.weight or 0) >= 100 and i.raw.strip() != "*"]
+    if not right:
+        raise ValueError("a numerical question with no fully right answer")
+    value = _gift_value(ctx.restore(right[0].raw))
+    if value is None:
+        raise ValueError(
+            f"the numerical answer {ctx.restore(right[0].raw)!r} is not a number"
+        )
+    for other in items:
+        if other is not right[0] and (other.weight or 0) > 0:
+            ctx.note(
+                f"further answer {ctx.restore(other.raw)!r} dropped; one number with "
+                "a tolerance is kept"
+            )
+    data = {"answer": value[0], "tolerance": value[1]}
+    return GiftRead(data, (right[0].feedback,))
+
+
 def _xml(data: Data, node: ET.Element) -> None:
     answer = xml_answer(node, number_text(data["answer"]), 100)
     xml_sub(answer, "tolerance", number_text(data.get("tolerance", 0)))
@@ -177,6 +248,31 @@ def _xml(data: Data, node: ET.Element) -> None:
         xml_sub(node, "unitsleft", "0")
 
 
+def _xml_read(node: ET.Element, ctx: MoodleXmlContext) -> MoodleXmlRead:
+    answers = [
+        a
+        for a in node.findall("answer")
+        if xml_fraction(a) >= 100 and (a.findtext("text") or "").strip() != "*"
+    ]
+    if not answers:
+        raise ValueError("a numerical question with no fully right answer")
+    value = finite_number(answers[0].findtext("text") or "")
+    tolerance = finite_number(answers[0].findtext("tolerance") or "0")
+    if value is None or tolerance is None:
+        raise ValueError("the right answer is not a number")
+    for other in answers[1:]:
+        ctx.note(f"further answer {other.findtext('text')!r} dropped")
+    data: dict[str, Any] = {"answer": value, "tolerance": abs(tolerance)}
+    units = [
+        (u.findtext("unit_name") or "").strip()
+        for u in node.findall("units/unit")
+        if (finite_number(u.findtext("multiplier") or "1") or 0) == 1
+    ]
+    if units and units[0]:
+        data["unit"] = units[0]
+    return MoodleXmlRead(data, tuple(answers[:1]))
+
+
 def _csv_write(data: Data) -> CsvCells:
     return CsvCells(
         answer=number_text(data["answer"]),
@@ -187,8 +283,8 @@ def _csv_write(data: Data) -> CsvCells:
 
 def _csv_read(cells: Mapping[str, str]) -> dict[str, Any]:
     answer = cells.get("answer", "")
-    value = csv_number(answer)
-    tolerance = csv_number(cells.get("tolerance") or "0")
+    value = finite_number(answer)
+    tolerance = finite_number(cells.get("tolerance") or "0")
     if value is None or tolerance is None:
         raise ValueError(f"the answer {answer!r} or its tolerance is not a number")
     data: dict[str, Any] = {"answer": value, "tolerance": tolerance}
@@ -212,6 +308,8 @@ TYPE = QuestionType(
         "tolerance": "A response within ± tolerance is correct (default 0).",
         "unit": "Unit shown after the input box, e.g. 'km'.",
     },
+    example={"answer": 1953, "tolerance": 1},
+    correct_response=lambda data: data["answer"],
     check=check,
     grade=grade,
     describe_answer=describe_answer,
@@ -226,8 +324,8 @@ TYPE = QuestionType(
     analysis=NO_OPTIONS,
     leaks=LeakCheck(answers=_answers, shown=_shown),
     interchange=Interchange(
-        gift=GiftCodec(write=_gift),
-        moodle_xml=MoodleXmlCodec(qtype="numerical", write=_xml),
+        gift=GiftCodec(write=_gift, read=_gift_read, claims=_gift_claims, order=20),
+        moodle_xml=MoodleXmlCodec(qtype="numerical", write=_xml, read=_xml_read),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
     ),
 )

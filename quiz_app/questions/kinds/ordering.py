@@ -4,6 +4,7 @@ pair in the right order. No Flask or DB.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from random import Random
@@ -27,6 +28,7 @@ from quiz_app.questions.formats import (
     join_list,
     split_list,
     xml_answer,
+    xml_fraction,
     xml_sub,
 )
 from quiz_app.questions.types import (
@@ -39,10 +41,14 @@ from quiz_app.questions.types import (
     FormField,
     GiftAnswer,
     GiftCodec,
+    GiftContext,
+    GiftRead,
     Grade,
     Interchange,
     LeakCheck,
     MoodleXmlCodec,
+    MoodleXmlContext,
+    MoodleXmlRead,
     Options,
     QuestionType,
     QuizForm,
@@ -183,6 +189,19 @@ def _gift(data: Data) -> GiftAnswer:
     )
 
 
+def _gift_claims(answers: str) -> bool:
+    """The ordering question type's extension: ``>`` then one item per line."""
+    return answers.startswith(">")
+
+
+def _gift_read(answers: str, ctx: GiftContext) -> GiftRead:
+    header, _, body = answers[1:].partition("\n")
+    items = [ctx.plain(line) for line in body.split("\n") if line.strip()]
+    if header.strip() and not re.match(r"^\s*\d+", header):
+        items.insert(0, ctx.plain(header))
+    return GiftRead({"items": items})
+
+
 def _xml(data: Data, node: ET.Element) -> None:
     xml_sub(node, "layouttype", "VERTICAL")
     xml_sub(node, "selecttype", "ALL")
@@ -193,6 +212,15 @@ def _xml(data: Data, node: ET.Element) -> None:
     xml_sub(node, "numberingstyle", "none")
     for position, item in enumerate(data["items"], start=1):
         xml_answer(node, item, position)
+
+
+def _xml_read(node: ET.Element, ctx: MoodleXmlContext) -> MoodleXmlRead:
+    # The ordering type keeps each item's correct position in 'fraction'.
+    answers = sorted(node.findall("answer"), key=xml_fraction)
+    data = {"items": [ctx.plain(a) for a in answers]}
+    if (node.findtext("selecttype") or "").strip() not in ("", "0", "ALL"):
+        ctx.note("only a subset of items was shown in Moodle; all are used here")
+    return MoodleXmlRead(data)
 
 
 def _csv_write(data: Data) -> CsvCells:
@@ -211,6 +239,14 @@ TYPE = QuestionType(
     key_help={
         "items": "3 to 8 distinct items, in the correct order; shown shuffled.",
     },
+    example={
+        "items": [
+            "Talks open at Kaesong",
+            "Talks move to Panmunjom",
+            "Armistice signed",
+        ]
+    },
+    correct_response=lambda data: list(data["items"]),
     check=check,
     grade=grade,
     describe_answer=describe_answer,
@@ -225,8 +261,8 @@ TYPE = QuestionType(
     analysis=NO_OPTIONS,
     leaks=LeakCheck(answers=_answers, shown=_shown),
     interchange=Interchange(
-        gift=GiftCodec(write=_gift),
-        moodle_xml=MoodleXmlCodec(qtype="ordering", write=_xml),
+        gift=GiftCodec(write=_gift, read=_gift_read, claims=_gift_claims, order=10),
+        moodle_xml=MoodleXmlCodec(qtype="ordering", write=_xml, read=_xml_read),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
     ),
 )

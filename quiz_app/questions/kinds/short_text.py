@@ -22,10 +22,13 @@ from quiz_app.questions.common import (
 )
 from quiz_app.questions.formats import (
     gift_escape,
+    gift_item,
     gift_lines,
+    gift_split,
     join_list,
     split_list,
     xml_answer,
+    xml_fraction,
     xml_sub,
 )
 from quiz_app.questions.types import (
@@ -37,10 +40,14 @@ from quiz_app.questions.types import (
     FormField,
     GiftAnswer,
     GiftCodec,
+    GiftContext,
+    GiftRead,
     Grade,
     Interchange,
     LeakCheck,
     MoodleXmlCodec,
+    MoodleXmlContext,
+    MoodleXmlRead,
     Options,
     QuestionType,
     QuizForm,
@@ -127,10 +134,52 @@ def _gift(data: Data) -> GiftAnswer:
     return GiftAnswer(gift_lines(["=" + gift_escape(a) for a in data["answers"]]))
 
 
+def _gift_claims(answers: str) -> bool:
+    """Whatever no other type claims: ``=`` accepted answers."""
+    return True
+
+
+def _gift_read(answers: str, ctx: GiftContext) -> GiftRead:
+    items = [gift_item(raw, correct=True) for _, raw in gift_split(answers, "=")]
+    accepted, dropped = [], []
+    for item in items:
+        text = ctx.plain(item.raw)
+        weight = item.weight if item.weight is not None else 100.0
+        if weight >= 100:
+            accepted.append(text)
+        elif weight > 0 or text != "*":
+            dropped.append((text, weight))
+    for text, weight in dropped:
+        ctx.note(
+            f"answer {text!r} ({weight:g}%) dropped; only fully right answers are kept"
+        )
+    if any("*" in a for a in accepted):
+        ctx.note("'*' wildcards are matched literally here")
+    right = tuple(
+        i.feedback for i in items if (100 if i.weight is None else i.weight) >= 100
+    )
+    return GiftRead({"answers": accepted}, right)
+
+
 def _xml(data: Data, node: ET.Element) -> None:
     xml_sub(node, "usecase", "0")
     for accepted in data["answers"]:
         xml_answer(node, accepted, 100)
+
+
+def _xml_read(node: ET.Element, ctx: MoodleXmlContext) -> MoodleXmlRead:
+    answers = node.findall("answer")
+    accepted = []
+    for a in answers:
+        text, f = ctx.plain(a), xml_fraction(a)
+        if f >= 100:
+            accepted.append(text)
+        elif f > 0:
+            ctx.note(f"answer {text!r} ({f:g}%) dropped")
+    if (node.findtext("usecase") or "0").strip() == "1":
+        ctx.note("answers were case-sensitive in Moodle; here case is ignored")
+    right = tuple(a for a in answers if xml_fraction(a) >= 100)
+    return MoodleXmlRead({"answers": accepted}, right)
 
 
 def _csv_write(data: Data) -> CsvCells:
@@ -151,6 +200,8 @@ TYPE = QuestionType(
         "spacing, a leading article, middle initials and a bracketed abbreviation "
         "(docs/bank-format.md).",
     },
+    example={"answers": ["Panmunjom", "P'anmunjŏm"]},
+    correct_response=lambda data: data["answers"][0],
     check=check,
     grade=grade,
     describe_answer=describe_answer,
@@ -159,8 +210,8 @@ TYPE = QuestionType(
     analysis=NO_OPTIONS,
     leaks=LeakCheck(answers=_answers, shown=_shown),
     interchange=Interchange(
-        gift=GiftCodec(write=_gift),
-        moodle_xml=MoodleXmlCodec(qtype="shortanswer", write=_xml),
+        gift=GiftCodec(write=_gift, read=_gift_read, claims=_gift_claims, order=90),
+        moodle_xml=MoodleXmlCodec(qtype="shortanswer", write=_xml, read=_xml_read),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
     ),
 )

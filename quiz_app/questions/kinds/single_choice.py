@@ -21,12 +21,17 @@ from quiz_app.questions.common import (
     text_or_none,
 )
 from quiz_app.questions.formats import (
+    GiftItem,
     gift_escape,
+    gift_item,
     gift_lines,
+    gift_split,
     is_false,
     join_list,
     split_list,
     xml_answer,
+    xml_flag,
+    xml_fraction,
     xml_sub,
 )
 from quiz_app.questions.types import (
@@ -38,11 +43,15 @@ from quiz_app.questions.types import (
     FormField,
     GiftAnswer,
     GiftCodec,
+    GiftContext,
+    GiftRead,
     Grade,
     Interchange,
     ItemAnalysis,
     LeakCheck,
     MoodleXmlCodec,
+    MoodleXmlContext,
+    MoodleXmlRead,
     Options,
     QuestionType,
     QuizForm,
@@ -164,12 +173,84 @@ def choices_xml(data: Data, node: ET.Element, *, right: set[str], single: bool) 
             xml_answer(node, choice, 0 if single else -share)
 
 
+def read_gift_choices(
+    answers: str, ctx: GiftContext
+) -> tuple[list[GiftItem], list[str], list[float]]:
+    """The answers of a GIFT choice question, their texts and weights."""
+    items = [
+        gift_item(raw, correct=mark == "=") for mark, raw in gift_split(answers, "=~")
+    ]
+    texts = [ctx.plain(i.raw) for i in items]
+    return items, texts, [i.weight or 0.0 for i in items]
+
+
+def _gift_claims(answers: str) -> bool:
+    """A list of ``~`` wrong answers with an ``=`` right one."""
+    return "~" in answers and "=" in answers
+
+
+def _gift_read(answers: str, ctx: GiftContext) -> GiftRead:
+    items, texts, weights = read_gift_choices(answers, ctx)
+    right = [t for t, w in zip(texts, weights, strict=True) if w >= 100]
+    partial = [(t, w) for t, w in zip(texts, weights, strict=True) if 0 < w < 100]
+    data = {"choices": texts, "answer": right[0] if right else ""}
+    if len(right) > 1:
+        ctx.note(
+            f"several answers are fully right; the first ({right[0]!r}) is kept as "
+            "the answer"
+        )
+    for t, w in partial:
+        ctx.note(f"partial credit ({w:g}%) for {t!r} dropped; it now counts as wrong")
+    good = tuple(i.feedback for i, w in zip(items, weights, strict=True) if w >= 100)
+    return GiftRead(data, good)
+
+
 def _xml(data: Data, node: ET.Element) -> None:
     choices_xml(data, node, right={data["answer"]}, single=True)
 
 
+def read_choices_xml(
+    node: ET.Element, ctx: MoodleXmlContext
+) -> tuple[list[str], list[float], list[ET.Element]]:
+    """The texts and fractions of a multichoice question's answers."""
+    answers = node.findall("answer")
+    return [ctx.plain(a) for a in answers], [xml_fraction(a) for a in answers], answers
+
+
+def shuffle_from_xml(node: ET.Element, data: dict[str, Any]) -> dict[str, Any]:
+    """``shuffle: false`` when Moodle keeps the answers in their order."""
+    if not xml_flag(node, "shuffleanswers", default="true"):
+        data["shuffle"] = False
+    return data
+
+
+def is_single_xml(node: ET.Element) -> bool:
+    """Whether a Moodle multichoice question has one right answer."""
+    return xml_flag(node, "single", default="true")
+
+
+def _xml_read(node: ET.Element, ctx: MoodleXmlContext) -> MoodleXmlRead:
+    texts, fractions, answers = read_choices_xml(node, ctx)
+    right = [t for t, f in zip(texts, fractions, strict=True) if f >= 100]
+    data: dict[str, Any] = {"choices": texts, "answer": right[0] if right else ""}
+    for t, f in zip(texts, fractions, strict=True):
+        if 0 < f < 100:
+            ctx.note(f"partial credit ({f:g}%) for {t!r} dropped")
+    good = tuple(a for a, f in zip(answers, fractions, strict=True) if f >= 100)
+    return MoodleXmlRead(shuffle_from_xml(node, data), good)
+
+
+def shuffle_to_csv(data: Data) -> str:
+    """The ``shuffle`` cell: "false" for ``shuffle: false``, else empty."""
+    return "false" if data.get("shuffle", True) is False else ""
+
+
 def _csv_write(data: Data) -> CsvCells:
-    return CsvCells(answer=data["answer"], choices=join_list(data["choices"]))
+    return CsvCells(
+        answer=data["answer"],
+        choices=join_list(data["choices"]),
+        shuffle=shuffle_to_csv(data),
+    )
 
 
 def shuffle_from_csv(cells: Mapping[str, str], data: dict[str, Any]) -> dict[str, Any]:
@@ -207,6 +288,11 @@ TYPE = QuestionType(
         "answer": "The correct choice, written exactly as in 'choices'.",
         "shuffle": "Shuffle the choices per attempt (default true).",
     },
+    example={
+        "choices": ["Kaesong", "Panmunjom", "Geneva"],
+        "answer": "Panmunjom",
+    },
+    correct_response=lambda data: data["answer"],
     check=check,
     grade=grade,
     describe_answer=describe_answer,
@@ -217,8 +303,10 @@ TYPE = QuestionType(
     analysis=ItemAnalysis(options=_options, chosen=_chosen),
     leaks=LeakCheck(answers=_answers, shown=shown_choices),
     interchange=Interchange(
-        gift=GiftCodec(write=_gift),
-        moodle_xml=MoodleXmlCodec(qtype="multichoice", write=_xml),
+        gift=GiftCodec(write=_gift, read=_gift_read, claims=_gift_claims, order=30),
+        moodle_xml=MoodleXmlCodec(
+            qtype="multichoice", write=_xml, read=_xml_read, accepts=is_single_xml
+        ),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
         anki_front=anki_choices,
     ),

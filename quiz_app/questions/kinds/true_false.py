@@ -10,7 +10,7 @@ from random import Random
 from typing import Any
 
 from quiz_app.questions.common import full_or_nothing
-from quiz_app.questions.formats import xml_answer
+from quiz_app.questions.formats import xml_answer, xml_fraction
 from quiz_app.questions.types import (
     NO_ANSWER,
     NO_ANSWER_FEEDBACK,
@@ -20,11 +20,15 @@ from quiz_app.questions.types import (
     FormField,
     GiftAnswer,
     GiftCodec,
+    GiftContext,
+    GiftRead,
     Grade,
     Interchange,
     ItemAnalysis,
     LeakCheck,
     MoodleXmlCodec,
+    MoodleXmlContext,
+    MoodleXmlRead,
     Options,
     QuestionType,
     QuizForm,
@@ -112,9 +116,28 @@ def _gift(data: Data) -> GiftAnswer:
     return GiftAnswer("TRUE" if data["answer"] else "FALSE", inline=True)
 
 
+def _gift_claims(answers: str) -> bool:
+    return answers.split("#")[0].strip().upper() in ("T", "TRUE", "F", "FALSE")
+
+
+def _gift_read(answers: str, ctx: GiftContext) -> GiftRead:
+    parts = answers.split("#")
+    value = parts[0].strip().upper() in ("T", "TRUE")
+    # "#wrong feedback#right feedback": the right one explains.
+    return GiftRead({"answer": value}, tuple(parts[2:3] or parts[1:2]))
+
+
 def _xml(data: Data, node: ET.Element) -> None:
     xml_answer(node, "true", 100 if data["answer"] else 0)
     xml_answer(node, "false", 0 if data["answer"] else 100)
+
+
+def _xml_read(node: ET.Element, ctx: MoodleXmlContext) -> MoodleXmlRead:
+    right = [a for a in node.findall("answer") if xml_fraction(a) >= 100]
+    if not right:
+        raise ValueError("no answer is marked right")
+    value = (right[0].findtext("text") or "").strip().lower() == "true"
+    return MoodleXmlRead({"answer": value}, tuple(right))
 
 
 def _csv_write(data: Data) -> CsvCells:
@@ -134,6 +157,8 @@ TYPE = QuestionType(
     fields={"answer": FieldKind.BOOL},
     required=frozenset({"answer"}),
     key_help={"answer": "true or false (not yes/no)."},
+    example={"answer": True},
+    correct_response=lambda data: data["answer"],
     check=check,
     grade=grade,
     describe_answer=describe_answer,
@@ -142,8 +167,8 @@ TYPE = QuestionType(
     analysis=ItemAnalysis(options=_options, chosen=_chosen),
     leaks=LeakCheck(answers=_answers, shown=_shown),
     interchange=Interchange(
-        gift=GiftCodec(write=_gift),
-        moodle_xml=MoodleXmlCodec(qtype="truefalse", write=_xml),
+        gift=GiftCodec(write=_gift, read=_gift_read, claims=_gift_claims, order=50),
+        moodle_xml=MoodleXmlCodec(qtype="truefalse", write=_xml, read=_xml_read),
         csv=CsvCodec(write=_csv_write, read=_csv_read),
     ),
 )

@@ -1,0 +1,1 @@
+"""The form editor of a bank in the browser (its pages are in :mod:`.views`)."""
