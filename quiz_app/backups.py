@@ -2,9 +2,13 @@
 Flask.
 
 A backup is one ``.tar.gz`` holding everything a restore needs: the database (copied
-with SQLite's online backup API, so it is consistent while the server writes), the
-secret key (sessions and reset links stay valid), the banks teachers uploaded, and a
-manifest (when, which schema revision, the database's checksum).
+with SQLite's online backup API, so it is consistent while the server writes; the banks
+teachers uploaded and their images are in it), the secret key (sessions and reset links
+stay valid), and a manifest (when, which schema revision, the database's checksum).
+A data folder still holding the old uploads folder (``banks/uploads/``, before the
+first start of a version that stores uploads in the database moves it there: the
+``pre-upgrade`` backup is taken before that) has it carried too, and a restore puts it
+back, for the next start to move.
 """
 
 from __future__ import annotations

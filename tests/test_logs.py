@@ -250,9 +250,12 @@ def test_no_secret_is_ever_logged(
         app: Flask = make_app(WTF_CSRF_ENABLED=True, LOG_JSON=json_lines)
         client = app.test_client()
         secrets_seen: set[str] = {PASSWORD, NEW_PASSWORD}
+        # One account per pass: on a shared test database the first pass's reset
+        # changed the first one's password.
+        kim = f"kim{int(json_lines)}"
         with app.app_context():
-            if account_services.get_user_by_username("kim") is None:
-                make_user("kim")
+            if account_services.get_user_by_username(kim) is None:
+                make_user(kim)
                 db.session.commit()
         page = client.get("/account/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
@@ -260,7 +263,7 @@ def test_no_secret_is_ever_logged(
         client.post(
             "/account/login",
             data={
-                "username": "kim",
+                "username": kim,
                 "password": "not " + PASSWORD,
                 "csrf_token": token,
             },
@@ -271,15 +274,15 @@ def test_no_secret_is_ever_logged(
         )
         client.post(
             "/account/login",
-            data={"username": "kim", "password": PASSWORD, "csrf_token": token},
+            data={"username": kim, "password": PASSWORD, "csrf_token": token},
         )
         cookie = client.get_cookie("session")
         assert cookie is not None
         secrets_seen.add(cookie.value)
         with app.app_context():
-            kim = account_services.get_user_by_username("kim")
+            user = account_services.get_user_by_username(kim)
             code = account_services.issue_password_reset(
-                kim, issued_by=None, now=utcnow(), rng=Random(7)
+                user, issued_by=None, now=utcnow(), rng=Random(7 + json_lines)
             )
             db.session.commit()
         secrets_seen.add(code)
@@ -301,3 +304,40 @@ def test_no_secret_is_ever_logged(
         assert "password.reset" in out
         for secret in secrets_seen:
             assert secret not in out, secret
+
+
+def test_mark_overrides_and_issued_resets_are_audited(
+    client: FlaskClient,
+    auth: Any,
+    make_bank: Any,
+    make_user: Any,
+    now: Any,
+    logs: pytest.LogCaptureFixture,
+) -> None:
+    from tests.factories import make_schema_question
+    from tests.teacher.helpers import make_class, take_quiz
+
+    make_bank("bank-a", questions=(make_schema_question("qa"),))
+    teacher = make_user("teacher", role="teacher")
+    kim = make_user("kim")
+    school_class = make_class(teacher, kim, now=now)
+    attempt = take_quiz(kim, "bank-a-all", {"qa": "Wrong 1"}, now=now)
+    db.session.commit()
+    auth.login(role="teacher")
+    base = f"/teach/classes/{school_class.id}"
+    client.post(
+        f"{base}/attempts/{attempt.id}/marks",
+        data={"question_id": "qa", "mark": "1", "reason": "A fair reading"},
+    )
+    override = _audit(logs)[-1]
+    assert (override["event"], override["attempt_id"], override["mark"]) == (
+        "mark.override",
+        attempt.id,
+        1.0,
+    )
+    assert override["user_id"] == teacher.id
+    slip = client.post(f"{base}/students/{kim.id}/reset").get_data(as_text=True)
+    issued = _audit(logs)[-1]
+    assert (issued["event"], issued["for_user_id"]) == ("password.reset_issued", kim.id)
+    code = re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", slip).group(0)
+    assert code not in logs.text and all(code not in str(x) for x in _audit(logs))

@@ -62,8 +62,12 @@ quizzes:
 """
 
 
-def _free_port() -> int:
+def _free_port(taken: set[int] | None = None) -> int:
+    """A port nothing listens on now and not already given to a server that may not
+    have bound it yet."""
     for port in range(21000, 22000):
+        if taken and port in taken:
+            continue
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
@@ -159,8 +163,10 @@ def two_servers(tmp_path):
     banks.mkdir()
     (banks / "two.yaml").write_text(BANK, encoding="utf-8")
     servers, bases, logs = [], [], []
+    ports: set[int] = set()
     for name in ("a", "b"):
-        port = _free_port()
+        port = _free_port(ports)
+        ports.add(port)
         env = {
             **os.environ,
             "QUIZ_DATA_DIR": str(tmp_path / name),

@@ -60,6 +60,12 @@ def is_username_taken(username: str) -> bool:
     return _username_in_use(username)
 
 
+def username_for_audit(username: str) -> str | None:
+    """The username a log-in tried, for the audit log, when such an account exists:
+    a username box sometimes holds a password typed into the wrong field."""
+    return username_key(username) if is_username_taken(username) else None
+
+
 def _username_in_use(username: str) -> bool:
     return (
         db.session.scalar(

@@ -289,7 +289,7 @@ def login() -> str | tuple[str, int] | Response:
         )
         audit(
             "login.refused",
-            username=_logged_username(key),
+            username=services.username_for_audit(key),
             wait_s=ceil(wait.total_seconds()),
         )
         return render_template("accounts/login.html", form=form), 429
@@ -304,7 +304,7 @@ def login() -> str | tuple[str, int] | Response:
             limit_services.clear_login_failures(key, address)
         db.session.commit()
     if user is None:
-        audit("login.failure", username=_logged_username(key))
+        audit("login.failure", username=services.username_for_audit(key))
         form.password.errors.append("The username or password is not right.")
         return render_template("accounts/login.html", form=form)
     _start_session(user)
@@ -312,12 +312,6 @@ def login() -> str | tuple[str, int] | Response:
     response = redirect(_safe_next(url_for("home.index")))
     _remember_device(response, key, known)
     return response
-
-
-def _logged_username(key: str) -> str | None:
-    """The username tried, for the audit line, if such an account exists: a username
-    field sometimes holds a password typed into the wrong box."""
-    return key if services.is_username_taken(key) else None
 
 
 @bp.post("/logout")
@@ -393,10 +387,9 @@ def delete() -> str | Response:
         if services.authenticate(current_user.username, form.password.data) is None:
             form.password.errors.append("That is not your password.")
         else:
-            erased = current_user.id
             erasure.erase_user_data(current_user, now=utcnow())
             db.session.commit()
-            audit("account.delete", deleted_user_id=erased)
+            audit("account.delete")  # the line's user_id is the account's
             logout_user()
             session.clear()
             flash("Your account is deleted.", "info")
@@ -573,10 +566,9 @@ def remove_teacher(teacher_id: int) -> str | Response:
     if form.validate_on_submit():
         name = teacher.name
         moved = class_services.transfer_classes(teacher, to=current_user)
-        removed = teacher.id
         erasure.erase_user_data(teacher, now=utcnow())
         db.session.commit()
-        audit("teacher.remove", removed_user_id=removed, classes_moved=moved)
+        audit("teacher.remove", removed_user_id=teacher_id, classes_moved=moved)
         flash(
             f"{name} is removed; {moved} class{'' if moved == 1 else 'es'} passed to "
             "you.",

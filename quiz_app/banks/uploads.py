@@ -71,6 +71,11 @@ def read_bank_source(bank_id: str) -> str:
     return row.text
 
 
+def source_hash(text: str) -> str:
+    """The version of a bank's text that ``save_bank_source(if_hash=...)`` expects."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def is_uploaded(bank_id: str) -> bool:
     """Whether the bank's YAML is stored in the database (a teacher's upload)."""
     return db.session.get(UploadedBank, bank_id) is not None
@@ -208,6 +213,7 @@ def save_bank_source(
     uploaded_by_id: int | None = None,
     images: Mapping[str, bytes] | None = None,
     shown_as: str | None = None,
+    if_hash: str | None = None,
 ) -> tuple[schema.Bank, ImportSummary]:
     """Check a new version of an uploaded bank (or a new bank) alone and against every
     other bank, store its text and images in the database, and import it.
@@ -218,9 +224,27 @@ def save_bank_source(
 
     :param images: image bytes by the name the questions use (relative to the bank).
     :param shown_as: the file name problems name (default ``<bank id>.yaml``).
+    :param if_hash: save only if the stored text is still this version (the
+        ``source_hash`` of the text an editor opened); None saves whatever is stored.
+        The stored row is locked until the caller's commit, so of two saves of one
+        version on any servers the second is refused, not lost.
     :raises schema.BankError: with every problem; nothing is stored or imported.
     """
     shown = shown_as or f"{bank_id}.yaml"
+    if if_hash is not None:
+        stored = db.session.get(UploadedBank, bank_id, with_for_update=True)
+        if stored is None or stored.content_hash != if_hash:
+            raise schema.BankError(
+                [
+                    schema.Problem(
+                        shown,
+                        0,
+                        0,
+                        "the bank was changed (by another teacher or in another tab) "
+                        "since you opened it; nothing was saved: open it again",
+                    )
+                ]
+            )
     raw = text.encode("utf-8", "surrogatepass")
     if len(raw) > max_bytes:
         raise schema.BankError(

@@ -264,3 +264,23 @@ def test_a_folder_bank_the_database_already_has_is_not_overwritten(
     assert uploads.read_bank_source("pictured") == newer
     assert retire_upload_folder(folder, now=now) is not None
     assert retire_upload_folder(folder, now=now) is None
+
+
+def test_a_save_of_a_version_that_changed_meanwhile_is_refused(
+    app: Flask, now: Any
+) -> None:
+    text = PICTURED.replace("    image:\n      file: img/table.png\n", "").replace(
+        "      alt: The delegates at the table\n", ""
+    )
+    save = {"bank_paths": [], "max_bytes": 100_000, "now": now}
+    uploads.save_bank_source("pictured", text, **save)
+    opened = uploads.source_hash(uploads.read_bank_source("pictured"))
+    first = text.replace("Nobody", "No one")
+    uploads.save_bank_source("pictured", first, if_hash=opened, **save)
+    with pytest.raises(BankError, match="was changed .* since you opened it"):
+        uploads.save_bank_source(
+            "pictured", text.replace("Nobody", "Nobody at all"), if_hash=opened, **save
+        )
+    assert uploads.read_bank_source("pictured") == first
+    with pytest.raises(BankError, match="since you opened it"):
+        uploads.save_bank_source("brand-new", text, if_hash=opened, **save)
