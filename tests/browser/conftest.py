@@ -263,6 +263,8 @@ def assert_accessible(page: Any) -> None:
     """Run axe-core (bundled, offline) on the page: no WCAG 2.1 A/AA violations."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # A click just before may still be loading the next page: axe needs its document.
+    page.wait_for_load_state("load")
     results = Axe().run(
         page,
         options={
