@@ -317,12 +317,23 @@ def shown_banks(class_id: int) -> str | Response:
     )
 
 
-def _assign_form() -> AssignWorkForm:
+def _assign_form(school_class: SchoolClass) -> AssignWorkForm:
+    """The quizzes and banks the class shows (its Banks page); assigning another is
+    refused by the service, whose message a stale form (a bank left out in another
+    tab) still shows, so the choice list does not validate on its own.
+    """
+    shown = class_banks.shown_bank_ids(school_class)
     form = AssignWorkForm()
     form.target.choices = [
         (f"quiz:{q.id}", f"Quiz: {q.title} ({q.bank.title})")
         for q in bank_services.list_quizzes()
-    ] + [(f"bank:{b.id}", f"Bank: {b.title}") for b in bank_services.list_banks()]
+        if q.bank_id in shown
+    ] + [
+        (f"bank:{b.id}", f"Bank: {b.title}")
+        for b in bank_services.list_banks()
+        if b.id in shown
+    ]
+    form.target.validate_choice = False
     return form
 
 
@@ -331,7 +342,7 @@ def _assign_form() -> AssignWorkForm:
 def assignments(class_id: int) -> str | Response:
     """List a class's assignments and assign a quiz or bank with optional dates."""
     school_class = _class_or_404(class_id)
-    form = _assign_form()
+    form = _assign_form(school_class)
     tz = current_user.timezone
     if form.validate_on_submit():
         kind, _, target = form.target.data.partition(":")

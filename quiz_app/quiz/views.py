@@ -315,6 +315,19 @@ def answer(attempt_id: int) -> Response:
             url_for(".attempt", attempt_id=attempt_id, q=page)
             + f"#question-{refused[0].number}"
         )
+    if action == "next" and form.page.data != "all" and saved.problems:
+        # "Save and next" with an item picked twice: saved as it is (as autosave does),
+        # but the student stays to see the question's own warning and fix it; the
+        # question numbers still move on.
+        flash(
+            "Your answer is saved as it is. Change it here, or choose another"
+            " question number to move on.",
+            "info",
+        )
+        return redirect(
+            url_for(".attempt", attempt_id=attempt_id, q=form.page.data)
+            + f"#question-{saved.problems[0].number}"
+        )
     if action in ("review", "finish"):
         return redirect(url_for(".review", attempt_id=attempt_id))
     if action == "save":

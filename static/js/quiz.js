@@ -195,38 +195,46 @@
     var held = null;
 
     // --- Markup -----------------------------------------------------------------
+    // The server sends the widget (templates/quiz/questions/_placer.html), its space
+    // kept but invisible until "placer-on": adopted here, so nothing moves. Built here
+    // only if it is missing.
     fieldset.classList.add("placer-on");
-    if (hint) {
+    if (hint && !hint.querySelector(".hint-js")) {
       hint.textContent = kind === "ordering"
         ? "Put the items in order: tap an item, then tap its position. Or drag it."
         : "Match each item: tap an answer, then tap the item it belongs to. Or drag it."
           + " Some answers match nothing.";
     }
-    var keys = make("p", "hint placer-keys",
-      "With a keyboard: Enter picks an item up, the arrow keys choose a place, Enter puts it"
-      + " down, Escape cancels.");
-    keys.id = prefix + "-keys";
+    var firstRow = rows[0];
+    var container = kind === "ordering" ? firstRow.parentNode : firstRow;
+    var keys = fieldset.querySelector(".placer-keys");
+    if (!keys) {
+      keys = make("p", "hint placer-keys",
+        "With a keyboard: Enter picks an item up, the arrow keys choose a place, Enter puts it"
+        + " down, Escape cancels.");
+      keys.id = prefix + "-keys";
+      container.parentNode.insertBefore(keys, container);
+    }
     var live = make("p", "visually-hidden placer-live");
     live.setAttribute("aria-live", "polite");
     live.id = prefix + "-live";
-
-    var pool = make("div", "placer-pool");
-    pool.setAttribute("role", "group");
-    var poolHeading = make("p", "placer-pool-title",
-      kind === "ordering" ? "Items to place" : "Answers to place");
-    poolHeading.id = prefix + "-pool";
-    pool.setAttribute("aria-labelledby", poolHeading.id);
-    var poolList = make("ul", "placer-items");
-    var poolEmpty = make("p", "placer-empty small", "Every item is placed.");
-    pool.appendChild(poolHeading);
-    pool.appendChild(poolList);
-    pool.appendChild(poolEmpty);
-
-    var firstRow = rows[0];
-    var container = kind === "ordering" ? firstRow.parentNode : firstRow;
-    container.parentNode.insertBefore(keys, container);
-    container.parentNode.insertBefore(pool, container);
     fieldset.appendChild(live);
+
+    var pool = fieldset.querySelector(".placer-pool");
+    if (!pool) {
+      pool = make("div", "placer-pool");
+      pool.setAttribute("role", "group");
+      var poolHeading = make("p", "placer-pool-title",
+        kind === "ordering" ? "Items to place" : "Answers to place");
+      poolHeading.id = prefix + "-pool";
+      pool.setAttribute("aria-labelledby", poolHeading.id);
+      pool.appendChild(poolHeading);
+      pool.appendChild(make("ul", "placer-items"));
+      pool.appendChild(make("p", "placer-empty small", "Every item is placed."));
+      container.parentNode.insertBefore(pool, container);
+    }
+    var poolList = pool.querySelector(".placer-items");
+    var poolEmpty = pool.querySelector(".placer-empty");
 
     var slotButtons = rows.map(function (row, index) {
       var select = selects[index];
@@ -235,16 +243,20 @@
       select.tabIndex = -1;
       select.setAttribute("aria-hidden", "true");
       if (label) { label.id = label.id || prefix + "-label-" + index; }
-      var box = make("div", "placer-slot-box");
-      var slot = make("button", "placer-slot");
-      slot.type = "button";
-      slot.setAttribute("data-slot", String(index));
-      var clear = make("button", "placer-clear btn-small btn-secondary btn", "Remove");
-      clear.type = "button";
-      clear.setAttribute("data-clear", String(index));
-      box.appendChild(slot);
-      box.appendChild(clear);
-      row.appendChild(box);
+      var box = row.querySelector(".placer-slot-box");
+      if (!box) {
+        box = make("div", "placer-slot-box");
+        var made = make("button", "placer-slot");
+        made.type = "button";
+        made.setAttribute("data-slot", String(index));
+        var clear = make("button", "placer-clear btn-small btn-secondary btn", "Remove");
+        clear.type = "button";
+        clear.setAttribute("data-clear", String(index));
+        box.appendChild(made);
+        box.appendChild(clear);
+        row.appendChild(box);
+      }
+      var slot = box.querySelector(".placer-slot");
       if (label) {
         // The label names the select for the no-JS form; here, the slot is the control.
         label.removeAttribute("for");

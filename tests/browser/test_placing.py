@@ -39,7 +39,8 @@ def _start(page, site: str, quiz: str) -> None:
     sign_up(page, site, unique("place"))
     page.goto(f"{site}/quiz/{quiz}")
     page.get_by_role("button", name="Start the quiz").click()
-    page.locator("fieldset[data-placer]").wait_for()
+    # The widget comes with the page; it is live once quiz.js marks it.
+    page.locator("fieldset.placer-on").wait_for()
 
 
 def _wait_live(page, text: str) -> None:
@@ -133,12 +134,13 @@ def test_ordering_and_matching_by_keyboard_alone_get_full_marks(
         "() => document.querySelector('#save-status').textContent === 'Saved'"
     )
     page.goto(page.url.split("?")[0] + "?q=1")  # (the attempt opens unanswered ones)
+    page.locator("fieldset.placer-on").wait_for()
     assert _selected(page) == ORDER
     assert page.locator(".placer-slot").nth(3).inner_text() == ORDER[3]
     assert_accessible(page)
 
     page.get_by_role("button", name="Save and next").click()
-    page.locator("fieldset[data-placer=matching]").wait_for()
+    page.locator("fieldset.placer-on[data-placer=matching]").wait_for()
     lefts = list(PAIRS)
     for index in (2, 0, 1):
         _back_to_top(page)
@@ -182,7 +184,7 @@ def test_ordering_and_matching_by_tapping_on_a_phone(site, new_page, placing_qui
     screenshot(page, "quiz-ordering-phone")
 
     page.get_by_role("button", name="Save and next").click()
-    page.locator("fieldset[data-placer=matching]").wait_for()
+    page.locator("fieldset.placer-on[data-placer=matching]").wait_for()
     for index, (left, right) in enumerate(PAIRS.items()):
         page.locator(".placer-item", has_text=right).tap()
         page.locator(".placer-slot").nth(index).tap()
@@ -239,7 +241,9 @@ def test_an_item_picked_twice_is_pointed_out_with_and_without_javascript(
     nojs.get_by_label("Position 2").select_option(ORDER[0])
     nojs.get_by_label("Position 3").select_option(ORDER[2])
     nojs.get_by_role("button", name="Save and next").click()
-    nojs.get_by_role("button", name="Previous").click()
+    # It stays on the question, saved, with the warning (the numbers still move on).
+    assert "q=1" in nojs.url
+    assert nojs.get_by_text("Your answer is saved as it is.").is_visible()
     warning = (
         f"“{ORDER[0]}” is picked more than once. Each item belongs in one place only."
     )
@@ -255,6 +259,7 @@ def test_an_item_picked_twice_is_pointed_out_with_and_without_javascript(
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Log in").click()
     page.goto(nojs.url)
+    page.locator("fieldset.placer-on").wait_for()
     assert page.locator(".pick-warning").inner_text() == warning
     twice = page.locator(".placer-slot.placer-twice")
     assert twice.count() == 2
@@ -268,3 +273,91 @@ def test_an_item_picked_twice_is_pointed_out_with_and_without_javascript(
     assert page.locator(".placer-slot.placer-twice").count() == 0
     assert _selected(page)[:3] == [ORDER[0], ORDER[1], ORDER[2]]
     _wait_live(page, f"Item ‘{ORDER[1]}’ placed in position 2.")
+
+
+#: sums the page's layout shifts not caused by input, as Lighthouse's CLS counts them
+_CLS_OBSERVER = """
+window.__cls = 0;
+new PerformanceObserver(list => {
+  for (const entry of list.getEntries()) {
+    if (!entry.hadRecentInput) { window.__cls += entry.value; }
+  }
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+#: where the question's labels and its end are on the page
+_GEOMETRY = """() => {
+  const fieldset = document.querySelector("fieldset[data-placer]");
+  const labels = [...fieldset.querySelectorAll("label")];
+  const boxes = labels.map(l => l.getBoundingClientRect());
+  boxes.push(fieldset.getBoundingClientRect());
+  return boxes.map(b => [b.top, b.bottom]).flat();
+}"""
+_FRAMES = (
+    "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+)
+
+
+def _late_script_shift(page, url: str) -> tuple[float, float]:
+    """Open ``url`` with quiz.js held back until after the first paint (as on a slow
+    phone), then run it: the layout shift the browser reports (not every headless
+    frame reports one) and how far, in pixels, the labels and the question's end moved.
+    """
+    page.route(
+        lambda u: "/js/quiz.js?v=" in u,
+        lambda route: route.fulfill(content_type="text/javascript", body=""),
+    )
+    page.add_init_script(_CLS_OBSERVER)
+    page.goto(url)
+    page.evaluate(_FRAMES)
+    page.wait_for_timeout(300)  # painted, without the widget
+    assert page.locator(".placer-on").count() == 0
+    before = page.evaluate(_GEOMETRY)
+    page.add_script_tag(url=url.split("/quiz/")[0] + "/static/js/quiz.js?late=1")
+    page.locator(".placer-on").wait_for()
+    page.evaluate(_FRAMES)
+    page.wait_for_timeout(300)
+    after = page.evaluate(_GEOMETRY)
+    moved = max(abs(a - b) for a, b in zip(after, before, strict=True))
+    return float(page.evaluate("window.__cls")), moved
+
+
+def test_the_widget_does_not_shift_the_page_when_quiz_js_runs_late(
+    site, new_page, placing_quiz
+):
+    start = new_page(phone=True)
+    _start(start, site, placing_quiz)
+    attempt = start.url.split("?")[0]
+    shifts = {}
+    for number in (1, 2):  # ordering, matching
+        page = new_page(phone=True)
+        page.context.add_cookies(start.context.cookies())
+        shifts[number] = _late_script_shift(page, f"{attempt}?q={number}")
+    assert page.locator(".hint-js").is_visible()
+    assert not page.locator(".hint-nojs").is_visible()
+    print(f"(CLS, pixels moved) when quiz.js runs after the first paint: {shifts}")
+    assert all(cls < 0.02 and moved < 1 for cls, moved in shifts.values()), shifts
+
+
+def test_the_dropdowns_still_answer_when_quiz_js_fails_to_load(
+    site, new_page, placing_quiz
+):
+    page = new_page(phone=True)
+    _start(page, site, placing_quiz)
+    page.route(lambda u: "/js/quiz.js" in u, lambda route: route.abort())
+    page.goto(page.url.split("?")[0] + "?q=1")
+    assert page.locator(".placer-on").count() == 0
+    # The widget's space is kept but it shows nothing; the dropdowns are on top.
+    assert not page.locator(".placer-pool").is_visible()
+    assert not page.locator(".placer-slot").first.is_visible()
+    assert page.locator(".hint-nojs").is_visible()
+    assert not page.locator(".hint-js").is_visible()
+    for position, value in enumerate(ORDER, start=1):
+        select = page.get_by_label(f"Position {position}")
+        assert select.is_visible()
+        select.select_option(value)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_role("button", name="Save and next").click()
+    page.goto(page.url.split("?")[0] + "?q=1")
+    assert _selected(page) == ORDER

@@ -184,6 +184,23 @@ def test_assigning_a_bank_the_class_does_not_show_is_refused(
     assert "cold-war" in class_banks.student_bank_ids(world["sam"])
 
 
+def test_the_assignment_form_lists_only_what_the_class_shows(
+    app: Flask, world: dict[str, Any]
+) -> None:
+    bob = _Fresh(app, "bob")
+    url = f"/teach/classes/{world['bobs'].id}/assignments"
+    page = bob.get(url).get_data(as_text=True)
+    assert 'value="quiz:bundled-all"' in page
+    assert 'value="bank:bundled"' in page
+    assert 'value="quiz:cold-war-all"' not in page
+    assert 'value="bank:cold-war"' not in page
+    assert f'href="/teach/classes/{world["bobs"].id}/banks"' in page
+    bob.post(f"/teach/classes/{world['bobs'].id}/banks", data={"shown": ["cold-war"]})
+    page = bob.get(url).get_data(as_text=True)
+    assert 'value="quiz:cold-war-all"' in page
+    assert 'value="bank:bundled"' not in page
+
+
 def test_an_archived_bank_leaves_students_history_alone(
     app: Flask, world: dict[str, Any], now: datetime
 ) -> None:

@@ -627,8 +627,14 @@ def test_an_item_picked_twice_is_saved_but_pointed_out(client, auth, quiz_bank):
     attempt_id = _start(client)
     twice = {"q6_0": "Stalin dies", "q6_1": "Stalin dies", "q6_2": "Armistice signed"}
     response = _answer(client, attempt_id, 6, twice)
+    # "Save and next" stays on the question (no JavaScript), saying why.
+    assert response.location == f"/quiz/attempt/{attempt_id}?q=6#question-6"
     page = client.get(response.location).text
     assert "Question 6: “Stalin dies” is picked more than once." in page
+    assert "Your answer is saved as it is." in page
+    # The question numbers still move on.
+    moved = _answer(client, attempt_id, 6, twice, action="goto:7")
+    assert moved.location == f"/quiz/attempt/{attempt_id}?q=7"
     assert _saved(attempt_id)["q-order"][:2] == ["Stalin dies", "Stalin dies"]
     # Back on the question (no JavaScript): the question itself says so, and the two
     # dropdowns holding it are marked invalid; the third is not.
