@@ -25,12 +25,16 @@ def answer_current_question(page) -> None:
         radios.first.check()
     elif texts.count():
         texts.first.fill("1953")
-    elif question.locator(".placer-item").count():  # ordering, matching with JS
-        # Every item placed: a half-placed question is graded with "(no answer)" rows.
-        pool = question.locator(".placer-pool .placer-item")
-        for _ in range(pool.count()):
-            pool.first.click()
-            question.locator(".placer-slot:not(.placer-filled)").first.click()
+    elif question.locator("fieldset[data-placer]").count() and page.evaluate(
+        "matchMedia('(scripting: enabled)').matches"
+    ):  # ordering, matching with the widget
+        question.locator("fieldset.placer-on").first.wait_for()
+        # Every place filled: a half-placed question is graded with "(no answer)"
+        # rows. A matching question may offer more answers than places.
+        empty = question.locator(".placer-slot:not(.placer-filled)")
+        for _ in range(empty.count()):
+            question.locator(".placer-pool .placer-item").first.click()
+            empty.first.click()
     elif selects.count():
         for i in range(selects.count()):
             selects.nth(i).select_option(index=1)
