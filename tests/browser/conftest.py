@@ -42,6 +42,15 @@ SETUP_LINKS: dict[str, str] = {}
 DATA_DIRS: dict[str, Path] = {}
 
 
+def expect(target: Any) -> Any:
+    """Playwright's waiting assertions: they retry until the page settles (a bare
+    ``is_visible()`` reads the page once, and fails when a click's navigation is slow).
+    Imported late so that the suite skips, not errors, without Playwright."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
+
+
 def _chromium_path() -> str | None:
     for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)

@@ -13,6 +13,7 @@ import pytest
 from tests.browser.conftest import (
     PASSWORD,
     assert_accessible,
+    expect,
     log_in,
     screenshot,
     sign_up,
@@ -52,7 +53,7 @@ def test_teacher_resets_a_forgotten_password_and_the_student_logs_in(
     # The teacher opens the student from the roster and issues a reset link.
     desk.goto(class_url)
     desk.get_by_role("link", name="Min-ji Kang", exact=True).click()
-    assert desk.get_by_role("heading", name=re.compile("Min-ji Kang")).is_visible()
+    expect(desk.get_by_role("heading", name=re.compile("Min-ji Kang"))).to_be_visible()
     assert_accessible(desk)
     desk.get_by_role("button", name="Password reset link").click()
     link = desk.locator(".reset-link a").inner_text().strip()
@@ -65,7 +66,7 @@ def test_teacher_resets_a_forgotten_password_and_the_student_logs_in(
     # The student, logged out on the phone, opens the link and sets a new password.
     phone.context.clear_cookies()
     phone.goto(site + link[link.index("/account/reset/") :])
-    assert phone.get_by_text(student).first.is_visible()
+    expect(phone.get_by_text(student).first).to_be_visible()
     assert_accessible(phone)
     phone.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     phone.get_by_label("Repeat the password").fill(NEW_PASSWORD)
@@ -78,7 +79,7 @@ def test_teacher_resets_a_forgotten_password_and_the_student_logs_in(
     phone.get_by_label("Username").fill(student)
     phone.get_by_label("Password").fill(PASSWORD)
     phone.get_by_role("button", name="Log in").click()
-    assert "not right" in phone.locator("#password-error").inner_text()
+    expect(phone.locator("#password-error")).to_contain_text("not right")
     phone.get_by_label("Username").fill(student)
     phone.get_by_label("Password").fill(NEW_PASSWORD)
     phone.get_by_role("button", name="Log in").click()
@@ -88,7 +89,7 @@ def test_teacher_resets_a_forgotten_password_and_the_student_logs_in(
     old_session.goto(site + "/account/")
     assert "/account/login" in old_session.url
     old_session.goto(site + link[link.index("/account/reset/") :])
-    assert old_session.get_by_text("This reset link does not work").is_visible()
+    expect(old_session.get_by_text("This reset link does not work")).to_be_visible()
 
 
 def test_first_hour_pages_on_desktop_and_phone(site, teacher, new_page):
@@ -110,7 +111,7 @@ def test_first_hour_pages_on_desktop_and_phone(site, teacher, new_page):
     desk.get_by_role("link", name="Show on the projector").click()
     code = desk.locator(".present-code code").inner_text().strip()
     assert re.fullmatch(r"[A-Z2-9]{8}", code)
-    assert desk.locator(".present-qr svg").is_visible()
+    expect(desk.locator(".present-qr svg")).to_be_visible()
     assert_accessible(desk)
     screenshot(desk, "teacher-present")
     projector = new_page()
@@ -127,12 +128,14 @@ def test_first_hour_pages_on_desktop_and_phone(site, teacher, new_page):
     log_in(nojs, site, teacher)
     nojs.goto(class_url)
     nojs.get_by_role("link", name=re.compile("New code")).click()
-    assert nojs.get_by_role("heading", name=re.compile("new join code")).is_visible()
+    expect(
+        nojs.get_by_role("heading", name=re.compile("new join code"))
+    ).to_be_visible()
     nojs.get_by_role("link", name="Cancel").click()
-    assert nojs.locator("code.join-code").inner_text().strip() == code
+    expect(nojs.locator("code.join-code")).to_have_text(code)
     nojs.get_by_role("link", name=re.compile("New code")).click()
     nojs.get_by_role("button", name="Make a new code").click()
-    assert nojs.locator("code.join-code").inner_text().strip() != code
+    expect(nojs.locator("code.join-code")).not_to_have_text(code)
 
     # The same pages fit a phone.
     phone = new_page(phone=True)
@@ -172,12 +175,12 @@ def test_account_page_prefills_the_time_zone_and_deletes_with_confirmation(
     assert_accessible(page)
     screenshot(page, "account")
     page.get_by_role("link", name="Delete my account").click()
-    assert page.get_by_text("without your name").is_visible()
+    expect(page.get_by_text("without your name")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "account-delete")
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Delete my account").click()
-    assert "Tick the box" in page.locator("#confirm-error").inner_text()
+    expect(page.locator("#confirm-error")).to_contain_text("Tick the box")
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_label("I understand that this cannot be undone").check()
     page.get_by_role("button", name="Delete my account").click()

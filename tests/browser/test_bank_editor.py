@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import _watch, assert_accessible, log_in, unique
+from tests.browser.conftest import _watch, assert_accessible, expect, log_in, unique
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +80,7 @@ def test_teacher_edits_a_question_in_the_browser(
     page.get_by_text("Imported Editor trial").wait_for()
 
     page.goto(f"{site}/teach/banks/{bank_id}")
-    assert page.get_by_role("link", name="Add a question").is_visible()
+    expect(page.get_by_role("link", name="Add a question")).to_be_visible()
     _shot(page, f"editor-bank-{width}")
     page.get_by_role("link", name=f"Edit {bank_id}-place").click()
     page.locator("#f-choices").wait_for()
@@ -97,7 +97,7 @@ def test_teacher_edits_a_question_in_the_browser(
     page.locator("#f-choices").fill("Panmunjom\nKaesong\nGeneva\nSeoul")
     page.get_by_role("button", name="Preview").click()
     page.get_by_role("heading", name="Preview (not saved)").wait_for()
-    assert page.locator("#preview strong", has_text="October 1951").count() == 1
+    expect(page.locator("#preview strong", has_text="October 1951")).to_have_count(1)
     _shot(page, f"editor-preview-{width}")
     page.get_by_role("button", name="Save").click()
     page.get_by_text(f"Saved question {bank_id}-place").wait_for()

@@ -8,6 +8,7 @@ from tests.browser.conftest import (
     PASSWORD,
     SETUP_LINKS,
     assert_accessible,
+    expect,
     screenshot,
 )
 
@@ -18,7 +19,7 @@ def test_first_run_setup_then_student_signup(fresh_server, page, phone_page):
     page.goto(fresh_server + "/")
     assert page.url.endswith("/account/setup")
     # A stranger on the network cannot claim the install without the console's link.
-    assert page.get_by_role("heading", name="not set up yet").is_visible()
+    expect(page.get_by_role("heading", name="not set up yet")).to_be_visible()
     assert not page.get_by_role("button", name="Create the teacher account").count()
     page.goto(SETUP_LINKS[fresh_server])
     assert_accessible(page)
@@ -26,7 +27,7 @@ def test_first_run_setup_then_student_signup(fresh_server, page, phone_page):
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
     page.get_by_role("button", name="Create the teacher account").click()
-    assert page.get_by_text("Your teacher account is ready").is_visible()
+    expect(page.get_by_text("Your teacher account is ready")).to_be_visible()
     # The setup link was for one use only.
     page.goto(SETUP_LINKS[fresh_server])
     assert "/account/setup" not in page.url
@@ -37,7 +38,7 @@ def test_first_run_setup_then_student_signup(fresh_server, page, phone_page):
     phone_page.get_by_label("Password", exact=True).fill("short")
     phone_page.get_by_label("Repeat the password").fill("short")
     phone_page.get_by_role("button", name="Create account").click()
-    assert phone_page.locator("#username-error").is_visible()
+    expect(phone_page.locator("#username-error")).to_be_visible()
     assert_accessible(phone_page)
     screenshot(phone_page, "signup-errors-phone")
     phone_page.get_by_label("Username").fill("jiwoo")

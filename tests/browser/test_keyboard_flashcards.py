@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-from tests.browser.conftest import assert_accessible, screenshot, sign_up, unique
+from tests.browser.conftest import (
+    assert_accessible,
+    expect,
+    screenshot,
+    sign_up,
+    unique,
+)
 from tests.browser.test_student_journey import take_quiz
 
 pytestmark = pytest.mark.browser
@@ -80,7 +86,7 @@ def test_a_whole_flashcard_session_with_the_keyboard_alone(site, page):
         page.keyboard.press("Space")
         page.get_by_role("group", name="How well did you remember?").wait_for()
         page.keyboard.press("4")
-    assert page.get_by_role("heading", name="All done for now").is_visible()
+    expect(page.get_by_role("heading", name="All done for now")).to_be_visible()
     assert_accessible(page)
 
     # U undoes the last review: a card comes back.

@@ -12,6 +12,7 @@ import pytest
 
 from tests.browser.conftest import (
     assert_accessible,
+    expect,
     log_in,
     screenshot,
     sign_up,
@@ -175,7 +176,7 @@ def test_answers_save_as_they_change_and_leaving_unsaved_input_warns(site, new_p
     assert status.get_attribute("role") == "status"
     # Saved on the server: a reload (no button pressed) shows it answered.
     page.reload()
-    assert page.get_by_text("1 answered").first.is_visible()
+    expect(page.get_by_text("1 answered").first).to_be_visible()
     # A failing save says so clearly and keeps the warning before leaving.
     page.route("**/autosave", lambda route: route.abort())
     _answer(page, first=False)
@@ -204,32 +205,23 @@ def test_a_results_page_has_a_question_bar_and_a_missed_only_filter(site, new_pa
     take_quiz(page, site, QUIZ, answered=2)
     bar = page.get_by_role("navigation", name="Go to a question")
     links = bar.locator("a.jump")
-    assert links.count() == 10
+    expect(links).to_have_count(10)
     # the outcome is in words for screen readers, not in colour alone
-    assert (
-        re.search(
-            r"Question 10.*(right|wrong)",
-            links.nth(9).inner_text()
-            + " "
-            + (links.nth(9).get_attribute("class") or ""),
-        )
-        or True
-    )
     assert re.search(r", (right|partly right|wrong)$", links.nth(9).text_content())
     links.nth(9).click()
     assert page.url.endswith("#result-10")
-    page.get_by_role(
+    missed_only = page.get_by_role(
         "link", name=re.compile(r"^Show only the \d+ questions? you missed")
     )
-    page.get_by_role("link", name=re.compile("you missed")).click()
-    assert "missed=1" in page.url
+    missed_only.click()
+    expect(page).to_have_url(re.compile(r"missed=1"))
     shown = page.locator(".results-list > li")
-    assert (
-        shown.count()
-        == page.locator(
-            ".results-list > li.result-wrong, .results-list > li.result-partial"
-        ).count()
+    missed = page.locator(
+        ".results-list > li.result-wrong, .results-list > li.result-partial"
     )
+    # eight questions were left unanswered: at least those are shown, and only misses
+    assert shown.count() >= 8
+    expect(shown).to_have_count(missed.count())
     assert_accessible(page)
     screenshot(page, "quiz-results-missed")
 

@@ -7,10 +7,13 @@ dropdowns are the whole question.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.conftest import (
     assert_accessible,
+    expect,
     screenshot,
     sign_up,
     unique,
@@ -104,9 +107,9 @@ def test_ordering_and_matching_by_keyboard_alone_get_full_marks(
     page = new_page()
     _start(page, site, placing_quiz)
     # The dropdowns are still the form's fields, hidden; the places are buttons.
-    assert page.locator("select[name^=q1_]").count() == 4
-    assert not page.locator("select[name^=q1_]").first.is_visible()
-    assert page.locator(".placer-slot").count() == 4
+    expect(page.locator("select[name^=q1_]")).to_have_count(4)
+    expect(page.locator("select[name^=q1_]").first).to_be_hidden()
+    expect(page.locator(".placer-slot")).to_have_count(4)
     assert page.locator(".placer-live").get_attribute("aria-live") == "polite"
     # Last item first, so that the arrows have to move between places.
     for position in (4, 1, 3, 2):
@@ -115,7 +118,7 @@ def test_ordering_and_matching_by_keyboard_alone_get_full_marks(
         _wait_live(page, f"Item ‘{ORDER[position - 1]}’ placed in position {position}.")
     assert _selected(page) == ORDER
     assert _pool(page) == []
-    assert page.get_by_text("Every item is placed.").is_visible()
+    expect(page.get_by_text("Every item is placed.")).to_be_visible()
     # The slot's name says where and what.
     assert page.locator(".placer-slot").nth(1).get_attribute("aria-label") == (
         f"Position 2: {ORDER[1]}"
@@ -151,7 +154,7 @@ def test_ordering_and_matching_by_keyboard_alone_get_full_marks(
     assert _pool(page) == ["Neutral UN mediator who chaired the sessions"]
     assert_accessible(page)
     submit_quiz(page)
-    assert page.get_by_text("You scored 2 of 2").is_visible()
+    expect(page.get_by_text("You scored 2 of 2")).to_be_visible()
 
 
 def test_ordering_and_matching_by_tapping_on_a_phone(site, new_page, placing_quiz):
@@ -193,7 +196,7 @@ def test_ordering_and_matching_by_tapping_on_a_phone(site, new_page, placing_qui
     assert_accessible(page)
     screenshot(page, "quiz-matching-phone")
     submit_quiz(page)
-    assert page.get_by_text("You scored 2 of 2").is_visible()
+    expect(page.get_by_text("You scored 2 of 2")).to_be_visible()
 
 
 def test_ordering_by_dragging_with_a_mouse(site, new_page, placing_quiz):
@@ -221,7 +224,7 @@ def test_ordering_by_dragging_with_a_mouse(site, new_page, placing_quiz):
     # Dragging a placed item back to the pool takes it out.
     drag(page.locator(".placer-slot").nth(3), page.locator(".placer-pool"))
     assert _selected(page)[3] == "" and _pool(page) == [ORDER[3]]
-    assert page.locator(".placer-ghost").count() == 0
+    expect(page.locator(".placer-ghost")).to_have_count(0)
     # Picked up (by a click): the free place says so.
     page.locator(".placer-item", has_text=ORDER[3]).click()
     assert page.locator(".placer-slot").nth(3).inner_text() == "Put it here"
@@ -242,8 +245,8 @@ def test_an_item_picked_twice_is_pointed_out_with_and_without_javascript(
     nojs.get_by_label("Position 3").select_option(ORDER[2])
     nojs.get_by_role("button", name="Save and next").click()
     # It stays on the question, saved, with the warning (the numbers still move on).
-    assert "q=1" in nojs.url
-    assert nojs.get_by_text("Your answer is saved as it is.").is_visible()
+    expect(nojs).to_have_url(re.compile(r"q=1"))
+    expect(nojs.get_by_text("Your answer is saved as it is.")).to_be_visible()
     warning = (
         f"“{ORDER[0]}” is picked more than once. Each item belongs in one place only."
     )
@@ -262,15 +265,15 @@ def test_an_item_picked_twice_is_pointed_out_with_and_without_javascript(
     page.locator("fieldset.placer-on").wait_for()
     assert page.locator(".pick-warning").inner_text() == warning
     twice = page.locator(".placer-slot.placer-twice")
-    assert twice.count() == 2
+    expect(twice).to_have_count(2)
     assert "(picked twice)" in (twice.first.get_attribute("aria-label") or "")
-    assert page.locator(".placer-slot-note", has_text="Picked twice").count() == 2
+    expect(page.locator(".placer-slot-note", has_text="Picked twice")).to_have_count(2)
     assert_accessible(page)
     # Moving another item onto one of them clears it, before anything is saved.
     page.locator(".placer-item", has_text=ORDER[1]).click()
     page.locator(".placer-slot").nth(1).click()
     assert page.locator(".pick-warning").inner_text() == ""
-    assert page.locator(".placer-slot.placer-twice").count() == 0
+    expect(page.locator(".placer-slot.placer-twice")).to_have_count(0)
     assert _selected(page)[:3] == [ORDER[0], ORDER[1], ORDER[2]]
     _wait_live(page, f"Item ‘{ORDER[1]}’ placed in position 2.")
 
@@ -312,7 +315,7 @@ def _late_script_shift(page, url: str) -> tuple[float, float]:
     page.goto(url)
     page.evaluate(_FRAMES)
     page.wait_for_timeout(300)  # painted, without the widget
-    assert page.locator(".placer-on").count() == 0
+    expect(page.locator(".placer-on")).to_have_count(0)
     before = page.evaluate(_GEOMETRY)
     page.add_script_tag(url=url.split("/quiz/")[0] + "/static/js/quiz.js?late=1")
     page.locator(".placer-on").wait_for()
@@ -334,8 +337,8 @@ def test_the_widget_does_not_shift_the_page_when_quiz_js_runs_late(
         page = new_page(phone=True)
         page.context.add_cookies(start.context.cookies())
         shifts[number] = _late_script_shift(page, f"{attempt}?q={number}")
-    assert page.locator(".hint-js").is_visible()
-    assert not page.locator(".hint-nojs").is_visible()
+    expect(page.locator(".hint-js")).to_be_visible()
+    expect(page.locator(".hint-nojs")).to_be_hidden()
     print(f"(CLS, pixels moved) when quiz.js runs after the first paint: {shifts}")
     assert all(cls < 0.02 and moved < 1 for cls, moved in shifts.values()), shifts
 
@@ -347,15 +350,15 @@ def test_the_dropdowns_still_answer_when_quiz_js_fails_to_load(
     _start(page, site, placing_quiz)
     page.route(lambda u: "/js/quiz.js" in u, lambda route: route.abort())
     page.goto(page.url.split("?")[0] + "?q=1")
-    assert page.locator(".placer-on").count() == 0
+    expect(page.locator(".placer-on")).to_have_count(0)
     # The widget's space is kept but it shows nothing; the dropdowns are on top.
-    assert not page.locator(".placer-pool").is_visible()
-    assert not page.locator(".placer-slot").first.is_visible()
-    assert page.locator(".hint-nojs").is_visible()
-    assert not page.locator(".hint-js").is_visible()
+    expect(page.locator(".placer-pool")).to_be_hidden()
+    expect(page.locator(".placer-slot").first).to_be_hidden()
+    expect(page.locator(".hint-nojs")).to_be_visible()
+    expect(page.locator(".hint-js")).to_be_hidden()
     for position, value in enumerate(ORDER, start=1):
         select = page.get_by_label(f"Position {position}")
-        assert select.is_visible()
+        expect(select).to_be_visible()
         select.select_option(value)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.get_by_role("button", name="Save and next").click()

@@ -13,6 +13,7 @@ import pytest
 from tests.browser.conftest import (
     DATA_DIRS,
     assert_accessible,
+    expect,
     log_in,
     screenshot,
     sign_up,
@@ -61,7 +62,7 @@ def test_after_close_test_hides_answers_until_it_closes(site, teacher, new_page)
     student = new_page(phone=True)
     sign_up(student, site, unique("exam"), code=code, name="Exam Taker")
     student.goto(f"{site}/quiz/{EXAM}")
-    assert student.get_by_text("answers after the quiz closes").is_visible()
+    expect(student.get_by_text("answers after the quiz closes")).to_be_visible()
     take_quiz(student, site, EXAM, answered=1)
     results_url = student.url
     text = student.locator("main").inner_text()
@@ -77,7 +78,7 @@ def test_after_close_test_hides_answers_until_it_closes(site, teacher, new_page)
     # The teacher's gradebook has the score; a cell opens the attempt.
     desk.goto(class_url + "/gradebook")
     region = desk.get_by_role("region", name=re.compile("Each student's work"))
-    assert region.is_visible()
+    expect(region).to_be_visible()
     row = desk.locator("table.gradebook tbody tr", has_text="Exam Taker")
     assert "Done" in row.inner_text()
     assert_accessible(desk)

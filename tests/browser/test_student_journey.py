@@ -8,7 +8,13 @@ import re
 
 import pytest
 
-from tests.browser.conftest import assert_accessible, screenshot, sign_up, unique
+from tests.browser.conftest import (
+    assert_accessible,
+    expect,
+    screenshot,
+    sign_up,
+    unique,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -70,35 +76,39 @@ def test_sign_up_take_a_quiz_review_missed_cards_see_progress(site, page):
     base = site
     sign_up(page, base, unique("stu"), name="Ji-woo Kim")
     # A brand-new account is welcomed, not welcomed back.
-    assert page.get_by_role("heading", name=re.compile("^Welcome, ")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("^Welcome, "))).to_be_visible()
     assert_accessible(page)
     screenshot(page, "home-student")
 
     page.get_by_role("link", name="Reading sources: practice").click()
-    assert page.get_by_role("heading", name="Reading sources: practice").is_visible()
+    expect(
+        page.get_by_role("heading", name="Reading sources: practice")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Start the quiz").click()
-    assert page.get_by_text("Question 1 of 10 · 0 answered").is_visible()
+    expect(page.get_by_text("Question 1 of 10 · 0 answered")).to_be_visible()
     answer_current_question(page)
     assert_accessible(page)
     screenshot(page, "quiz-question")
     page.get_by_role("button", name="Save and next").click()
-    assert page.get_by_text("Question 2 of 10 · 1 answered").is_visible()
+    expect(page.get_by_text("Question 2 of 10 · 1 answered")).to_be_visible()
     # The navigator says which questions are answered, to screen readers too.
-    assert page.get_by_role("button", name=re.compile(r"^1\s*, answered")).is_visible()
+    expect(
+        page.get_by_role("button", name=re.compile(r"^1\s*, answered"))
+    ).to_be_visible()
 
     def check_review(review) -> None:
         # Nothing is graded yet: the review page counts and lists what is missing.
-        assert review.get_by_text("1 of 10 answered; 9 unanswered").is_visible()
+        expect(review.get_by_text("1 of 10 answered; 9 unanswered")).to_be_visible()
         table = review.get_by_role("table")
-        assert table.get_by_text("Not answered").count() == 9
-        assert table.get_by_role("link", name="Question 10").is_visible()
+        expect(table.get_by_text("Not answered")).to_have_count(9)
+        expect(table.get_by_role("link", name="Question 10")).to_be_visible()
         assert_accessible(review)
         screenshot(review, "quiz-review")
 
     submit_quiz(page, on_review=check_review)
-    assert page.get_by_text(re.compile(r"You scored [\d.]+ of 10")).is_visible()
-    assert page.locator(".results-list > li").count() == 10
+    expect(page.get_by_text(re.compile(r"You scored [\d.]+ of 10"))).to_be_visible()
+    expect(page.locator(".results-list > li")).to_have_count(10)
     assert_accessible(page)
     screenshot(page, "quiz-results")
 
@@ -118,7 +128,7 @@ def test_sign_up_take_a_quiz_review_missed_cards_see_progress(site, page):
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Progress"
     ).click()
-    assert page.get_by_role("heading", name="Your progress").is_visible()
+    expect(page.get_by_role("heading", name="Your progress")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "progress")
 
@@ -135,7 +145,7 @@ def test_the_same_journey_on_a_phone(site, phone_page):
     assert_accessible(page)
 
     def check_review(review) -> None:
-        assert review.get_by_text("1 of 10 answered; 9 unanswered").is_visible()
+        expect(review.get_by_text("1 of 10 answered; 9 unanswered")).to_be_visible()
         assert review.evaluate("document.documentElement.scrollWidth") <= 360
         assert_accessible(review)
         screenshot(review, "quiz-review-phone")
@@ -180,10 +190,10 @@ def test_a_timed_quiz_says_so_when_the_time_runs_out(site, page):
     # The countdown reaches 0:00 and submits the page by itself.
     page.clock.run_for("46:00")
     page.get_by_role("heading", name=re.compile("^Results")).wait_for()
-    assert page.get_by_text("Time is up.").is_visible()
+    expect(page.get_by_text("Time is up.")).to_be_visible()
     # The answer on the page when the time ran out was saved and graded.
     first = page.locator(".results-list > li").first
-    assert first.get_by_text("(no answer)").count() == 0
+    expect(first.get_by_text("(no answer)")).to_have_count(0)
 
 
 def test_the_countdown_submits_from_the_review_page_too(site, page):
@@ -194,7 +204,7 @@ def test_the_countdown_submits_from_the_review_page_too(site, page):
     answer_current_question(page)
     page.get_by_role("button", name="Submit quiz", exact=True).click()
     page.get_by_role("heading", name="Check your answers").wait_for()
-    assert page.get_by_role("timer").is_visible()
+    expect(page.get_by_role("timer")).to_be_visible()
     page.clock.run_for("46:00")
     page.get_by_role("heading", name=re.compile("^Results")).wait_for()
-    assert page.get_by_text("Time is up.").is_visible()
+    expect(page.get_by_text("Time is up.")).to_be_visible()

@@ -10,6 +10,7 @@ import pytest
 
 from tests.browser.conftest import (
     assert_accessible,
+    expect,
     log_in,
     screenshot,
     sign_up,
@@ -29,13 +30,13 @@ def test_teacher_creates_a_class_students_join_teacher_sees_results(
     log_in(desk, site, teacher)
     main_nav = desk.get_by_role("navigation", name="Main")
     main_nav.get_by_role("link", name="Teach").click()
-    assert desk.get_by_role("heading", name="Your classes").is_visible()
+    expect(desk.get_by_role("heading", name="Your classes")).to_be_visible()
     assert_accessible(desk)
     class_name = f"10B History {unique('')}"
     desk.get_by_label("Class name").fill(class_name)
     desk.get_by_role("button", name="Create class").click()
     desk.get_by_text(f"Class {class_name} created.").wait_for()
-    assert desk.get_by_role("heading", name=class_name, level=1).is_visible()
+    expect(desk.get_by_role("heading", name=class_name, level=1)).to_be_visible()
     code = desk.locator("code.join-code").inner_text().strip()
     assert re.fullmatch(r"[A-Z0-9-]{6,12}", code), code
     assert_accessible(desk)
@@ -53,7 +54,7 @@ def test_teacher_creates_a_class_students_join_teacher_sees_results(
     desk.get_by_role("button", name="Save").click()
     desk.get_by_text("Saved the banks").wait_for()
     desk.goto(f"{site}/teach/banks/final-exam")
-    assert desk.get_by_text("read-only").is_visible()
+    expect(desk.get_by_text("read-only")).to_be_visible()
     assert_accessible(desk)
     teacher_nav = desk.get_by_role("navigation", name="Teacher")
     for section in ("Banks", "Reports", "Teachers"):
@@ -73,13 +74,13 @@ def test_teacher_creates_a_class_students_join_teacher_sees_results(
     other = new_page(dark=True)
     sign_up(other, site, unique("bora"))
     other.goto(f"{site}/classes/join/{code}")
-    assert other.get_by_text(class_name).first.is_visible()
+    expect(other.get_by_text(class_name).first).to_be_visible()
     assert_accessible(other)
     other.get_by_role("button", name="Join the class").click()
     other.get_by_text(f"You are in the class {class_name}.").wait_for()
 
     desk.reload()
-    assert desk.get_by_role("heading", name="Students (2)").is_visible()
+    expect(desk.get_by_role("heading", name="Students (2)")).to_be_visible()
     row = desk.locator("table.dashboard tbody tr", has_text="Alice Park")
     cells = row.locator("td").all_inner_texts()
     assert cells[0] == "1", cells  # quizzes taken
@@ -124,11 +125,11 @@ def test_a_quiz_set_to_open_later_cannot_be_started_yet(site, teacher, new_page)
         page = new_page(phone=phone)
         sign_up(page, site, unique("early"), code=code)
         catalogue = page.locator(".quiz-list li", has_text="Test: how the talks")
-        assert catalogue.get_by_text("Opens Mon 3 Dec 2035, 08:00").is_visible()
+        expect(catalogue.get_by_text("Opens Mon 3 Dec 2035, 08:00")).to_be_visible()
         page.goto(f"{site}/quiz/origins-test")
         reason = "This quiz opens on Mon 3 Dec 2035, 08:00 (UTC time)."
-        assert page.get_by_text(reason).is_visible()
-        assert page.get_by_role("button", name="Start the quiz").count() == 0
+        expect(page.get_by_text(reason)).to_be_visible()
+        expect(page.get_by_role("button", name="Start the quiz")).to_have_count(0)
         assert page.evaluate("document.documentElement.scrollWidth") <= (
             360 if phone else 1280
         )

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import assert_accessible, screenshot, sign_up, unique
+from tests.browser.conftest import (
+    assert_accessible,
+    expect,
+    screenshot,
+    sign_up,
+    unique,
+)
 from tests.browser.test_student_journey import answer_current_question, submit_quiz
 
 pytestmark = pytest.mark.browser
@@ -38,5 +44,5 @@ def test_dark_theme_pages_are_accessible(site, new_page, phone):
     assert_accessible(page)
     page.goto(f"{site}/account/login")  # logged in: the log-in page sends us home
     page.goto(f"{site}/no-such-page")
-    assert page.get_by_role("heading", name="Page not found").is_visible()
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     assert_accessible(page)
