@@ -11,10 +11,10 @@ from random import Random
 from typing import Any
 
 import sqlalchemy as sa
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from quiz_app.accounts import policy, tokens
 from quiz_app.accounts.models import PasswordReset, Role, SetupToken, User
+from quiz_app.accounts.passwords import hash_password, needs_rehash, verify_password
 from quiz_app.extensions import db
 
 
@@ -46,7 +46,7 @@ class NotAllowed(AccountError):
 #: How long a reset code works.
 RESET_LIFETIME = timedelta(hours=24)
 #: Stored instead of a hash for accounts that cannot log in (deleted ones);
-#: werkzeug's check_password_hash returns False for it.
+#: verify_password returns False for it.
 UNUSABLE_PASSWORD = "!"
 
 
@@ -123,14 +123,9 @@ def create_user(
     return user
 
 
-def hash_password(password: str) -> str:
-    """The stored form of a password (scrypt: deliberately slow, tens of ms)."""
-    return generate_password_hash(password)
-
-
 @functools.cache
 def _dummy_hash() -> str:
-    return generate_password_hash(secrets.token_hex(16))
+    return hash_password(secrets.token_hex(16))
 
 
 def get_user_by_username(username: str) -> User | None:
@@ -148,16 +143,33 @@ def authenticate(username: str, password: str) -> User | None:
     )
     if user is None or user.is_deleted:
         # The same hashing work either way, so timing does not tell which names exist.
-        check_password_hash(_dummy_hash(), password)
+        verify_password(_dummy_hash(), password)
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    return user if verify_password(user.password_hash, password) else None
+
+
+def rehashed_password(user: User, password: str) -> str | None:
+    """A new hash of the (just verified) password when the stored one is of an older
+    kind or cost, else None. Slow: call it outside any write transaction, and store
+    the result with :func:`store_rehashed_password`.
+    """
+    return hash_password(password) if needs_rehash(user.password_hash) else None
+
+
+def store_rehashed_password(user_id: int, old_hash: str, new_hash: str) -> None:
+    """Replace a password hash, unless the password was changed meanwhile."""
+    db.session.execute(
+        sa.update(User)
+        .where(User.id == user_id, User.password_hash == old_hash)
+        .values(password_hash=new_hash)
+    )
 
 
 def set_password(user: User, password: str) -> None:
     """Store a new password and end every session of the user (the caller logs the
     current one in again if it should stay).
     """
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     revoke_sessions(user)
 
 
@@ -166,7 +178,7 @@ def change_password(user: User, *, current: str, new: str) -> None:
 
     :raises WrongPassword: when ``current`` is not the user's password.
     """
-    if not check_password_hash(user.password_hash, current):
+    if not verify_password(user.password_hash, current):
         raise WrongPassword()
     set_password(user, new)
 

@@ -293,15 +293,21 @@ def login() -> str | tuple[str, int] | Response:
             wait_s=ceil(wait.total_seconds()),
         )
         return render_template("accounts/login.html", form=form), 429
-    # scrypt runs here, in a read transaction: SQLite's one write lock is taken only
-    # for the short write below, so log-ins do not queue every other save.
+    # The hashing runs here, in a read transaction: SQLite's one write lock is taken
+    # only for the short write below, so log-ins do not queue every other save.
     user = services.authenticate(form.username.data, form.password.data)
+    new_hash = old_hash = None
+    if user is not None:
+        old_hash = user.password_hash
+        new_hash = services.rehashed_password(user, form.password.data)
     db.session.rollback()  # end the read snapshot before taking the write lock
     with write_transaction():
         if user is None:
             limit_services.record_login_failure(key, address, now=now)
         else:
             limit_services.clear_login_failures(key, address)
+            if new_hash is not None and old_hash is not None:
+                services.store_rehashed_password(user.id, old_hash, new_hash)
         db.session.commit()
     if user is None:
         audit("login.failure", username=services.username_for_audit(key))

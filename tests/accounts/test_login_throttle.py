@@ -73,7 +73,7 @@ def test_an_account_attacked_from_many_addresses_slows_guessers_only(app, make_u
 def test_log_in_checks_the_password_without_holding_the_write_lock(
     tmp_path, monkeypatch, make_user
 ):
-    """scrypt takes tens of milliseconds: while it runs, other requests must be able
+    """Hashing takes tens of milliseconds: while it runs, other requests must be able
     to write (the log-in POST takes the lock only to record the outcome)."""
     from quiz_app.accounts import services
 
@@ -81,7 +81,7 @@ def test_log_in_checks_the_password_without_holding_the_write_lock(
     path = tmp_path / "quiz.sqlite"
     app = make_test_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
     seen: list[str] = []
-    real_check = services.check_password_hash
+    real_check = services.verify_password
 
     def check_while_another_writes(pwhash: str, password: str) -> bool:
         other = sqlite3.connect(path, timeout=0, isolation_level=None)
@@ -99,7 +99,7 @@ def test_log_in_checks_the_password_without_holding_the_write_lock(
         db.create_all()
         make_user("kim")
         db.session.commit()
-        monkeypatch.setattr(services, "check_password_hash", check_while_another_writes)
+        monkeypatch.setattr(services, "verify_password", check_while_another_writes)
         assert _login(app.test_client(), password=WRONG).status_code == 200
         assert _login(app.test_client()).status_code == 302
         db.session.remove()

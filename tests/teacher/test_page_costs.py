@@ -48,7 +48,7 @@ class School:
     def __init__(self, client: FlaskClient, auth: AuthActions, now: datetime) -> None:
         self.client, self.now = client, now
         self.teacher = auth.login(role="teacher", username="teacher")
-        self._hash = hash_password(PASSWORD)  # one scrypt for everyone
+        self._hash = hash_password(PASSWORD)  # one hash for everyone
         self.school_class: SchoolClass = make_class(self.teacher, now=now)
         self.students: list[User] = []
         self.attempts: dict[int, int] = {}
