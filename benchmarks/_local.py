@@ -24,6 +24,6 @@ def wait_for(url: str, *, timeout_s: float = 60) -> None:
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset, or a timeout while it starts
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not come up within {timeout_s} s")

@@ -161,7 +161,7 @@ def main() -> int:
         )
         port = free_port()
         base = f"http://{HOST}:{port}"
-        log = tmp / "server.log"
+        log = Path(os.environ.get("DRILL_LOG", tmp / "server.log"))
         server = serve(quiz_app, env, port, log)
         restarts: list[float] = []
         try:

@@ -25,6 +25,12 @@ from quiz_app.backups import (
 )
 from quiz_app.clock import utcnow
 from quiz_app.extensions import MIGRATIONS_DIR, db, write_transaction
+from quiz_app.serving import (
+    StudentWorkFirst,
+    default_processes,
+    listening_socket,
+    serve_forked,
+)
 
 
 def _set_data_dir(
@@ -212,10 +218,18 @@ MAX_REQUEST_HEADER_BYTES = 64 * 1024
     "--threads",
     "--workers",
     "threads",
-    default=8,
+    default=3,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Request threads (they run requests whose bytes have all arrived).",
+    help="Request threads in each process (they run requests whose bytes have all "
+    "arrived; more threads only wait longer for Python's one lock per process).",
+)
+@click.option(
+    "--processes",
+    default=None,
+    type=click.IntRange(1, 32),
+    help="Server processes sharing the port [default: one per core, at most 4; "
+    "1 where the system cannot fork].",
 )
 @click.option(
     "--no-deploy",
@@ -223,7 +237,9 @@ MAX_REQUEST_HEADER_BYTES = 64 * 1024
     help="Skip the upgrade and bank import (run `quiz-app deploy` separately).",
 )
 @with_appcontext
-def serve_command(host: str, port: int, threads: int, no_deploy: bool) -> None:
+def serve_command(
+    host: str, port: int, threads: int, processes: int | None, no_deploy: bool
+) -> None:
     """Upgrade the database, import the banks and serve the app with a production
     server.
     """
@@ -257,7 +273,13 @@ def serve_command(host: str, port: int, threads: int, no_deploy: bool) -> None:
     db.session.remove()
     db.engine.dispose()
     try:
-        serve_waitress(app, host=host, port=port, threads=threads)
+        serve_waitress(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            processes=processes or default_processes(),
+        )
     finally:
         if serve_lock is not None:
             serve_lock.close()
@@ -299,16 +321,16 @@ def _setup_link(host: str, port: int) -> str | None:
     return f"{base}/account/setup?token={token}"
 
 
-def serve_waitress(app: Flask, *, host: str, port: int, threads: int) -> None:
-    """Serve with waitress, bounded against slow and oversized clients."""
+def serve_waitress(
+    app: Flask, *, host: str, port: int, threads: int, processes: int = 1
+) -> None:
+    """Serve with waitress, bounded against slow and oversized clients, in
+    ``processes`` processes that share one listening socket."""
     # waitress.serve() without its logging.basicConfig(), which would add a second,
     # unstructured handler beside the app's (quiz_app.logs): every line twice.
     from waitress.server import create_server
 
-    server = create_server(
-        app,
-        host=host,
-        port=port,
+    limits: dict[str, Any] = dict(
         threads=threads,
         connection_limit=CONNECTION_LIMIT,
         channel_timeout=CHANNEL_TIMEOUT_S,
@@ -320,8 +342,23 @@ def serve_waitress(app: Flask, *, host: str, port: int, threads: int) -> None:
         # believes only the last TRUSTED_PROXIES entries; otherwise drop them.
         clear_untrusted_proxy_headers=not app.config.get("TRUSTED_PROXIES"),
     )
-    server.print_listen("Serving on http://{}:{}")
-    server.run()
+
+    def run(**where: Any) -> None:
+        dispatcher = StudentWorkFirst()
+        dispatcher.set_thread_count(threads)
+        create_server(app, _dispatcher=dispatcher, **where, **limits).run()
+
+    if processes <= 1:
+        run(host=host, port=port)
+        return
+    sock = listening_socket(host, port)
+    click.echo(f"{processes} server processes, {threads} request threads each")
+    serve_forked(
+        lambda shared: run(sockets=[shared]),
+        sock,
+        processes,
+        log=lambda line: click.echo(line, err=True),
+    )
 
 
 @main.command("backup")

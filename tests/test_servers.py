@@ -165,10 +165,12 @@ def test_serve_deploys_first_unless_told_not_to(tmp_path, monkeypatch):
         "quiz_app.cli.serve_waitress", lambda app, **kw: served.append(kw)
     )
     monkeypatch.setattr("quiz_app.cli.deploy", lambda: deployed.append(True))
-    result = CliRunner().invoke(main, ["serve", "--no-deploy", "--threads", "2"])
+    result = CliRunner().invoke(
+        main, ["serve", "--no-deploy", "--threads", "2", "--processes", "3"]
+    )
     assert result.exit_code == 0, result.output
     assert (served, deployed) == (
-        [{"host": "127.0.0.1", "port": 5000, "threads": 2}],
+        [{"host": "127.0.0.1", "port": 5000, "threads": 2, "processes": 3}],
         [],
     )
     result = CliRunner().invoke(main, ["serve", "--threads", "2"])
