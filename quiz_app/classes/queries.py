@@ -92,6 +92,11 @@ def build_gradebook(school_class: SchoolClass, *, now: datetime) -> Gradebook:
         )
     )
     own_ids = {a.id for a in assignments}
+    # An attempt is matched against its quiz's assignments only (not every column):
+    # a year of a big class is tens of thousands of attempts.
+    by_quiz: dict[str | None, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        by_quiz[a.quiz_id].append(a)
     facts: dict[tuple[int, int], list[gradebook.AttemptFact]] = defaultdict(list)
     for row in rows:
         fact = gradebook.AttemptFact(
@@ -102,7 +107,7 @@ def build_gradebook(school_class: SchoolClass, *, now: datetime) -> Gradebook:
             if row.score is not None and row.max_score
             else (0.0 if row.submitted_at is not None else None),
         )
-        for a in assignments:
+        for a in by_quiz[row.quiz_id]:
             if row.assignment_id == a.id or (
                 row.assignment_id not in own_ids
                 and row.quiz_id == a.quiz_id
