@@ -88,6 +88,19 @@ class ContextFilter(logging.Filter):
         return True
 
 
+class AlembicChatter(logging.Filter):
+    """Drops Alembic's two lines about its SQL dialect, printed at every start; its
+    "Running upgrade" lines, which say what changed, stay."""
+
+    CHATTER = ("Context impl ", "Will assume ")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.name.startswith("alembic")
+            and str(record.msg).startswith(self.CHATTER)
+        )
+
+
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if k.lower() not in SECRET_FIELDS}
 
@@ -160,7 +173,10 @@ def logging_config(*, json_lines: bool, level: str) -> dict[str, Any]:
         "version": 1,
         # Loggers made before (SQLAlchemy's, a library's) keep working.
         "disable_existing_loggers": False,
-        "filters": {"context": {"()": ContextFilter}},
+        "filters": {
+            "context": {"()": ContextFilter},
+            "alembic_chatter": {"()": AlembicChatter},
+        },
         "formatters": {
             "line": {"()": JsonFormatter if json_lines else KeyValueFormatter}
         },
@@ -168,7 +184,7 @@ def logging_config(*, json_lines: bool, level: str) -> dict[str, Any]:
             "stderr": {
                 "()": StderrHandler,
                 "formatter": "line",
-                "filters": ["context"],
+                "filters": ["context", "alembic_chatter"],
             }
         },
         "loggers": {

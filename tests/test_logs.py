@@ -341,3 +341,18 @@ def test_mark_overrides_and_issued_resets_are_audited(
     assert (issued["event"], issued["for_user_id"]) == ("password.reset_issued", kim.id)
     code = re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", slip).group(0)
     assert code not in logs.text and all(code not in str(x) for x in _audit(logs))
+
+
+def test_alembic_dialect_chatter_is_dropped_but_upgrades_are_logged():
+    from quiz_app.logs import AlembicChatter
+
+    def record(name: str, msg: str) -> logging.LogRecord:
+        return logging.LogRecord(name, logging.INFO, __file__, 1, msg, (), None)
+
+    keep = AlembicChatter().filter
+    assert not keep(record("alembic.runtime.migration", "Context impl SQLiteImpl."))
+    assert not keep(
+        record("alembic.runtime.migration", "Will assume non-transactional DDL.")
+    )
+    assert keep(record("alembic.runtime.migration", "Running upgrade  -> 13bd, x"))
+    assert keep(record("quiz_app.audit", "Context impl is a fine event name"))
