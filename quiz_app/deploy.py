@@ -18,6 +18,22 @@ from quiz_app.extensions import db
 ADVISORY_LOCK_KEY = int.from_bytes(b"quizapp1", "big") & 0x7FFF_FFFF_FFFF_FFFF
 
 
+#: pg_advisory_xact_lock key of uploads and edits of banks ("quizbank").
+BANK_WRITES_LOCK_KEY = int.from_bytes(b"quizbank", "big") & 0x7FFF_FFFF_FFFF_FFFF
+
+
+def lock_bank_writes() -> None:
+    """Serialize uploads and edits of banks across servers until this transaction
+    ends, as SQLite's one write lock does: two teachers uploading a new bank with
+    the same id on two servers at once got a 500 (a unique key) instead of the
+    clear refusal the second one gets when the first has finished.
+    """
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(
+            sa.select(sa.func.pg_advisory_xact_lock(BANK_WRITES_LOCK_KEY))
+        )
+
+
 @contextmanager
 def deploy_lock() -> Iterator[None]:
     """Hold the deploy lock of this app's database while the block runs; a second

@@ -33,6 +33,7 @@ from quiz_app.banks.services import (
     import_banks,
     is_upload_source,
 )
+from quiz_app.deploy import lock_bank_writes
 from quiz_app.extensions import db
 
 #: The media type each image suffix is served with.
@@ -372,6 +373,7 @@ def upload_bank(
             )
         archive = BankArchive(filename, raw, {})
     bank = parse_bank(archive.bank_bytes, source=archive.bank_name, max_bytes=max_bytes)
+    lock_bank_writes()  # before the checks read what other uploads wrote
     ownership.check_may_upload(uploader, bank, shown_as=archive.bank_name)
     ownership.prepare_reupload(bank.id)
     checked, summary = save_bank_source(
