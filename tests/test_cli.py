@@ -111,3 +111,36 @@ def test_serve_prints_a_setup_link_and_tells_the_app_where_it_listens(
     assert served["bind"] == "0.0.0.0"
     if served["lock"] is not None:
         served["lock"].close()
+
+
+def test_import_refuses_a_file_that_clashes_with_a_teachers_upload(
+    runner, tmp_path, make_user
+):
+    from quiz_app.banks import uploads
+    from quiz_app.clock import utcnow
+    from tests.banks.test_ownership_views import ADA_BANK, BOB_BANK
+
+    ada = make_user("ada", role="teacher")
+    uploads.upload_bank(
+        ADA_BANK.encode(),
+        filename="cold-war.yaml",
+        bank_paths=[],
+        max_bytes=1_000_000,
+        max_image_bytes=1_000_000,
+        now=utcnow(),
+        uploader=ada,
+    )
+    db.session.commit()
+    (tmp_path / "cold-war.yaml").write_text(BOB_BANK, encoding="utf-8")
+    result = runner.invoke(args=["banks", "import", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'cold-war.yaml'}:" in result.output
+    assert "database:uploads/cold-war.yaml" in result.output
+    assert "0 banks imported" in result.output
+    db.session.rollback()
+    from quiz_app.banks.models import Bank
+
+    bank = db.session.get(Bank, "cold-war")
+    assert bank.title == "The Cold War"  # the upload's, not the file's
+    assert bank.source_path == "database:uploads/cold-war.yaml"
+    assert db.session.get(Question, "cw-q1").version == 1

@@ -63,21 +63,31 @@ def validate_command(paths: tuple[str, ...]) -> None:
     "--force", is_flag=True, help="Re-import files whose content has not changed."
 )
 def import_command(paths: tuple[str, ...], force: bool) -> None:
-    """Validate and import banks; nothing is imported from a file with problems."""
+    """Validate and import banks; nothing is imported from a file with problems, nor
+    from one whose bank, question, card or quiz ids are a teacher's upload's.
+    """
     from quiz_app.audit import audit
-    from quiz_app.banks.services import import_banks
+    from quiz_app.banks.services import import_banks, is_upload_source
+    from quiz_app.banks.uploads import stored_sources
     from quiz_app.clock import utcnow
     from quiz_app.extensions import write_transaction
 
-    banks, problems = load_bank_files(
-        _paths_or_default(paths), max_bytes=current_app.config["MAX_BANK_BYTES"]
-    )
-    for problem in problems:
-        click.echo(cli_line(problem))
-    broken = {p.source for p in problems}
     with write_transaction():
+        banks, problems = load_bank_files(
+            _paths_or_default(paths),
+            max_bytes=current_app.config["MAX_BANK_BYTES"],
+            stored=stored_sources(),
+            stored_first=True,
+        )
+        # An upload's own problems are its owner's to fix (it was checked when saved).
+        problems = [p for p in problems if not is_upload_source(p.source)]
+        for problem in problems:
+            click.echo(cli_line(problem))
+        broken = {p.source for p in problems}
         summary = import_banks(
-            [b for b in banks if b.source_path not in broken], now=utcnow(), force=force
+            [b for b in banks if b.source_path not in broken and not b.is_upload],
+            now=utcnow(),
+            force=force,
         )
         db.session.commit()
     audit(

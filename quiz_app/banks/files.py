@@ -95,18 +95,21 @@ def load_bank_files(
     *,
     max_bytes: int = MAX_BANK_BYTES,
     stored: Sequence[StoredSource] = (),
+    stored_first: bool = False,
 ) -> tuple[list[Bank], list[Problem]]:
     """Read and check bank files and folders (searched recursively), and banks stored
     as text, all together, never raising.
 
     Stored banks are teachers' uploads: each is a collection of its own for
-    ``select.banks: all``.
+    ``select.banks: all``. An id used twice is a problem of the second bank seen:
+    the files', unless ``stored_first`` puts the uploads first (so a file that
+    clashes with a teacher's upload is the one left out).
 
     :returns: the banks that parsed (some may still have cross-bank problems: drop those
         whose ``source_path`` appears in a problem) and every problem, sorted.
     """
     files, problems = _expand(paths)
-    parsed: list[tuple[Bank, Places]] = []
+    from_files: list[tuple[Bank, Places]] = []
     for name in files:
         try:
             size = os.path.getsize(name)
@@ -125,7 +128,8 @@ def load_bank_files(
         except BankError as exc:
             problems += exc.problems
             continue
-        parsed.append((bank, places))
+        from_files.append((bank, places))
+    from_store: list[tuple[Bank, Places]] = []
     for item in stored:
         try:
             bank, places = parse_with_places(
@@ -134,7 +138,8 @@ def load_bank_files(
         except BankError as exc:
             problems += exc.problems
             continue
-        parsed.append((dataclasses.replace(bank, is_upload=True), places))
+        from_store.append((dataclasses.replace(bank, is_upload=True), places))
+    parsed = from_store + from_files if stored_first else from_files + from_store
     images = {item.source: item.images for item in stored}
     problems += cross_bank_problems(parsed, stored_images=images)
     return [bank for bank, _ in parsed], sorted(problems)
