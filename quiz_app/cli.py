@@ -348,7 +348,7 @@ def serve_waitress(
         dispatcher.set_thread_count(threads)
         create_server(app, _dispatcher=dispatcher, **where, **limits).run()
 
-    if processes <= 1:
+    if processes <= 1 or not hasattr(os, "fork"):  # Windows cannot fork
         run(host=host, port=port)
         return
     sock = listening_socket(host, port)
