@@ -28,7 +28,7 @@ from quiz_app.extensions import MIGRATIONS_DIR, db, write_transaction
 from quiz_app.serving import (
     StudentWorkFirst,
     default_processes,
-    listening_socket,
+    listening_sockets,
     serve_forked,
 )
 
@@ -351,11 +351,11 @@ def serve_waitress(
     if processes <= 1 or not hasattr(os, "fork"):  # Windows cannot fork
         run(host=host, port=port)
         return
-    sock = listening_socket(host, port)
+    sockets = listening_sockets(host, port)
     click.echo(f"{processes} server processes, {threads} request threads each")
     serve_forked(
-        lambda shared: run(sockets=[shared]),
-        sock,
+        lambda shared: run(sockets=list(shared)),
+        sockets,
         processes,
         log=lambda line: click.echo(line, err=True),
     )
