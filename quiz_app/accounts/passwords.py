@@ -37,7 +37,10 @@ def verify_password(stored: str, password: str) -> bool:
         except (VerificationError, InvalidHashError):
             return False
     if stored.startswith(LEGACY_PREFIXES):
-        return check_password_hash(stored, password)
+        try:
+            return check_password_hash(stored, password)
+        except ValueError:  # a damaged hash, or a digest this Python lacks
+            return False
     return False  # an unusable password ("!") or anything unknown
 
 

@@ -142,7 +142,9 @@ def authenticate(username: str, password: str) -> User | None:
         sa.select(User).where(User.username_key == username_key(username))
     )
     if user is None or user.is_deleted:
-        # The same hashing work either way, so timing does not tell which names exist.
+        # A hash either way, so an unknown name answers as slowly as a known one. An
+        # account still on an old scrypt hash answers slower until its next log-in;
+        # that tells no secret, since sign-up already says when a name is taken.
         verify_password(_dummy_hash(), password)
         return None
     return user if verify_password(user.password_hash, password) else None

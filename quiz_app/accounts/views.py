@@ -296,18 +296,19 @@ def login() -> str | tuple[str, int] | Response:
     # The hashing runs here, in a read transaction: SQLite's one write lock is taken
     # only for the short write below, so log-ins do not queue every other save.
     user = services.authenticate(form.username.data, form.password.data)
-    new_hash = old_hash = None
+    rehash = None
     if user is not None:
-        old_hash = user.password_hash
         new_hash = services.rehashed_password(user, form.password.data)
+        if new_hash is not None:
+            rehash = (user.id, user.password_hash, new_hash)
     db.session.rollback()  # end the read snapshot before taking the write lock
     with write_transaction():
         if user is None:
             limit_services.record_login_failure(key, address, now=now)
         else:
             limit_services.clear_login_failures(key, address)
-            if new_hash is not None and old_hash is not None:
-                services.store_rehashed_password(user.id, old_hash, new_hash)
+            if rehash is not None:
+                services.store_rehashed_password(*rehash)
         db.session.commit()
     if user is None:
         audit("login.failure", username=services.username_for_audit(key))

@@ -38,7 +38,17 @@ def test_older_hashes_verify_and_ask_to_be_replaced():
 
 
 def test_unusable_and_broken_hashes_never_match():
-    for stored in (UNUSABLE_PASSWORD, "", "$argon2id$garbage", "md5:abc", PASSWORD):
+    broken = (
+        UNUSABLE_PASSWORD,
+        "",
+        "$argon2id$garbage",
+        "md5:abc",
+        PASSWORD,
+        "scrypt:a$b$c",  # werkzeug raises ValueError for these
+        "pbkdf2:sha256:x$s$h",
+        "pbkdf2:md4:1$salt$hash",
+    )
+    for stored in broken:
         assert not passwords.verify_password(stored, PASSWORD)
 
 
@@ -66,3 +76,23 @@ def test_a_log_in_replaces_an_old_scrypt_hash(app, client, make_user):
     client.post("/account/logout")
     assert _log_in(client).status_code == 302
     assert _stored_hash("kim") == upgraded  # already current: not hashed again
+
+
+def test_a_rehash_never_overwrites_a_password_changed_meanwhile(app, make_user):
+    from quiz_app.accounts import services
+
+    user = make_user("kim")
+    user.password_hash = SCRYPT
+    db.session.commit()
+    new_hash = services.rehashed_password(user, PASSWORD)
+    assert new_hash is not None
+    # between the check and the write, the password was reset
+    services.set_password(user, "a brand new password")
+    db.session.commit()
+    reset_hash = user.password_hash
+    services.store_rehashed_password(user.id, SCRYPT, new_hash)
+    db.session.commit()
+    assert _stored_hash("kim") == reset_hash
+    services.set_password(user, PASSWORD)
+    db.session.commit()
+    assert services.rehashed_password(user, PASSWORD) is None  # already Argon2id
