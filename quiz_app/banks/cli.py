@@ -72,18 +72,20 @@ def import_command(paths: tuple[str, ...], force: bool) -> None:
     from quiz_app.clock import utcnow
     from quiz_app.extensions import write_transaction
 
+    stored = stored_sources()
+    db.session.rollback()  # no database lock while the files are read and checked
+    banks, problems = load_bank_files(
+        _paths_or_default(paths),
+        max_bytes=current_app.config["MAX_BANK_BYTES"],
+        stored=stored,
+        stored_first=True,
+    )
+    # An upload's own problems are its owner's to fix (it was checked when saved).
+    problems = [p for p in problems if not is_upload_source(p.source)]
+    for problem in problems:
+        click.echo(cli_line(problem))
+    broken = {p.source for p in problems}
     with write_transaction():
-        banks, problems = load_bank_files(
-            _paths_or_default(paths),
-            max_bytes=current_app.config["MAX_BANK_BYTES"],
-            stored=stored_sources(),
-            stored_first=True,
-        )
-        # An upload's own problems are its owner's to fix (it was checked when saved).
-        problems = [p for p in problems if not is_upload_source(p.source)]
-        for problem in problems:
-            click.echo(cli_line(problem))
-        broken = {p.source for p in problems}
         summary = import_banks(
             [b for b in banks if b.source_path not in broken and not b.is_upload],
             now=utcnow(),

@@ -102,8 +102,10 @@ def load_bank_files(
 
     Stored banks are teachers' uploads: each is a collection of its own for
     ``select.banks: all``. An id used twice is a problem of the second bank seen:
-    the files', unless ``stored_first`` puts the uploads first (so a file that
-    clashes with a teacher's upload is the one left out).
+    the newcomer. Files come first, then ``stored`` in order, so an upload being
+    saved (put last) is refused against them; with ``stored_first`` the uploads
+    come first, so a file added later that clashes with a teacher's upload is the
+    one left out, never the upload (which importing the file would overwrite).
 
     :returns: the banks that parsed (some may still have cross-bank problems: drop those
         whose ``source_path`` appears in a problem) and every problem, sorted.

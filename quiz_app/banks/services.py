@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from quiz_app.banks import schema
 from quiz_app.banks.files import bank_file_paths, load_bank_files
 from quiz_app.banks.models import Bank, Card, Question, Quiz
+from quiz_app.deploy import lock_bank_writes
 from quiz_app.extensions import db
 from quiz_app.questions.grading import QUESTION_TYPES
 
@@ -117,6 +118,7 @@ def import_bank(
     """
     summary = summary or ImportSummary()
     summary.bank_ids.append(bank.id)
+    lock_bank_writes()  # two servers importing one new bank: one inserts it
     row = db.session.get(Bank, bank.id)
     if row is not None and row.archived_at is not None:
         # Archived by its teachers: a reload of its file leaves it alone.

@@ -121,9 +121,13 @@ def stored_sources(*, exclude: str | None = None) -> list[StoredSource]:
 def load_all_banks(
     bank_paths: Sequence[str], *, max_bytes: int
 ) -> tuple[list[schema.Bank], list[schema.Problem]]:
-    """Read and check the banks folders' files and the uploaded banks together."""
+    """Read and check the banks folders' files and the uploaded banks together; a
+    file that clashes with an upload is the one left out."""
     return load_bank_files(
-        bank_file_paths(bank_paths), max_bytes=max_bytes, stored=stored_sources()
+        bank_file_paths(bank_paths),
+        max_bytes=max_bytes,
+        stored=stored_sources(),
+        stored_first=True,
     )
 
 

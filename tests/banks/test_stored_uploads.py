@@ -284,3 +284,36 @@ def test_a_save_of_a_version_that_changed_meanwhile_is_refused(
     assert uploads.read_bank_source("pictured") == first
     with pytest.raises(BankError, match="since you opened it"):
         uploads.save_bank_source("brand-new", text, if_hash=opened, **save)
+
+
+def test_a_folder_file_that_clashes_with_an_upload_is_left_out_at_deploy(
+    app: Flask, now: Any, tmp_path: Path, make_user: Any
+) -> None:
+    """A bank file added to the folder after a teacher uploaded the same bank id:
+    the next start (or reload) leaves the file out and names it; the upload stays."""
+    from tests.banks.test_ownership_views import ADA_BANK, BOB_BANK
+
+    ada = make_user("ada", role="teacher")
+    uploads.upload_bank(
+        ADA_BANK.encode(),
+        filename="cold-war.yaml",
+        bank_paths=[],
+        max_bytes=100_000,
+        max_image_bytes=100_000,
+        now=now,
+        uploader=ada,
+    )
+    db.session.commit()
+    (tmp_path / "cold-war.yaml").write_text(BOB_BANK, encoding="utf-8")
+    summary, problems = uploads.import_all_banks(
+        [str(tmp_path)], max_bytes=100_000, now=now
+    )
+    db.session.commit()
+    assert {p.source for p in problems} == {str(tmp_path / "cold-war.yaml")}
+    assert any(
+        "bank id 'cold-war' is also used by database:uploads/cold-war.yaml" in p.message
+        for p in problems
+    )
+    bank = db.session.get(Bank, "cold-war")
+    assert bank.title == "The Cold War"
+    assert bank.source_path == "database:uploads/cold-war.yaml"
