@@ -116,21 +116,9 @@ def test_serve_prints_a_setup_link_and_tells_the_app_where_it_listens(
 def test_import_refuses_a_file_that_clashes_with_a_teachers_upload(
     runner, tmp_path, make_user
 ):
-    from quiz_app.banks import uploads
-    from quiz_app.clock import utcnow
-    from tests.banks.test_ownership_views import ADA_BANK, BOB_BANK
+    from tests.banks.test_ownership_views import BOB_BANK, upload_ada_bank
 
-    ada = make_user("ada", role="teacher")
-    uploads.upload_bank(
-        ADA_BANK.encode(),
-        filename="cold-war.yaml",
-        bank_paths=[],
-        max_bytes=1_000_000,
-        max_image_bytes=1_000_000,
-        now=utcnow(),
-        uploader=ada,
-    )
-    db.session.commit()
+    upload_ada_bank(make_user)
     (tmp_path / "cold-war.yaml").write_text(BOB_BANK, encoding="utf-8")
     result = runner.invoke(args=["banks", "import", str(tmp_path)])
     assert result.exit_code == 1

@@ -71,6 +71,23 @@ questions:
 """
 
 
+def upload_ada_bank(make_user: Any) -> None:
+    """Ada, a teacher, has uploaded ADA_BANK (without going through a page)."""
+    from quiz_app.banks import uploads
+    from quiz_app.clock import utcnow
+
+    uploads.upload_bank(
+        ADA_BANK.encode(),
+        filename="cold-war.yaml",
+        bank_paths=[],
+        max_bytes=100_000,
+        max_image_bytes=100_000,
+        now=utcnow(),
+        uploader=make_user("ada", role="teacher"),
+    )
+    db.session.commit()
+
+
 def _upload(client: FlaskClient, text: str, name: str = "bank.yaml") -> Any:
     return client.post(
         "/teach/banks/upload",

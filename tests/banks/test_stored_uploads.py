@@ -291,19 +291,9 @@ def test_a_folder_file_that_clashes_with_an_upload_is_left_out_at_deploy(
 ) -> None:
     """A bank file added to the folder after a teacher uploaded the same bank id:
     the next start (or reload) leaves the file out and names it; the upload stays."""
-    from tests.banks.test_ownership_views import ADA_BANK, BOB_BANK
+    from tests.banks.test_ownership_views import BOB_BANK, upload_ada_bank
 
-    ada = make_user("ada", role="teacher")
-    uploads.upload_bank(
-        ADA_BANK.encode(),
-        filename="cold-war.yaml",
-        bank_paths=[],
-        max_bytes=100_000,
-        max_image_bytes=100_000,
-        now=now,
-        uploader=ada,
-    )
-    db.session.commit()
+    upload_ada_bank(make_user)
     (tmp_path / "cold-war.yaml").write_text(BOB_BANK, encoding="utf-8")
     summary, problems = uploads.import_all_banks(
         [str(tmp_path)], max_bytes=100_000, now=now
